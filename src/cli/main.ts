@@ -1,0 +1,60 @@
+/**
+ * The CLI entry: parses argv, runs one command, turns every outcome into an exit code.
+ * 0 success, 1 run failure, 2 invalid workflow, inputs or flags.
+ *
+ * @module
+ */
+import { CommanderError } from "commander";
+import { isWorkflowError } from "../errors.ts";
+import { type CliIO, denoIO } from "./io.ts";
+import { buildProgram } from "./program.ts";
+import { renderError } from "./render_error.ts";
+
+/**
+ * Runs the CLI.
+ *
+ * @example Usage
+ * ```ts
+ * import { main } from "./main.ts";
+ * const out: string[] = [];
+ * const io = { ...(await import("./io.ts")).denoIO(), stdout: (t: string) => out.push(t) };
+ * const code = await main(["--help"], io);
+ * if (code !== 0 || !out.join("").includes("validate")) throw new Error();
+ * ```
+ *
+ * @param args Command-line arguments (without the program name).
+ * @param io The outside world; defaults to Deno's.
+ * @returns The exit code.
+ */
+export async function main(args: readonly string[], io: CliIO = denoIO()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  const verbose = args.includes("--verbose");
+  try {
+    await program.parseAsync([...args], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (and a suggestion for unknown commands).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    io.stderr(renderError(error, { verbose, color: io.color }));
+    return exitCodeOf(error);
+  }
+}
+
+/**
+ * The exit code for an error that escaped a command.
+ *
+ * @param error Anything thrown.
+ * @returns 2 for a bad workflow, bad inputs or bad flags; 1 for everything else.
+ */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof Error && error.name === "UsageError") return 2;
+  if (isWorkflowError(error)) {
+    return ["CONFIG_INVALID", "CONFIG_LOAD_FAILED", "INPUT_INVALID"].includes(error.code) ? 2 : 1;
+  }
+  return 1;
+}

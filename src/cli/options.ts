@@ -1,0 +1,99 @@
+/**
+ * Parsed options of each CLI command. `program.ts` fills them from argv; the command modules
+ * receive them typed.
+ *
+ * @module
+ */
+
+/** Options every command has. */
+export interface GlobalOptions {
+  /** Print stack traces of unexpected errors. */
+  verbose: boolean;
+}
+
+/** `validate <file>`. */
+export interface ValidateOptions extends GlobalOptions {
+  /** Print the diagnostics as JSON. */
+  json: boolean;
+}
+
+/** `graph <file>`. */
+export interface GraphOptions extends GlobalOptions {
+  /** Mermaid flowchart direction. */
+  direction: "TD" | "LR";
+}
+
+/** `run <file>`. */
+export interface RunOptions extends GlobalOptions {
+  /** `-i key=value`, repeatable, in order. */
+  input: string[];
+  /** `--input-file`: JSON or YAML object, or JSONL for a batch. */
+  inputFile: string | undefined;
+  /** `--concurrency`: batch runs at once. */
+  concurrency: number;
+  /** `--mock`: every node uses the mock model; no network. */
+  mock: boolean;
+  /** `--seed`: seed of the mock model. */
+  seed: number | undefined;
+  /** `--json`: machine output. */
+  json: boolean;
+  /** `--tracking-uri`: record the run there (turns tracking on). */
+  trackingUri: string | undefined;
+  /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
+  tracking: boolean;
+}
+
+/** Filters shared by the commands that read tracked runs. */
+export interface TrackingReadOptions extends GlobalOptions {
+  /** Where to read: sqlite:///path or http(s)://host. */
+  trackingUri: string | undefined;
+  /** Experiment name. */
+  experiment: string | undefined;
+  /** `--json`. */
+  json: boolean;
+}
+
+/** `report costs`. */
+export interface ReportCostsOptions extends TrackingReadOptions {
+  /** Workflow (flow) name. */
+  workflow: string | undefined;
+  /** today | yesterday | last_7_days | last_30_days | this_month. */
+  period: string | undefined;
+  /** ISO date or date-time, inclusive. */
+  since: string | undefined;
+  /** ISO date or date-time, exclusive. */
+  until: string | undefined;
+  /** success | failure. */
+  status: string | undefined;
+  /** workflow | model | node | day | week | month. */
+  by: string;
+  /** `--csv`. */
+  csv: boolean;
+}
+
+/** `traces list`. */
+export interface TracesListOptions extends TrackingReadOptions {
+  /** Most traces to show. */
+  limit: number;
+}
+
+/** `traces show <id>`. */
+export type TracesShowOptions = TrackingReadOptions;
+
+/** `traces push`. */
+export interface TracesPushOptions extends GlobalOptions {
+  /** Deliver to this URI instead of the one each spooled trace was meant for. */
+  trackingUri: string | undefined;
+  /** Spool directory. */
+  spoolDir: string | undefined;
+  /** `--json`. */
+  json: boolean;
+}
+
+/** `permissions <file>`. */
+export interface PermissionsOptions extends GlobalOptions {
+  /** Flags for a `--mock` run (no provider hosts). */
+  mock: boolean;
+  /** `--json`. */
+  json: boolean;
+}

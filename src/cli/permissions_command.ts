@@ -1,0 +1,13 @@
+// Placeholder until the owning issue lands; replaced by the real command.
+import type { CliIO } from "./io.ts";
+import type { PermissionsOptions } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Not implemented yet. */
+export function permissionsCommand(
+  _file: string,
+  _options: PermissionsOptions,
+  _io: CliIO,
+): Promise<number> {
+  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+}

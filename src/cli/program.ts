@@ -1,0 +1,201 @@
+/**
+ * The command tree. Definitions are light; each action imports its implementation only when
+ * it runs, so `validate` never loads LangChain, LangGraph or OpenTelemetry.
+ *
+ * @module
+ */
+import { Command, Option } from "commander";
+import type { CliIO } from "./io.ts";
+import { UsageError } from "./usage_error.ts";
+import type {
+  GraphOptions,
+  PermissionsOptions,
+  ReportCostsOptions,
+  RunOptions,
+  TracesListOptions,
+  TracesPushOptions,
+  TracesShowOptions,
+  ValidateOptions,
+} from "./options.ts";
+
+/** Receives the exit code of the command that ran. */
+export type ExitSink = (code: number) => void;
+
+/**
+ * Builds the command tree. Output goes through `io`; `setExit` receives the action's exit code.
+ *
+ * @param io The outside world.
+ * @param setExit Receives the exit code of the action that ran.
+ * @returns The root command, ready for `parseAsync(args, { from: "user" })`.
+ */
+export function buildProgram(io: CliIO, setExit: ExitSink): Command {
+  const program = new Command()
+    .name("configurable-agents")
+    .description("Run LLM agent workflows declared in YAML and record every run in MLflow")
+    .option("--verbose", "print stack traces of unexpected errors", false)
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      getOutHasColors: () => io.color,
+      getErrHasColors: () => io.color,
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
+    });
+  const globals = () => ({ verbose: Boolean(program.opts().verbose) });
+
+  program.command("validate")
+    .description("check a workflow file and report every problem with its line and column")
+    .argument("<file>", "workflow file (YAML or JSON)")
+    .option("--json", "print the report as JSON", false)
+    .action(async (file: string, opts: { json: boolean }) => {
+      const { validateCommand } = await import("./validate_command.ts");
+      const options: ValidateOptions = { ...globals(), json: opts.json };
+      setExit(await validateCommand(file, options, io));
+    });
+
+  program.command("schema")
+    .description("print the JSON Schema of workflow files (for editors)")
+    .action(async () => {
+      const { schemaCommand } = await import("./schema_command.ts");
+      setExit(await schemaCommand(globals(), io));
+    });
+
+  program.command("graph")
+    .description("print a Mermaid flowchart of a workflow")
+    .argument("<file>", "workflow file")
+    .addOption(
+      new Option("--direction <dir>", "flowchart direction").choices(["TD", "LR"]).default("TD"),
+    )
+    .action(async (file: string, opts: { direction: "TD" | "LR" }) => {
+      const { graphCommand } = await import("./graph_command.ts");
+      const options: GraphOptions = { ...globals(), direction: opts.direction };
+      setExit(await graphCommand(file, options, io));
+    });
+
+  program.command("run")
+    .description("run a workflow")
+    .argument("<file>", "workflow file")
+    .option(
+      "-i, --input <key=value>",
+      "an input; quoted values stay text, others are JSON when they parse",
+      collect,
+      [],
+    )
+    .option("--input-file <path>", "inputs: a JSON or YAML object, or JSONL for a batch")
+    .option("--concurrency <n>", "batch runs at once", positiveInteger, 4)
+    .option("--mock", "use the mock model for every node (no key, no network)", false)
+    .option("--seed <n>", "seed of the mock model", integer)
+    .option("--json", "print the result as JSON", false)
+    .option(
+      "--tracking-uri <uri>",
+      "record the run in MLflow there (sqlite:///path.db or http(s)://host)",
+    )
+    .option("--no-tracking", "record nothing, even when the workflow enables MLflow")
+    .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
+      const { runCommand } = await import("./run_command.ts");
+      const options: RunOptions = {
+        ...globals(),
+        input: opts.input,
+        inputFile: opts.inputFile,
+        concurrency: opts.concurrency,
+        mock: opts.mock,
+        seed: opts.seed,
+        json: opts.json,
+        trackingUri: opts.trackingUri,
+        tracking: opts.tracking,
+      };
+      setExit(await runCommand(file, options, io));
+    });
+
+  const report = program.command("report").description("reports over tracked runs");
+  report.command("costs")
+    .description("token usage and dollar cost of tracked runs")
+    .option(
+      "--tracking-uri <uri>",
+      "where runs are recorded (default: MLFLOW_TRACKING_URI or sqlite:///mlflow.db)",
+    )
+    .option("--experiment <name>", "experiment name")
+    .option("--workflow <name>", "only runs of this workflow")
+    .addOption(
+      new Option("--period <period>", "time window")
+        .choices(["today", "yesterday", "last_7_days", "last_30_days", "this_month"]),
+    )
+    .option("--since <date>", "runs started at or after this ISO date")
+    .option("--until <date>", "runs started before this ISO date")
+    .addOption(new Option("--status <status>", "only these runs").choices(["success", "failure"]))
+    .addOption(
+      new Option("--by <group>", "group rows by")
+        .choices(["workflow", "model", "node", "day", "week", "month"]).default("workflow"),
+    )
+    .option("--json", "print JSON", false)
+    .option("--csv", "print CSV", false)
+    .action(async (opts: Omit<ReportCostsOptions, "verbose">) => {
+      const { reportCostsCommand } = await import("./report_command.ts");
+      setExit(await reportCostsCommand({ ...globals(), ...opts }, io));
+    });
+
+  const traces = program.command("traces").description("list, show and deliver traces");
+  traces.command("list")
+    .description("list recent traces")
+    .option("--tracking-uri <uri>", "where traces are recorded")
+    .option("--experiment <name>", "experiment name")
+    .option("--limit <n>", "most traces to list", positiveInteger, 20)
+    .option("--json", "print JSON", false)
+    .action(async (opts: Omit<TracesListOptions, "verbose">) => {
+      const { tracesListCommand } = await import("./traces_command.ts");
+      setExit(await tracesListCommand({ ...globals(), ...opts }, io));
+    });
+  traces.command("show")
+    .description("show a trace as a span tree with durations, tokens and cost")
+    .argument("<trace-id>", "trace id (tr-...)")
+    .option("--tracking-uri <uri>", "where traces are recorded")
+    .option("--experiment <name>", "experiment name")
+    .option("--json", "print JSON", false)
+    .action(async (traceId: string, opts: Omit<TracesShowOptions, "verbose">) => {
+      const { tracesShowCommand } = await import("./traces_command.ts");
+      setExit(await tracesShowCommand(traceId, { ...globals(), ...opts }, io));
+    });
+  traces.command("push")
+    .description("deliver spooled traces and runs, each exactly once")
+    .option("--tracking-uri <uri>", "deliver here instead of each trace's own destination")
+    .option("--spool-dir <dir>", "spool directory (default: .mlflow-spool)")
+    .option("--json", "print JSON", false)
+    .action(async (opts: Omit<TracesPushOptions, "verbose">) => {
+      const { tracesPushCommand } = await import("./traces_command.ts");
+      setExit(await tracesPushCommand({ ...globals(), ...opts }, io));
+    });
+
+  program.command("permissions")
+    .description("print the exact Deno permission flags a workflow needs")
+    .argument("<file>", "workflow file")
+    .option("--mock", "flags for a --mock run", false)
+    .option("--json", "print JSON", false)
+    .action(async (file: string, opts: Omit<PermissionsOptions, "verbose">) => {
+      const { permissionsCommand } = await import("./permissions_command.ts");
+      setExit(await permissionsCommand(file, { ...globals(), ...opts }, io));
+    });
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function integer(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) {
+    throw new UsageError(`Cannot use "${value}" as a number: expected a whole number`);
+  }
+  return number;
+}
+
+function positiveInteger(value: string): number {
+  const number = integer(value);
+  if (number < 1) {
+    throw new UsageError(`Cannot use "${value}": expected a whole number of 1 or more`);
+  }
+  return number;
+}

@@ -1,0 +1,65 @@
+/**
+ * One clear message per error: what failed, a hint, the diagnostics of a bad workflow, and a
+ * stack only when asked for.
+ *
+ * @module
+ */
+import { isWorkflowError } from "../errors.ts";
+import type { Diagnostic } from "../config/diagnostic.ts";
+
+/** How to render. */
+export interface RenderErrorOptions {
+  /** Include the stack (and causes). */
+  verbose: boolean;
+  /** Use ANSI colours. */
+  color: boolean;
+}
+
+/**
+ * Renders an error for the terminal.
+ *
+ * @param error Anything thrown.
+ * @param options Verbosity and colour.
+ * @returns Text ending with a newline.
+ */
+export function renderError(error: unknown, options: RenderErrorOptions): string {
+  const red = (text: string) => options.color ? `\x1b[31m${text}\x1b[0m` : text;
+  const lines: string[] = [];
+  const message = error instanceof Error ? error.message : String(error);
+  lines.push(`${red("error")}: ${message}`);
+  if (isWorkflowError(error)) {
+    for (const diagnostic of error.diagnostics) lines.push(`  ${formatDiagnosticLine(diagnostic)}`);
+    if (error.nodeId) lines.push(`  node: ${error.nodeId}`);
+  }
+  const hint = error instanceof Error && "hint" in error && typeof error.hint === "string"
+    ? error.hint
+    : undefined;
+  if (hint) lines.push(`  hint: ${hint}`);
+  if (options.verbose && error instanceof Error && error.stack) {
+    lines.push(error.stack);
+    let cause: unknown = error.cause;
+    while (cause instanceof Error) {
+      lines.push(`caused by: ${cause.stack ?? cause.message}`);
+      cause = cause.cause;
+    }
+  } else if (!isWorkflowError(error) && error instanceof Error && error.name !== "UsageError") {
+    lines.push("  (run again with --verbose to see the stack)");
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Formats one diagnostic as `file:line:col: severity: message (suggestion) [at path]`.
+ *
+ * @param diagnostic The problem.
+ * @returns One line of text.
+ */
+export function formatDiagnosticLine(diagnostic: Diagnostic): string {
+  const where = [diagnostic.file, diagnostic.line, diagnostic.column]
+    .filter((part) => part !== undefined).join(":");
+  const path = diagnostic.path.length ? ` [at ${diagnostic.path.join(".")}]` : "";
+  const suggestion = diagnostic.suggestion ? ` (${diagnostic.suggestion})` : "";
+  return `${
+    where ? `${where}: ` : ""
+  }${diagnostic.severity}: ${diagnostic.message}${suggestion}${path}`;
+}

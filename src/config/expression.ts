@@ -1,0 +1,518 @@
+/**
+ * Route conditions: a small expression language parsed by a real parser, never `eval`.
+ *
+ * Grammar, loosest binding first:
+ * ```
+ * or      := and ("or" and)*
+ * and     := not ("and" not)*
+ * not     := "not" not | compare
+ * compare := primary (("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in") primary)?
+ * primary := literal | field | "[" (or ("," or)*)? "]" | "(" or ")"
+ * field   := state.a.b | {state.a.b}
+ * literal := number | 'text' | "text" | true | false | null
+ * ```
+ *
+ * @module
+ */
+
+/** Comparison operators. */
+export type ComparisonOperator = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in";
+
+/** A parsed route condition. */
+export type Expression =
+  | { readonly type: "literal"; readonly value: string | number | boolean | null }
+  | {
+    readonly type: "field";
+    readonly path: readonly string[];
+    /** 0-based offset of the reference in the expression text. */
+    readonly offset: number;
+  }
+  | { readonly type: "list"; readonly items: readonly Expression[] }
+  | { readonly type: "not"; readonly operand: Expression }
+  | {
+    readonly type: "and" | "or";
+    readonly left: Expression;
+    readonly right: Expression;
+  }
+  | {
+    readonly type: "compare";
+    readonly operator: ComparisonOperator;
+    readonly left: Expression;
+    readonly right: Expression;
+  };
+
+/** Text that is not an expression of the grammar. */
+export class ExpressionSyntaxError extends SyntaxError {
+  /** 0-based offset of the fault. */
+  readonly offset: number;
+
+  /**
+   * @param message What is wrong.
+   * @param offset 0-based position of the fault.
+   */
+  constructor(message: string, offset: number) {
+    super(message);
+    this.name = "ExpressionSyntaxError";
+    this.offset = offset;
+  }
+}
+
+/** An expression that cannot be evaluated on the values it met at run time. */
+export class ExpressionEvaluationError extends TypeError {
+  /**
+   * @param message What went wrong, naming the values.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ExpressionEvaluationError";
+  }
+}
+
+type Token =
+  | { kind: "number"; value: number; offset: number }
+  | { kind: "string"; value: string; offset: number }
+  | { kind: "word"; value: string; offset: number }
+  | { kind: "field"; path: string[]; offset: number }
+  | { kind: "op"; value: string; offset: number }
+  | { kind: "end"; offset: number };
+
+const KEYWORDS = new Set(["and", "or", "not", "in", "true", "false", "null"]);
+
+/**
+ * Parses a route condition.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseExpression } from "./expression.ts";
+ * const expr = parseExpression("state.score >= 8 and not (state.label in ['spam', 'junk'])");
+ * if (expr.type !== "and") throw new Error("and binds loosest here");
+ * ```
+ *
+ * @param text The condition text.
+ * @returns The syntax tree.
+ * @throws {ExpressionSyntaxError} When the text does not follow the grammar.
+ */
+export function parseExpression(text: string): Expression {
+  const parser = new ExpressionParser(tokenize(text));
+  const expression = parser.parseOr();
+  parser.expectEnd();
+  return expression;
+}
+
+/**
+ * Lists the state fields an expression reads, each as its path (`state.a.b` is `["a", "b"]`).
+ *
+ * @param expression A parsed expression.
+ * @returns The field references in order of appearance, with their offsets.
+ */
+export function expressionFields(
+  expression: Expression,
+): { path: readonly string[]; offset: number }[] {
+  switch (expression.type) {
+    case "field":
+      return [{ path: expression.path, offset: expression.offset }];
+    case "literal":
+      return [];
+    case "list":
+      return expression.items.flatMap(expressionFields);
+    case "not":
+      return expressionFields(expression.operand);
+    default:
+      return [...expressionFields(expression.left), ...expressionFields(expression.right)];
+  }
+}
+
+/**
+ * Evaluates a parsed expression over a state object. `and`/`or` short-circuit and, like `not`,
+ * need booleans; comparisons of different kinds other than `==`/`!=` are errors.
+ *
+ * @param expression A parsed expression.
+ * @param state The workflow state.
+ * @returns The value of the expression.
+ * @throws {ExpressionEvaluationError} When an operator meets values it cannot compare.
+ */
+export function evaluateExpression(
+  expression: Expression,
+  state: Readonly<Record<string, unknown>>,
+): unknown {
+  switch (expression.type) {
+    case "literal":
+      return expression.value;
+    case "field":
+      return readPath(state, expression.path);
+    case "list":
+      return expression.items.map((item) => evaluateExpression(item, state));
+    case "not":
+      return !requireBoolean(evaluateExpression(expression.operand, state), "not");
+    case "and":
+      return requireBoolean(evaluateExpression(expression.left, state), "and") &&
+        requireBoolean(evaluateExpression(expression.right, state), "and");
+    case "or":
+      return requireBoolean(evaluateExpression(expression.left, state), "or") ||
+        requireBoolean(evaluateExpression(expression.right, state), "or");
+    case "compare":
+      return compare(
+        expression.operator,
+        evaluateExpression(expression.left, state),
+        evaluateExpression(expression.right, state),
+      );
+  }
+}
+
+/**
+ * Formats an expression back to text, fully parenthesised where operators nest.
+ *
+ * @param expression A parsed expression.
+ * @returns Its text.
+ */
+export function formatExpression(expression: Expression): string {
+  switch (expression.type) {
+    case "literal":
+      return JSON.stringify(expression.value);
+    case "field":
+      return `state.${expression.path.join(".")}`;
+    case "list":
+      return `[${expression.items.map(formatExpression).join(", ")}]`;
+    case "not":
+      return `not ${wrap(expression.operand)}`;
+    case "compare":
+      return `${wrap(expression.left)} ${expression.operator} ${wrap(expression.right)}`;
+    default:
+      return `${wrap(expression.left)} ${expression.type} ${wrap(expression.right)}`;
+  }
+}
+
+function wrap(expression: Expression): string {
+  const text = formatExpression(expression);
+  return expression.type === "literal" || expression.type === "field" ||
+      expression.type === "list"
+    ? text
+    : `(${text})`;
+}
+
+function readPath(state: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
+  let value: unknown = state;
+  for (const key of path) {
+    if (value === null || value === undefined) return null;
+    if (Array.isArray(value) && /^\d+$/.test(key)) value = value[Number(key)];
+    else if (typeof value === "object") value = (value as Record<string, unknown>)[key];
+    else return null;
+  }
+  return value === undefined ? null : value;
+}
+
+function requireBoolean(value: unknown, operator: string): boolean {
+  if (typeof value !== "boolean") {
+    throw new ExpressionEvaluationError(
+      `Cannot apply '${operator}' to ${describe(value)}: it needs true or false`,
+    );
+  }
+  return value;
+}
+
+function compare(operator: ComparisonOperator, left: unknown, right: unknown): boolean {
+  switch (operator) {
+    case "==":
+      return deepEqual(left, right);
+    case "!=":
+      return !deepEqual(left, right);
+    case "in":
+      return contains(right, left);
+    case "not in":
+      return !contains(right, left);
+    default: {
+      const sameKind = (typeof left === "number" && typeof right === "number") ||
+        (typeof left === "string" && typeof right === "string");
+      if (!sameKind) {
+        throw new ExpressionEvaluationError(
+          `Cannot compare ${describe(left)} ${operator} ${
+            describe(right)
+          }: both sides must be numbers or both text`,
+        );
+      }
+      const [a, b] = [left as number | string, right as number | string];
+      if (operator === "<") return a < b;
+      if (operator === "<=") return a <= b;
+      if (operator === ">") return a > b;
+      return a >= b;
+    }
+  }
+}
+
+function contains(container: unknown, item: unknown): boolean {
+  if (Array.isArray(container)) return container.some((element) => deepEqual(element, item));
+  if (typeof container === "string") {
+    if (typeof item !== "string") {
+      throw new ExpressionEvaluationError(
+        `Cannot look for ${describe(item)} in text: only text can be found in text`,
+      );
+    }
+    return container.includes(item);
+  }
+  if (container !== null && typeof container === "object") {
+    if (typeof item !== "string") {
+      throw new ExpressionEvaluationError(
+        `Cannot look for ${describe(item)} among the keys of an object: keys are text`,
+      );
+    }
+    return Object.hasOwn(container, item);
+  }
+  throw new ExpressionEvaluationError(
+    `Cannot apply 'in' to ${describe(container)}: it needs a list, text or an object`,
+  );
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  return aKeys.every((key) =>
+    deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value === "string" ? "text" : typeof value} ${JSON.stringify(value)}`;
+}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i] ?? "";
+    if (/\s/.test(char)) {
+      i++;
+      continue;
+    }
+    const rest = text.slice(i);
+    const field = /^\{\s*state((?:\.[A-Za-z0-9_]+)+)\s*\}/.exec(rest) ??
+      /^state((?:\.[A-Za-z0-9_]+)+)(?![A-Za-z0-9_])/.exec(rest);
+    if (field?.[1]) {
+      tokens.push({ kind: "field", path: field[1].slice(1).split("."), offset: i });
+      i += field[0].length;
+      continue;
+    }
+    const number = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(rest);
+    if (number && (number[0][0] !== "-" || !endsOperand(tokens))) {
+      tokens.push({ kind: "number", value: Number(number[0]), offset: i });
+      i += number[0].length;
+      continue;
+    }
+    if (char === "'" || char === '"') {
+      const { value, end } = readString(text, i);
+      tokens.push({ kind: "string", value, offset: i });
+      i = end;
+      continue;
+    }
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
+    if (word) {
+      tokens.push({ kind: "word", value: word[0], offset: i });
+      i += word[0].length;
+      continue;
+    }
+    const op = /^(==|!=|<=|>=|<|>|\(|\)|\[|\]|,)/.exec(rest);
+    if (op) {
+      tokens.push({ kind: "op", value: op[0], offset: i });
+      i += op[0].length;
+      continue;
+    }
+    const hint = char === "="
+      ? ": use '==' to compare"
+      : char === "&" || char === "|"
+      ? ": use 'and' / 'or'"
+      : char === "!"
+      ? ": use 'not'"
+      : "";
+    throw new ExpressionSyntaxError(`Unexpected character "${char}"${hint}`, i);
+  }
+  tokens.push({ kind: "end", offset: text.length });
+  return tokens;
+}
+
+function endsOperand(tokens: Token[]): boolean {
+  const last = tokens.at(-1);
+  if (!last) return false;
+  if (last.kind === "op") return last.value === ")" || last.value === "]";
+  if (last.kind === "word") {
+    return !KEYWORDS.has(last.value) || /^(true|false|null)$/.test(last.value);
+  }
+  return true;
+}
+
+function readString(text: string, start: number): { value: string; end: number } {
+  const quote = text[start];
+  let value = "";
+  let i = start + 1;
+  while (i < text.length) {
+    const char = text[i];
+    if (char === "\\" && i + 1 < text.length) {
+      const next = text[i + 1] ?? "";
+      value += next === "n" ? "\n" : next === "t" ? "\t" : next;
+      i += 2;
+      continue;
+    }
+    if (char === quote) return { value, end: i + 1 };
+    value += char;
+    i++;
+  }
+  throw new ExpressionSyntaxError(`Unterminated text starting with ${quote}`, start);
+}
+
+class ExpressionParser {
+  readonly #tokens: Token[];
+  #index = 0;
+
+  constructor(tokens: Token[]) {
+    this.#tokens = tokens;
+  }
+
+  parseOr(): Expression {
+    let left = this.#parseAnd();
+    while (this.#isWord("or")) {
+      this.#index++;
+      left = { type: "or", left, right: this.#parseAnd() };
+    }
+    return left;
+  }
+
+  expectEnd(): void {
+    const token = this.#peek();
+    if (token.kind !== "end") {
+      throw new ExpressionSyntaxError(`Unexpected ${describeToken(token)}`, token.offset);
+    }
+  }
+
+  #parseAnd(): Expression {
+    let left = this.#parseNot();
+    while (this.#isWord("and")) {
+      this.#index++;
+      left = { type: "and", left, right: this.#parseNot() };
+    }
+    return left;
+  }
+
+  #parseNot(): Expression {
+    if (this.#isWord("not")) {
+      this.#index++;
+      return { type: "not", operand: this.#parseNot() };
+    }
+    return this.#parseCompare();
+  }
+
+  #parseCompare(): Expression {
+    const left = this.#parsePrimary();
+    const token = this.#peek();
+    let operator: ComparisonOperator | undefined;
+    if (token.kind === "op" && /^(==|!=|<=|>=|<|>)$/.test(token.value)) {
+      operator = token.value as ComparisonOperator;
+      this.#index++;
+    } else if (this.#isWord("in")) {
+      operator = "in";
+      this.#index++;
+    } else if (this.#isWord("not") && this.#isWord("in", 1)) {
+      operator = "not in";
+      this.#index += 2;
+    }
+    if (!operator) return left;
+    return { type: "compare", operator, left, right: this.#parsePrimary() };
+  }
+
+  #parsePrimary(): Expression {
+    const token = this.#peek();
+    this.#index++;
+    switch (token.kind) {
+      case "number":
+      case "string":
+        return { type: "literal", value: token.value };
+      case "field":
+        return { type: "field", path: token.path, offset: token.offset };
+      case "word":
+        if (token.value === "true" || token.value === "false") {
+          return { type: "literal", value: token.value === "true" };
+        }
+        if (token.value === "null") return { type: "literal", value: null };
+        if (KEYWORDS.has(token.value)) {
+          throw new ExpressionSyntaxError(
+            `Expected a value but found '${token.value}'`,
+            token.offset,
+          );
+        }
+        throw new ExpressionSyntaxError(
+          `Unknown name '${token.value}': refer to state fields as state.${token.value}`,
+          token.offset,
+        );
+      case "op":
+        if (token.value === "(") {
+          const inner = this.parseOr();
+          this.#expectOp(")");
+          return inner;
+        }
+        if (token.value === "[") return this.#parseList();
+        throw new ExpressionSyntaxError(
+          `Expected a value but found '${token.value}'`,
+          token.offset,
+        );
+      case "end":
+        throw new ExpressionSyntaxError("Expected a value but the expression ended", token.offset);
+    }
+  }
+
+  #parseList(): Expression {
+    const items: Expression[] = [];
+    if (this.#isOp("]")) {
+      this.#index++;
+      return { type: "list", items };
+    }
+    for (;;) {
+      items.push(this.parseOr());
+      if (this.#isOp(",")) {
+        this.#index++;
+        continue;
+      }
+      this.#expectOp("]");
+      return { type: "list", items };
+    }
+  }
+
+  #expectOp(value: string): void {
+    const token = this.#peek();
+    if (!this.#isOp(value)) {
+      throw new ExpressionSyntaxError(
+        `Expected '${value}' but found ${describeToken(token)}`,
+        token.offset,
+      );
+    }
+    this.#index++;
+  }
+
+  #peek(ahead = 0): Token {
+    return this.#tokens[Math.min(this.#index + ahead, this.#tokens.length - 1)] as Token;
+  }
+
+  #isWord(value: string, ahead = 0): boolean {
+    const token = this.#peek(ahead);
+    return token.kind === "word" && token.value === value;
+  }
+
+  #isOp(value: string): boolean {
+    const token = this.#peek();
+    return token.kind === "op" && token.value === value;
+  }
+}
+
+function describeToken(token: Token): string {
+  switch (token.kind) {
+    case "end":
+      return "the end of the expression";
+    case "field":
+      return `'state.${token.path.join(".")}'`;
+    default:
+      return `'${String(token.value)}'`;
+  }
+}

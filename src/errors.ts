@@ -1,0 +1,95 @@
+/**
+ * The error type every part of the toolkit throws for a domain condition callers may catch.
+ *
+ * @module
+ */
+import type { Diagnostic } from "./config/diagnostic.ts";
+
+/** Stable codes of {@linkcode WorkflowError}. */
+export type WorkflowErrorCode =
+  | "CONFIG_LOAD_FAILED"
+  | "CONFIG_INVALID"
+  | "INPUT_INVALID"
+  | "GRAPH_BUILD_FAILED"
+  | "NODE_FAILED"
+  | "LLM_REQUEST_FAILED"
+  | "LLM_OUTPUT_INVALID"
+  | "MISSING_CREDENTIALS"
+  | "PERMISSION_DENIED"
+  | "TOOL_FAILED"
+  | "TIMEOUT"
+  | "BUDGET_EXCEEDED"
+  | "CANCELLED"
+  | "TRACKING_UNAVAILABLE";
+
+/** The phase of a run in which an error happened. */
+export type WorkflowPhase =
+  | "load"
+  | "validate"
+  | "input"
+  | "build"
+  | "execute"
+  | "track";
+
+/** Extra data of a {@linkcode WorkflowError}. */
+export interface WorkflowErrorOptions extends ErrorOptions {
+  /** The phase the error happened in. */
+  phase: WorkflowPhase;
+  /** The node that failed, when a node did. */
+  nodeId?: string | undefined;
+  /** How to fix it, shown under the message. */
+  hint?: string | undefined;
+  /** Every problem found, for `CONFIG_INVALID` and `INPUT_INVALID`. */
+  diagnostics?: readonly Diagnostic[] | undefined;
+}
+
+/**
+ * An error of the workflow toolkit with a stable `code`, the `phase` it happened in and,
+ * where one failed, the `nodeId`.
+ *
+ * @example Usage
+ * ```ts
+ * import { isWorkflowError, WorkflowError } from "./errors.ts";
+ * const error = new WorkflowError("BUDGET_EXCEEDED", "Cannot call the model", { phase: "execute" });
+ * if (!isWorkflowError(error) || error.code !== "BUDGET_EXCEEDED") throw new Error();
+ * ```
+ */
+export class WorkflowError extends Error {
+  /** Stable code of the condition. */
+  readonly code: WorkflowErrorCode;
+  /** The phase the error happened in. */
+  readonly phase: WorkflowPhase;
+  /** The node that failed, when a node did. */
+  readonly nodeId: string | undefined;
+  /** How to fix it. */
+  readonly hint: string | undefined;
+  /** Every problem found, for configuration and input errors. */
+  readonly diagnostics: readonly Diagnostic[];
+
+  /**
+   * @param code Stable code of the condition.
+   * @param message What failed: "Cannot <action> as <rule>: ..."
+   * @param options Phase, node, hint, diagnostics and cause.
+   */
+  constructor(code: WorkflowErrorCode, message: string, options: WorkflowErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "WorkflowError";
+    this.code = code;
+    this.phase = options.phase;
+    this.nodeId = options.nodeId;
+    this.hint = options.hint;
+    this.diagnostics = options.diagnostics ?? [];
+  }
+}
+
+/**
+ * Tells whether a value is a {@linkcode WorkflowError}, by name so that it works across
+ * copies of this package.
+ *
+ * @param error Any thrown value.
+ * @returns `true` for a `WorkflowError`.
+ */
+export function isWorkflowError(error: unknown): error is WorkflowError {
+  return error instanceof Error && error.name === "WorkflowError" && "code" in error &&
+    "phase" in error;
+}
