@@ -163,7 +163,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--spool-dir <dir>", "spool directory (default: .mlflow-spool)")
     .option("--json", "print JSON", false)
     .action(async (opts: Omit<TracesPushOptions, "verbose">) => {
-      const { tracesPushCommand } = await import("./traces_command.ts");
+      const { tracesPushCommand } = await import("./traces_push_command.ts");
       setExit(await tracesPushCommand({ ...globals(), ...opts }, io));
     });
 

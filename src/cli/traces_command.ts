@@ -1,6 +1,6 @@
 // Placeholder until the owning issue lands; replaced by the real commands.
 import type { CliIO } from "./io.ts";
-import type { TracesListOptions, TracesPushOptions, TracesShowOptions } from "./options.ts";
+import type { TracesListOptions, TracesShowOptions } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Not implemented yet. */
@@ -14,10 +14,5 @@ export function tracesShowCommand(
   _options: TracesShowOptions,
   _io: CliIO,
 ): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
-}
-
-/** Not implemented yet. */
-export function tracesPushCommand(_options: TracesPushOptions, _io: CliIO): Promise<number> {
   return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
 }

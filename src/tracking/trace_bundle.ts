@@ -137,3 +137,21 @@ export interface TraceSink {
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/** What became of a submitted bundle. */
+export type DeliveryOutcome =
+  | { state: "delivered"; receipt: DeliveryReceipt }
+  | { state: "queued" }
+  | { state: "spooled"; spoolFile: string; reason: string };
+
+/**
+ * Gets bundles to their sink: synchronously (submit resolves once written or spooled) or in
+ * the background (submit resolves at once; `flush` waits, bounded). A failure never throws:
+ * the bundle goes to the spool with one warning.
+ */
+export interface BundleDelivery {
+  /** Hands over one finished run. */
+  submit(bundle: TraceBundle): Promise<DeliveryOutcome>;
+  /** Waits until everything submitted is written or spooled, at most `timeoutMs`. */
+  flush(timeoutMs?: number): Promise<void>;
+}
