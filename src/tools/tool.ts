@@ -20,6 +20,24 @@ export interface ToolContext {
   readTextFile: (path: string) => Promise<string>;
   /** Writes a text file. */
   writeTextFile: (path: string, text: string) => Promise<void>;
+  /**
+   * Resolves a path to its absolute canonical form, following every symbolic link (as
+   * `Deno.realPath` does; rejects with an error named `NotFound` when the path does not exist).
+   * `read_file` and `write_file` use it to refuse symbolic links that lead out of their roots;
+   * without it they check paths as written only.
+   */
+  realPath?: ((path: string) => Promise<string>) | undefined;
+  /**
+   * Describes a path without following a final symbolic link (as `Deno.lstat` does). With it,
+   * `write_file` refuses to write through a dangling symbolic link, which `realPath` cannot
+   * resolve and which could create a file anywhere.
+   */
+  lstat?: ((path: string) => Promise<{ readonly isSymlink: boolean }>) | undefined;
+  /**
+   * The absolute working directory relative roots are resolved against. Without it, an
+   * absolute path can only be inside an absolute root.
+   */
+  cwd?: string | undefined;
 }
 
 /** The Deno permissions a tool needs with a given configuration. */
@@ -42,8 +60,18 @@ export interface Tool {
   readonly description: string;
   /** Schema of the arguments the model must pass. */
   readonly parameters: z.ZodObject;
+  /**
+   * Schema of the node's `config` for this tool, when the tool takes settings. Validation
+   * reports a `config` it rejects (see `validateToolConfig`).
+   */
+  readonly configSchema?: z.ZodType | undefined;
   /** Runs the tool. A throw is a tool failure (`on_error` decides what happens next). */
   invoke(args: Record<string, unknown>, context: ToolContext): Promise<unknown>;
   /** The permissions the tool needs with this configuration (for `cli.ts permissions`). */
   permissions(config: Readonly<Record<string, unknown>>): ToolPermissions;
+  /**
+   * A deterministic placeholder result for `run --mock`, computed from the arguments alone
+   * (no I/O). Absent: `mockToolResult` returns a generic placeholder.
+   */
+  mock?(args: Record<string, unknown>): unknown;
 }

@@ -1,0 +1,86 @@
+/**
+ * The `read_file` built-in: reads a text file inside the allowed roots.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineTool } from "./define_tool.ts";
+import type { Tool } from "./tool.ts";
+import { resolveConfinedPath } from "./_confined_path.ts";
+import { FILE_PATH_PARAMETER, rootsConfigSchema } from "./_roots_config.ts";
+import { fileFailure } from "./_tool_errors.ts";
+import { truncateUtf8 } from "./_utf8.ts";
+
+/** Default `max_bytes` of `read_file`. */
+export const READ_FILE_DEFAULT_MAX_BYTES = 100_000;
+
+/** What `read_file` returns. */
+export interface ReadFileResult {
+  /** The path read, as resolved. */
+  path: string;
+  /** The text, at most `max_bytes` bytes of it. */
+  content: string;
+  /** The file's full size in bytes (of its UTF-8 text). */
+  bytes: number;
+  /** `true` when the file was longer than `max_bytes` and `content` was cut. */
+  truncated: boolean;
+}
+
+/**
+ * The `read_file` tool. Arguments `{ path }`; config `{ roots, max_bytes? }` (`roots`
+ * required; `max_bytes` defaults to 100 000). A relative path is resolved against the first
+ * root; the path is normalised and refused with `PERMISSION_DENIED` unless inside a root, `..`
+ * escapes and absolute paths elsewhere included. With `context.realPath` it also refuses
+ * symbolic links that lead out of the roots. Content beyond `max_bytes` is cut and flagged.
+ * Permissions: read, the roots.
+ *
+ * @example Usage
+ * ```ts
+ * import { readFileTool } from "./read_file.ts";
+ *
+ * const files: Record<string, string> = { "notes/todo.txt": "buy milk" };
+ * const result = await readFileTool.invoke({ path: "todo.txt" }, {
+ *   signal: new AbortController().signal,
+ *   config: { roots: ["notes"] },
+ *   env: () => undefined,
+ *   fetch: () => Promise.reject(new Error("unused")),
+ *   readTextFile: (path) => Promise.resolve(files[path] ?? ""),
+ *   writeTextFile: () => Promise.reject(new Error("unused")),
+ * });
+ * if ((result as { content: string }).content !== "buy milk") throw new Error();
+ * ```
+ */
+export const readFileTool: Tool = defineTool({
+  name: "read_file",
+  description:
+    "Reads a text file from the allowed directories; a relative path is taken from the first allowed directory",
+  parameters: z.object({ path: FILE_PATH_PARAMETER }),
+  configSchema: rootsConfigSchema(
+    "read_file",
+    READ_FILE_DEFAULT_MAX_BYTES,
+    "Most bytes of content returned; the rest is cut and flagged",
+  ),
+  async invoke(args, context): Promise<ReadFileResult> {
+    const { roots, max_bytes: maxBytes } = context.config;
+    const resolved = await resolveConfinedPath(args.path, roots, "read", context);
+    context.signal.throwIfAborted();
+    let text: string;
+    try {
+      text = await context.readTextFile(resolved);
+    } catch (error) {
+      throw fileFailure("read", args.path, error, context.signal);
+    }
+    const cut = truncateUtf8(text, maxBytes);
+    return { path: resolved, content: cut.text, bytes: cut.bytes, truncated: cut.truncated };
+  },
+  permissions: (config) => ({ read: [...config.roots] }),
+  mock: (args): ReadFileResult => {
+    const content = `[mock] Placeholder content of ${args.path}; no file was read`;
+    return {
+      path: args.path,
+      content,
+      bytes: new TextEncoder().encode(content).byteLength,
+      truncated: false,
+    };
+  },
+});
