@@ -106,6 +106,8 @@ export interface RunStart {
   provider: string;
   /** Workflow-level model (MLflow run params). */
   model: string;
+  /** The workflow file's `schema_version` (MLflow run param); `"1.0"` when absent. */
+  schemaVersion?: string;
   /** The run's inputs (root span inputs). */
   inputs: Record<string, unknown>;
   /** Session id (`mlflow.trace.session`), when given. */

@@ -1,0 +1,230 @@
+/**
+ * Turns a finished run (its raw spans and what it started and ended with) into a `TraceBundle`:
+ * spans redacted and scrubbed per the capture policy, the trace record, and the MLflow run with
+ * params, metrics, tags and artifacts.
+ *
+ * @module
+ */
+import type { CapturePolicy, RunRedactor } from "./capture_policy.ts";
+import { buildRunArtifacts } from "./_run_artifacts.ts";
+import { byStartTime } from "./_span_record.ts";
+import { type RunSummary, summarizeRun } from "./run_summary.ts";
+import { buildTraceRecord } from "./trace_record.ts";
+import type { JsonValue } from "./python_json.ts";
+import type { RunEnd, RunStart } from "./tracer.ts";
+import type { RunRecord, SpanRecord, TraceBundle } from "./trace_bundle.ts";
+
+/** The state of a run after one node, kept for `artifact_level: full`. */
+export interface StateSnapshot {
+  /** 1-based order of the snapshot within the run. */
+  seq: number;
+  /** The node that just ran. */
+  nodeId: string;
+  /** The full state, as JSON data. */
+  state: JsonValue;
+}
+
+/** MLflow's limit on param values. */
+const MAX_PARAM_CHARS = 6000;
+/** MLflow's limit on run tag values. */
+const MAX_TAG_CHARS = 8000;
+
+/** Everything a bundle is built from. */
+export interface BundleInput {
+  /** Where the bundle goes (`sqlite:///...` or `http(s)://...`). */
+  trackingUri: string;
+  /** Experiment name. */
+  experimentName: string;
+  /** MLflow run name. */
+  runName: string;
+  /** `mlflow.user`. */
+  user: string;
+  /** `mlflow.source.name`. */
+  sourceName: string;
+  /** The capture policy of the workflow. */
+  policy: CapturePolicy;
+  /** What the run started with. */
+  start: RunStart;
+  /** How it ended. */
+  end: RunEnd;
+  /** Start of the run, milliseconds since the epoch. */
+  startTimeMs: number;
+  /** End of the run, milliseconds since the epoch. */
+  endTimeMs: number;
+  /** Every span of the run, not yet redacted. */
+  spans: readonly SpanRecord[];
+  /** The node of each span id that belongs to one. */
+  nodeIds: ReadonlyMap<string, string>;
+  /** State snapshots kept for `artifact_level: full`. */
+  snapshots: readonly StateSnapshot[];
+}
+
+/**
+ * Attributes that name things rather than carry content: `redact` patterns leave them alone
+ * (credentials are still scrubbed).
+ */
+const STRUCTURAL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "mlflow.spanType",
+  "mlflow.traceRequestId",
+  "mlflow.llm.model",
+  "mlflow.llm.provider",
+  "mlflow.message.format",
+  "configurable_agents.priced_as",
+  "configurable_agents.stop_reason",
+  "workflow_name",
+  "workflow_version",
+  "session.id",
+  "user.id",
+]);
+
+/** Applies the redactor (and `log_prompts`) to one span. */
+function sanitizeSpan(
+  span: SpanRecord,
+  redactor: RunRedactor,
+  nodeId: string | undefined,
+): SpanRecord {
+  const attributes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(span.attributes)) {
+    if (key === "mlflow.spanInputs" || key === "mlflow.spanOutputs") {
+      attributes[key] = redactor.capture(value, nodeId);
+    } else if (typeof value === "string") {
+      attributes[key] = STRUCTURAL_ATTRIBUTES.has(key)
+        ? redactor.scrubSecrets(value)
+        : redactor.scrub(value);
+    } else {
+      attributes[key] = value;
+    }
+  }
+  return {
+    ...span,
+    name: redactor.scrubSecrets(span.name),
+    status: { code: span.status.code, message: redactor.scrub(span.status.message) },
+    attributes,
+    events: span.events.map((event) => ({
+      name: event.name,
+      timeUnixNano: event.timeUnixNano,
+      attributes: Object.fromEntries(
+        Object.entries(event.attributes).map((
+          [key, value],
+        ) => [key, typeof value === "string" ? redactor.scrub(value) : redactor.sanitize(value)]),
+      ),
+    })),
+  };
+}
+
+function runMetrics(
+  summary: RunSummary,
+  input: BundleInput,
+): Record<string, number> {
+  const { totals } = summary;
+  const metrics: Record<string, number> = {
+    total_cost_usd: totals.cost?.total_cost ?? Number.NaN,
+    total_input_tokens: totals.usage.input_tokens,
+    total_output_tokens: totals.usage.output_tokens,
+    total_tokens: totals.usage.total_tokens,
+    duration_seconds: (input.endTimeMs - input.startTimeMs) / 1000,
+    node_count: input.start.nodeCount,
+    status: input.end.status === "success" ? 1 : 0,
+  };
+  const nodeIds = new Set([...Object.keys(summary.nodes), ...Object.keys(summary.byNode)]);
+  for (const nodeId of nodeIds) {
+    const calls = summary.byNode[nodeId];
+    metrics[`node_${nodeId}_duration_ms`] = summary.nodes[nodeId]?.durationMs ?? 0;
+    metrics[`node_${nodeId}_cost_usd`] = calls === undefined
+      ? 0
+      : calls.cost?.total_cost ?? Number.NaN;
+  }
+  return metrics;
+}
+
+function limit(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}
+
+const RUN_STATUS = { success: "FINISHED", failed: "FAILED", cancelled: "KILLED" } as const;
+
+/**
+ * Builds the bundle of a finished run. Span inputs and outputs are redacted (or reduced to sizes
+ * and hashes where `log_prompts` is off), credentials are scrubbed from every string, and the
+ * run's cost summary is computed from these spans alone.
+ *
+ * @param input The run, its spans and the settings.
+ * @returns The bundle.
+ * @throws {RangeError} When the spans have no root.
+ */
+export function buildTraceBundle(input: BundleInput): TraceBundle {
+  const { start, end, policy } = input;
+  const samples: unknown[] = [start.inputs, end.outputs, ...input.snapshots.map((s) => s.state)];
+  for (const span of input.spans) {
+    samples.push(span.attributes["mlflow.spanInputs"], span.attributes["mlflow.spanOutputs"]);
+  }
+  const redactor = policy.forRun(samples);
+  const spans = [...input.spans].sort(byStartTime).map((span) =>
+    sanitizeSpan(
+      span,
+      redactor,
+      span.parentSpanId === null ? undefined : input.nodeIds.get(span.spanId),
+    )
+  );
+  const summary = summarizeRun(spans, input.nodeIds);
+  const trace = buildTraceRecord(spans, {
+    user: redactor.scrubSecrets(input.user),
+    sourceName: redactor.scrubSecrets(input.sourceName),
+    sessionId: start.sessionId === undefined ? undefined : redactor.scrubSecrets(start.sessionId),
+    userId: start.userId === undefined ? undefined : redactor.scrubSecrets(start.userId),
+    cost: summary.totals.calls > 0 ? summary.totals.cost : undefined,
+    stopReason: end.reason === undefined ? undefined : redactor.scrubSecrets(end.reason),
+  });
+  const params: Record<string, string> = {
+    workflow_name: start.workflowName,
+    workflow_version: start.workflowVersion ?? "unversioned",
+    provider: start.provider,
+    model: start.model,
+    schema_version: start.schemaVersion ?? "1.0",
+    node_count: String(start.nodeCount),
+  };
+  const tags: Record<string, string> = {
+    "mlflow.user": input.user,
+    "mlflow.source.name": input.sourceName,
+    "mlflow.source.type": "LOCAL",
+    "mlflow.runName": input.runName,
+    "configurable_agents.trace_id": trace.traceId,
+  };
+  if (summary.unpricedModels.length > 0) {
+    tags["configurable_agents.cost_unknown_models"] = summary.unpricedModels.join(",");
+  }
+  if (end.reason !== undefined) tags["configurable_agents.stop_reason"] = end.reason;
+  const run: RunRecord = {
+    runName: redactor.scrubSecrets(input.runName),
+    startTimeMs: Math.floor(input.startTimeMs),
+    endTimeMs: Math.floor(input.endTimeMs),
+    status: RUN_STATUS[end.status],
+    params: Object.fromEntries(
+      Object.entries(params).map((
+        [key, value],
+      ) => [key, limit(redactor.scrubSecrets(value), MAX_PARAM_CHARS)]),
+    ),
+    metrics: runMetrics(summary, input),
+    tags: Object.fromEntries(
+      Object.entries(tags).map((
+        [key, value],
+      ) => [key, limit(redactor.scrubSecrets(value), MAX_TAG_CHARS)]),
+    ),
+    artifacts: buildRunArtifacts({
+      redactor,
+      spans,
+      nodeIds: input.nodeIds,
+      inputs: start.inputs,
+      end,
+      snapshots: input.snapshots,
+      summary,
+    }),
+  };
+  return {
+    version: 1,
+    trackingUri: input.trackingUri,
+    experimentName: input.experimentName,
+    trace,
+    run,
+  };
+}

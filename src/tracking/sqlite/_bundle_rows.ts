@@ -1,0 +1,232 @@
+/**
+ * The rows of one bundle, written the way MLflow's `SqlAlchemyStore` writes them (see the golden
+ * rows in the shared MLflow notes): the experiment (found or created by name), the run with its
+ * params, tags, metrics and latest metrics, and the trace with its tags, metadata, token metrics,
+ * spans in stored JSON form and span cost metrics. Runs inside the caller's transaction.
+ *
+ * @module
+ */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { WorkflowError } from "../../errors.ts";
+import { pythonJsonDumps } from "../python_json.ts";
+import { storedSpanJson } from "../stored_span_json.ts";
+import { aggregateTokenUsage } from "../trace_record.ts";
+import type { SpanRecord, TraceBundle } from "../trace_bundle.ts";
+import type { MlflowSchemaInfo } from "./schema_check.ts";
+
+/** An experiment row, as far as we need it. */
+export interface ExperimentRow {
+  /** Experiment id. */
+  id: number;
+  /** Where its artifacts go. */
+  artifactLocation: string;
+}
+
+/** The largest double; MLflow stores `±Infinity` metrics as `±` this. */
+const MAX_DOUBLE = 1.7976931348623157e308;
+const DEFAULT_WORKSPACE = "default";
+
+function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputValue>): void {
+  const columns = Object.keys(row);
+  const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${
+    columns.map(() => "?").join(", ")
+  })`;
+  db.prepare(sql).run(...Object.values(row));
+}
+
+/**
+ * Finds the experiment of this name, or creates it with the next id, lifecycle `active` and
+ * artifact location `<artifact root>/<id>`.
+ *
+ * @param db The database, inside a write transaction.
+ * @param name Experiment name.
+ * @param options Schema features, artifact root and clock.
+ * @returns The experiment.
+ * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the experiment exists but is deleted.
+ */
+export function findOrCreateExperiment(
+  db: DatabaseSync,
+  name: string,
+  options: { schema: MlflowSchemaInfo; artifactRoot: string; nowMs: number },
+): ExperimentRow {
+  const { schema, artifactRoot, nowMs } = options;
+  const found = db.prepare(
+    `SELECT experiment_id, artifact_location, lifecycle_stage FROM experiments WHERE name = ?${
+      schema.hasWorkspace ? " AND workspace = ?" : ""
+    }`,
+  ).get(...(schema.hasWorkspace ? [name, DEFAULT_WORKSPACE] : [name]));
+  if (found !== undefined) {
+    if (found.lifecycle_stage === "deleted") {
+      throw new WorkflowError(
+        "TRACKING_UNAVAILABLE",
+        `Cannot record runs in experiment "${name}" as it is deleted`,
+        {
+          phase: "track",
+          hint: `Restore it with \`mlflow experiments restore\`, or choose another experiment_name`,
+        },
+      );
+    }
+    return {
+      id: Number(found.experiment_id),
+      artifactLocation: String(found.artifact_location ?? `${artifactRoot}/${found.experiment_id}`),
+    };
+  }
+  const next = db.prepare("SELECT COALESCE(MAX(experiment_id), -1) + 1 AS id FROM experiments")
+    .get();
+  const id = Number(next?.id ?? 0);
+  const row: Record<string, SQLInputValue> = {
+    experiment_id: id,
+    name,
+    artifact_location: `${artifactRoot}/${id}`,
+    lifecycle_stage: "active",
+    creation_time: nowMs,
+    last_update_time: nowMs,
+  };
+  if (schema.hasWorkspace) row.workspace = DEFAULT_WORKSPACE;
+  insert(db, "experiments", row);
+  return { id, artifactLocation: `${artifactRoot}/${id}` };
+}
+
+/** MLflow's stored form of a metric value: `[value, is_nan]`. */
+function metricValue(value: unknown): [number, number] {
+  if (typeof value !== "number" || Number.isNaN(value)) return [0, 1];
+  if (value === Infinity) return [MAX_DOUBLE, 0];
+  if (value === -Infinity) return [-MAX_DOUBLE, 0];
+  return [value, 0];
+}
+
+/**
+ * Writes the MLflow run of a bundle: `runs`, `tags`, `params`, `metrics`, `latest_metrics`.
+ *
+ * @param db The database, inside a write transaction.
+ * @param bundle The bundle.
+ * @param options The run id, its experiment and artifact URI.
+ */
+export function insertRun(
+  db: DatabaseSync,
+  bundle: TraceBundle,
+  options: { runId: string; experimentId: number; artifactUri: string },
+): void {
+  const { run } = bundle;
+  const { runId, experimentId, artifactUri } = options;
+  insert(db, "runs", {
+    run_uuid: runId,
+    name: run.runName,
+    source_type: "UNKNOWN",
+    source_name: "",
+    entry_point_name: "",
+    user_id: run.tags["mlflow.user"] ?? "unknown",
+    status: run.status,
+    start_time: run.startTimeMs,
+    end_time: run.endTimeMs,
+    source_version: "",
+    lifecycle_stage: "active",
+    artifact_uri: artifactUri,
+    experiment_id: experimentId,
+    deleted_time: null,
+  });
+  const tags = { ...run.tags, "mlflow.runName": run.tags["mlflow.runName"] ?? run.runName };
+  for (const [key, value] of Object.entries(tags)) {
+    insert(db, "tags", { key, value, run_uuid: runId });
+  }
+  for (const [key, value] of Object.entries(run.params)) {
+    insert(db, "params", { key, value, run_uuid: runId });
+  }
+  for (const [key, raw] of Object.entries(run.metrics)) {
+    const [value, isNan] = metricValue(raw);
+    const row = { key, value, timestamp: run.endTimeMs, step: 0, is_nan: isNan, run_uuid: runId };
+    insert(db, "metrics", row);
+    insert(db, "latest_metrics", row);
+  }
+}
+
+/** The stored span JSON needs `mlflow.traceRequestId`; bundles from elsewhere may lack it. */
+function withRequestId(span: SpanRecord, traceId: string): SpanRecord {
+  if (span.attributes["mlflow.traceRequestId"] !== undefined) return span;
+  return { ...span, attributes: { "mlflow.traceRequestId": traceId, ...span.attributes } };
+}
+
+/** `spans.dimension_attributes` (3.10+): the model and provider of an LLM span, else `null`. */
+function dimensionAttributes(span: SpanRecord): string {
+  const dimensions: Record<string, string> = {};
+  for (const key of ["mlflow.llm.model", "mlflow.llm.provider"]) {
+    const value = span.attributes[key];
+    if (typeof value === "string") dimensions[key] = value;
+  }
+  return pythonJsonDumps(Object.keys(dimensions).length > 0 ? dimensions : null);
+}
+
+/**
+ * Writes the trace of a bundle: `trace_info`, `trace_tags` (plus `mlflow.artifactLocation` and
+ * `mlflow.trace.spansLocation`), `trace_request_metadata` (plus `mlflow.sourceRun`),
+ * `trace_metrics`, `spans` and, where the table exists, `span_metrics`.
+ *
+ * @param db The database, inside a write transaction.
+ * @param bundle The bundle.
+ * @param options The run id, the experiment and the schema features.
+ */
+export function insertTrace(
+  db: DatabaseSync,
+  bundle: TraceBundle,
+  options: { runId: string; experiment: ExperimentRow; schema: MlflowSchemaInfo },
+): void {
+  const { trace } = bundle;
+  const { runId, experiment, schema } = options;
+  const traceId = trace.traceId;
+  insert(db, "trace_info", {
+    request_id: traceId,
+    experiment_id: experiment.id,
+    timestamp_ms: trace.requestTimeMs,
+    execution_time_ms: trace.executionTimeMs,
+    status: trace.state,
+    client_request_id: null,
+    request_preview: trace.requestPreview,
+    response_preview: trace.responsePreview,
+  });
+  const tags: Record<string, string> = {
+    ...trace.tags,
+    "mlflow.artifactLocation": `${experiment.artifactLocation}/traces/${traceId}/artifacts`,
+    "mlflow.trace.spansLocation": "TRACKING_STORE",
+  };
+  for (const [key, value] of Object.entries(tags)) {
+    insert(db, "trace_tags", { key, value, request_id: traceId });
+  }
+  const usage = aggregateTokenUsage(trace.spans);
+  const metadata: Record<string, string> = { ...trace.metadata, "mlflow.sourceRun": runId };
+  if (usage !== undefined && metadata["mlflow.trace.tokenUsage"] === undefined) {
+    metadata["mlflow.trace.tokenUsage"] = pythonJsonDumps(usage);
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    insert(db, "trace_request_metadata", { key, value, request_id: traceId });
+  }
+  if (usage !== undefined) {
+    for (const key of ["input_tokens", "output_tokens", "total_tokens"] as const) {
+      insert(db, "trace_metrics", { request_id: traceId, key, value: usage[key] });
+    }
+  }
+  for (const record of trace.spans) {
+    const span = withRequestId(record, traceId);
+    const type = span.attributes["mlflow.spanType"];
+    const row: Record<string, SQLInputValue> = {
+      trace_id: traceId,
+      experiment_id: experiment.id,
+      span_id: span.spanId,
+      parent_span_id: span.parentSpanId,
+      name: span.name,
+      type: typeof type === "string" ? type : null,
+      status: span.status.code,
+      start_time_unix_nano: span.startTimeUnixNano,
+      end_time_unix_nano: span.endTimeUnixNano,
+      content: storedSpanJson(span),
+    };
+    if (schema.hasDimensionAttributes) row.dimension_attributes = dimensionAttributes(span);
+    insert(db, "spans", row);
+    const cost = span.attributes["mlflow.llm.cost"];
+    if (!schema.hasSpanMetrics || cost === null || typeof cost !== "object") continue;
+    for (const key of ["input_cost", "output_cost", "total_cost"]) {
+      const value = (cost as Record<string, unknown>)[key];
+      if (typeof value !== "number" || !Number.isFinite(value)) continue;
+      insert(db, "span_metrics", { trace_id: traceId, span_id: span.spanId, key, value });
+    }
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * `SqliteSink`: writes bundles straight into an MLflow SQLite database (`sqlite:///path.db`)
+ * with `node:sqlite`, so `mlflow ui --backend-store-uri sqlite:///path.db` shows them without a
+ * server. A new file gets the full schema of MLflow 3.11.1; an existing MLflow file (3.9.0, 3.10
+ * or 3.11.1) is checked before anything is written. WAL journal and a busy timeout, with retries
+ * at transaction start, let many processes write one file at once.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isWorkflowError, WorkflowError } from "../../errors.ts";
+import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
+import { findOrCreateExperiment, insertRun, insertTrace } from "./_bundle_rows.ts";
+import { PINNED_MLFLOW_REVISION, PINNED_MLFLOW_SCHEMA_SQL } from "./mlflow_schema_sql.ts";
+import { checkMlflowSchema, type MlflowSchemaInfo, tableNames } from "./schema_check.ts";
+
+/** Options of {@linkcode SqliteSink.open}. */
+export interface SqliteSinkOptions {
+  /**
+   * Working directory that relative paths are resolved against.
+   *
+   * @default {Deno.cwd()}
+   */
+  cwd?: string;
+  /**
+   * Artifact root of experiments this sink creates (absolute path or `file://` URI); experiment
+   * `<id>` stores its artifacts under `<root>/<id>`.
+   *
+   * @default {"<cwd>/mlruns"}
+   */
+  artifactRoot?: string;
+  /**
+   * Writes a run artifact, creating its directories. Its errors fail the delivery (nothing is
+   * committed), so the delivery layer can spool the bundle.
+   *
+   * @default {creates the parent directories, then Deno.writeTextFile}
+   */
+  writeFile?: (path: string, content: string) => Promise<void>;
+  /**
+   * Clock in milliseconds since the epoch (experiment creation times).
+   *
+   * @default {Date.now}
+   */
+  now?: () => number;
+  /**
+   * Waits between retries when the database is locked.
+   *
+   * @default {(ms) => new Promise((resolve) => setTimeout(resolve, ms))}
+   */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Random numbers in [0, 1) for retry jitter.
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
+   * New MLflow run ids (32 hex digits).
+   *
+   * @default {a random UUID without dashes}
+   */
+  newRunId?: () => string;
+  /**
+   * SQLite busy timeout, milliseconds.
+   *
+   * @default {10000}
+   */
+  busyTimeoutMs?: number;
+  /**
+   * Retries when a transaction cannot start because the database is locked.
+   *
+   * @default {10}
+   */
+  maxRetries?: number;
+  /**
+   * Receives a warning when artifacts cannot be written here (a non-local artifact location).
+   *
+   * @default {() => {}}
+   */
+  warn?: (message: string) => void;
+}
+
+type Resolved = Required<Omit<SqliteSinkOptions, "cwd" | "artifactRoot">> & {
+  artifactRoot: string;
+};
+
+function isBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const errcode = (error as { errcode?: unknown }).errcode;
+  return (typeof errcode === "number" && (errcode & 0xff) === 5) ||
+    /database is locked|SQLITE_BUSY/i.test(error.message);
+}
+
+function trackingError(action: string, location: string, error: unknown): WorkflowError {
+  if (isWorkflowError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new WorkflowError(
+    "TRACKING_UNAVAILABLE",
+    `Cannot ${action} MLflow database "${location}" as SQLite reported: ${reason}`,
+    { phase: "track", cause: error },
+  );
+}
+
+async function defaultWriteFile(path: string, content: string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  await Deno.writeTextFile(path, content);
+}
+
+/**
+ * A `TraceSink` that writes into an MLflow SQLite database file, one transaction per bundle,
+ * idempotent by trace id.
+ *
+ * @example Usage
+ * ```ts
+ * import { SqliteSink } from "./sqlite_sink.ts";
+ * const dir = await Deno.makeTempDir();
+ * const sink = await SqliteSink.open(`${dir}/mlflow.db`, { artifactRoot: `${dir}/mlruns` });
+ * if (sink.schema.revision !== "c3d6457b6d8a") throw new Error();
+ * await sink.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class SqliteSink implements TraceSink {
+  /** The database's schema revision and optional parts. */
+  readonly schema: MlflowSchemaInfo;
+  /** The database path as given. */
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #options: Resolved;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #warnedArtifacts = false;
+
+  private constructor(path: string, db: DatabaseSync, schema: MlflowSchemaInfo, options: Resolved) {
+    this.path = path;
+    this.#db = db;
+    this.schema = schema;
+    this.#options = options;
+  }
+
+  /**
+   * Opens (creating when new or empty) an MLflow SQLite database and checks its schema.
+   *
+   * @param path The database file (relative to `cwd` or absolute).
+   * @param options Artifact root, file writer, clock, retry settings.
+   * @returns The sink.
+   * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the file cannot be opened, is not an
+   * MLflow database, has an unsupported revision or lacks a table or column we write.
+   */
+  static async open(path: string, options: SqliteSinkOptions = {}): Promise<SqliteSink> {
+    const cwd = options.cwd ?? Deno.cwd();
+    const root = options.artifactRoot ?? join(cwd, "mlruns");
+    const resolved: Resolved = {
+      artifactRoot: root.includes("://") || isAbsolute(root) ? root : resolve(cwd, root),
+      writeFile: options.writeFile ?? defaultWriteFile,
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+      random: options.random ?? Math.random,
+      newRunId: options.newRunId ?? (() => crypto.randomUUID().replaceAll("-", "")),
+      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+      maxRetries: options.maxRetries ?? 10,
+      warn: options.warn ?? (() => {}),
+    };
+    const file = isAbsolute(path) ? path : resolve(cwd, path);
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(file);
+    } catch (error) {
+      throw trackingError("open", path, error);
+    }
+    try {
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(resolved.busyTimeoutMs))}`);
+      await retryBusy(resolved, path, () => db.exec("PRAGMA journal_mode = WAL"));
+      if (tableNames(db).size === 0) await initialize(db, path, resolved);
+      const schema = checkMlflowSchema(db, path);
+      return new SqliteSink(path, db, schema, resolved);
+    } catch (error) {
+      db.close();
+      throw trackingError("open", path, error);
+    }
+  }
+
+  /**
+   * Writes a bundle's run, trace and artifacts in one transaction. A bundle whose trace is
+   * already in the database is not written again.
+   *
+   * @param bundle The bundle.
+   * @returns The experiment id, run id and whether the trace was already present.
+   * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the database or an artifact cannot be
+   * written; nothing is committed then.
+   */
+  deliver(bundle: TraceBundle): Promise<DeliveryReceipt> {
+    const result = this.#queue.then(() => this.#deliver(bundle));
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  async #deliver(bundle: TraceBundle): Promise<DeliveryReceipt> {
+    if (this.#closed) {
+      throw new WorkflowError(
+        "TRACKING_UNAVAILABLE",
+        `Cannot write to MLflow database "${this.path}" as the sink is closed`,
+        { phase: "track" },
+      );
+    }
+    const db = this.#db;
+    await retryBusy(this.#options, this.path, () => db.exec("BEGIN IMMEDIATE"));
+    try {
+      const receipt = await this.#write(bundle);
+      if (receipt.alreadyPresent) db.exec("ROLLBACK");
+      else db.exec("COMMIT");
+      return receipt;
+    } catch (error) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw trackingError("write to", this.path, error);
+    }
+  }
+
+  async #write(bundle: TraceBundle): Promise<DeliveryReceipt> {
+    const db = this.#db;
+    const traceId = bundle.trace.traceId;
+    const existing = db.prepare("SELECT experiment_id FROM trace_info WHERE request_id = ?")
+      .get(traceId);
+    if (existing !== undefined) {
+      const source = db.prepare(
+        "SELECT value FROM trace_request_metadata WHERE request_id = ? AND key = 'mlflow.sourceRun'",
+      ).get(traceId);
+      return {
+        experimentId: String(existing.experiment_id),
+        runId: String(source?.value ?? ""),
+        alreadyPresent: true,
+      };
+    }
+    const experiment = findOrCreateExperiment(db, bundle.experimentName, {
+      schema: this.schema,
+      artifactRoot: this.#options.artifactRoot,
+      nowMs: this.#options.now(),
+    });
+    const runId = this.#options.newRunId();
+    const artifactUri = `${experiment.artifactLocation}/${runId}/artifacts`;
+    insertRun(db, bundle, { runId, experimentId: experiment.id, artifactUri });
+    insertTrace(db, bundle, { runId, experiment, schema: this.schema });
+    await this.#writeArtifacts(bundle, artifactUri);
+    return { experimentId: String(experiment.id), runId, alreadyPresent: false };
+  }
+
+  async #writeArtifacts(bundle: TraceBundle, artifactUri: string): Promise<void> {
+    if (bundle.run.artifacts.length === 0) return;
+    let directory: string;
+    if (artifactUri.startsWith("file://")) {
+      directory = fileURLToPath(artifactUri);
+    } else if (
+      !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(artifactUri) || /^[A-Za-z]:[\\/]/.test(artifactUri)
+    ) {
+      directory = resolve(artifactUri);
+    } else {
+      if (!this.#warnedArtifacts) {
+        this.#warnedArtifacts = true;
+        this.#options.warn(
+          `Cannot write run artifacts to "${artifactUri}" as it is not a local path: the runs are recorded without their artifact files`,
+        );
+      }
+      return;
+    }
+    for (const artifact of bundle.run.artifacts) {
+      const relative = artifact.path.replaceAll("\\", "/");
+      if (relative.startsWith("/") || relative.split("/").includes("..")) {
+        throw new WorkflowError(
+          "TRACKING_UNAVAILABLE",
+          `Cannot write artifact "${artifact.path}" as its path leaves the run's artifact directory`,
+          { phase: "track" },
+        );
+      }
+      await this.#options.writeFile(join(directory, ...relative.split("/")), artifact.content);
+    }
+  }
+
+  /**
+   * Waits for pending deliveries and closes the database.
+   *
+   * @returns When closed.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#queue;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+/** Runs `fn`, retrying with exponential backoff and jitter while the database is locked. */
+async function retryBusy(options: Resolved, location: string, fn: () => void): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      fn();
+      return;
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      if (attempt >= options.maxRetries) {
+        throw new WorkflowError(
+          "TRACKING_UNAVAILABLE",
+          `Cannot write to MLflow database "${location}" as it stayed locked after ${
+            attempt + 1
+          } attempts`,
+          {
+            phase: "track",
+            cause: error,
+            hint: "Another process holds a long write transaction; try again later",
+          },
+        );
+      }
+      const backoff = Math.min(1000, 25 * 2 ** attempt);
+      await options.sleep(backoff / 2 + options.random() * backoff / 2);
+    }
+  }
+}
+
+/** Creates the pinned schema, its revision and experiment 0 in an empty database. */
+async function initialize(db: DatabaseSync, location: string, options: Resolved): Promise<void> {
+  await retryBusy(options, location, () => db.exec("BEGIN IMMEDIATE"));
+  try {
+    if (tableNames(db).size === 0) {
+      db.exec(PINNED_MLFLOW_SCHEMA_SQL);
+      db.prepare("INSERT INTO alembic_version (version_num) VALUES (?)").run(
+        PINNED_MLFLOW_REVISION,
+      );
+      const now = options.now();
+      db.prepare(
+        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace) VALUES (0, 'Default', ?, 'active', ?, ?, 'default')",
+      ).run(`${options.artifactRoot}/0`, now, now);
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * One process of the concurrency test: records a golden-shaped run through the tracker into the
+ * SQLite file given as the first argument (creating it when new) and prints the trace id.
+ *
+ * Usage: deno run --allow-read --allow-write --allow-env write_bundle.ts <db> <artifact root> <n>
+ *
+ * @module
+ */
+import { createMlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
+import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
+import { recordGoldenShapedRun, syncDelivery } from "../_helpers.ts";
+
+const [path, artifactRoot, index] = Deno.args;
+if (path === undefined || artifactRoot === undefined || index === undefined) {
+  throw new TypeError("Cannot run as arguments are missing: <db> <artifact root> <n>");
+}
+const sink = await SqliteSink.open(path, { artifactRoot });
+const warnings: string[] = [];
+const tracker = createMlflowTracker({
+  trackingUri: `sqlite:///${path}`,
+  experimentName: "concurrent",
+  mlflow: { artifact_level: "minimal" },
+  delivery: syncDelivery(sink),
+  user: `process-${index}`,
+  warn: (message) => warnings.push(message),
+});
+const ids = await recordGoldenShapedRun(tracker);
+await tracker.shutdown();
+await sink.close();
+if (warnings.length > 0 || ids.runId === undefined) {
+  throw new Error(`Cannot record run ${index}: ${warnings.join("; ")}`);
+}
+await Deno.stdout.write(new TextEncoder().encode(`${ids.traceId}\n`));
