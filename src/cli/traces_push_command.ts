@@ -1,9 +1,81 @@
-// Placeholder until the owning issue lands; replaced by the real command.
+/**
+ * `traces push`: delivers the spooled traces and runs, each exactly once, and prints what
+ * happened. Exit code 0 when everything was delivered (or already there), 1 when some failed.
+ *
+ * @module
+ */
+import { isAbsolute, join } from "node:path";
+import { DEFAULT_SPOOL_DIR, Spool } from "../tracking/delivery/spool.ts";
+import { openSink, parseTrackingUri } from "../tracking/delivery/open_sink.ts";
+import { type PushReport, pushSpool } from "../tracking/delivery/push_spool.ts";
+import { isWorkflowError } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import type { TracesPushOptions } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** Not implemented yet. */
-export function tracesPushCommand(_options: TracesPushOptions, _io: CliIO): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+/**
+ * Runs `traces push`.
+ *
+ * @param options `--tracking-uri` (deliver everything there), `--spool-dir`, `--json`.
+ * @param io The outside world.
+ * @returns 0 when nothing failed, 1 otherwise.
+ * @throws {UsageError} An unsupported `--tracking-uri`.
+ */
+export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): Promise<number> {
+  const spoolDir = options.spoolDir ?? DEFAULT_SPOOL_DIR;
+  const dir = isAbsolute(spoolDir) ? spoolDir : join(io.cwd(), spoolDir);
+  if (options.trackingUri !== undefined) {
+    try {
+      parseTrackingUri(options.trackingUri);
+    } catch (error) {
+      if (!isWorkflowError(error)) throw error;
+      throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});
+    }
+  }
+  const controller = new AbortController();
+  const removeSignalHandler = io.onSignal(() => controller.abort());
+  let report: PushReport;
+  try {
+    report = await pushSpool({
+      spool: new Spool({ dir }),
+      sinkFor: (uri) =>
+        openSink(uri, {
+          env: (name) => io.env(name),
+          warn: (message) => io.stderr(`warning: ${message}\n`),
+          sqlite: { cwd: io.cwd() },
+        }),
+      ...(options.trackingUri === undefined ? {} : { overrideUri: options.trackingUri }),
+      signal: controller.signal,
+    });
+  } finally {
+    removeSignalHandler();
+  }
+  const ok = report.failed.length === 0 && report.remaining === 0;
+  if (options.json) {
+    io.stdout(JSON.stringify({ spoolDir, ...report }, null, 2) + "\n");
+    return ok ? 0 : 1;
+  }
+  io.stdout(summary(report, spoolDir));
+  for (const failure of report.failed) {
+    const what = failure.traceId ? `trace "${failure.traceId}"` : `"${failure.file}"`;
+    io.stderr(`error: ${what}: ${failure.error}\n`);
+  }
+  if (!ok) {
+    io.stderr(
+      `  hint: the traces that were not delivered stay in "${spoolDir}"; run traces push again once the problem is fixed\n`,
+    );
+  }
+  return ok ? 0 : 1;
+}
+
+function summary(report: PushReport, spoolDir: string): string {
+  if (report.total === 0) return `Nothing to push: the spool "${spoolDir}" is empty\n`;
+  const parts = [
+    `${report.delivered.length} delivered`,
+    `${report.alreadyPresent.length} already present`,
+    `${report.failed.length} failed`,
+    ...(report.remaining ? [`${report.remaining} not attempted (interrupted)`] : []),
+  ];
+  const noun = report.total === 1 ? "trace" : "traces";
+  return `Pushed ${report.total} spooled ${noun} from "${spoolDir}": ${parts.join(", ")}\n`;
 }

@@ -1,0 +1,146 @@
+import { createDelivery } from "../../../src/tracking/delivery/create_delivery.ts";
+import { checkDestination } from "../../../src/tracking/delivery/preflight.ts";
+import { pushSpool } from "../../../src/tracking/delivery/push_spool.ts";
+import { Spool } from "../../../src/tracking/delivery/spool.ts";
+import { HttpSink } from "../../../src/tracking/http/http_sink.ts";
+import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
+import { assertEquals, assertStringIncludes } from "../../_helpers/assert.ts";
+import { goldenBundle, withTraceId } from "../http/_golden_bundle.ts";
+import { withTempDir } from "./_temp_dir.ts";
+
+const hex = (n: number) => n.toString(16).padStart(32, "0");
+const sinkFor = (uri: string) => new HttpSink({ trackingUri: uri, env: () => undefined });
+
+function withSpool(fn: (spool: Spool, dir: string) => Promise<void>): Promise<void> {
+  return withTempDir((dir) => fn(new Spool({ dir }), dir));
+}
+
+Deno.test("pushSpool() delivers what a down server could not take, exactly once", async () => {
+  const server = await FakeMlflowServer.start();
+  await server.stop();
+  await withSpool(async (spool) => {
+    const warnings: string[] = [];
+    const delivery = createDelivery({
+      sinkFactory: () => sinkFor(server.url),
+      async: true,
+      spool,
+      warn: (message) => warnings.push(message),
+      preflight: () => checkDestination(server.url),
+    });
+    const bundle = await goldenBundle(server.url);
+    for (const n of [1, 2, 3]) await delivery.submit(withTraceId(bundle, hex(n)));
+    await delivery.close();
+    assertEquals(warnings.length, 1);
+    assertEquals((await spool.list()).length, 3);
+
+    server.listen();
+    try {
+      const first = await pushSpool({ spool, sinkFor });
+      assertEquals(first.delivered.sort(), [1, 2, 3].map((n) => `tr-${hex(n)}`));
+      assertEquals([first.total, first.alreadyPresent.length, first.failed.length], [3, 0, 0]);
+      assertEquals(await spool.list(), []);
+      assertEquals([server.traces.size, server.runs.size], [3, 3]);
+      for (const trace of server.traces.values()) assertEquals(trace.spans.length, 5);
+      for (const run of server.runs.values()) {
+        assertEquals([run.info.status, run.metrics.length], ["FINISHED", 2]);
+      }
+
+      const before = server.requests.length;
+      const second = await pushSpool({ spool, sinkFor });
+      assertEquals([second.total, second.delivered.length], [0, 0]);
+      assertEquals(server.requests.length, before);
+
+      await spool.write(withTraceId(bundle, hex(2)));
+      const again = await pushSpool({ spool, sinkFor });
+      assertEquals(again.alreadyPresent, [`tr-${hex(2)}`]);
+      assertEquals(again.delivered, []);
+      assertEquals([server.runs.size, await spool.list()], [3, []]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+Deno.test("pushSpool() completes a bundle that failed with a 500 mid-delivery, without duplicates", async () => {
+  const server = await FakeMlflowServer.start();
+  try {
+    await withSpool(async (spool) => {
+      server.fail({ path: "/api/2.0/mlflow/runs/log-batch", bodyHas: "metrics", times: 1 });
+      const warnings: string[] = [];
+      const delivery = createDelivery({
+        sinkFactory: () => sinkFor(server.url),
+        async: false,
+        spool,
+        warn: (m) => warnings.push(m),
+      });
+      const outcome = await delivery.submit(await goldenBundle(server.url));
+      await delivery.close();
+      assertEquals(outcome.state, "spooled");
+      assertStringIncludes(warnings[0] ?? "", "answered 500 INTERNAL_ERROR");
+
+      const report = await pushSpool({ spool, sinkFor });
+      assertEquals([report.delivered.length, report.alreadyPresent.length, report.failed.length], [
+        1,
+        0,
+        0,
+      ]);
+      assertEquals(server.runs.size, 1);
+      assertEquals(server.requestsTo("/v1/traces").length, 1);
+      assertEquals(server.requestsTo("/api/3.0/mlflow/traces", "POST").length, 1);
+      const [run] = server.runs.values();
+      assertEquals([run?.info.status, run?.metrics.length, run?.params.size], ["FINISHED", 2, 3]);
+      assertEquals(await spool.list(), []);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("pushSpool() leaves failed and unreadable bundles in place and reports them", async () => {
+  const server = await FakeMlflowServer.start();
+  await server.stop();
+  await withSpool(async (spool, dir) => {
+    const bundle = await goldenBundle(server.url);
+    for (const n of [1, 2]) await spool.write(withTraceId(bundle, hex(n)));
+    await Deno.writeTextFile(`${dir}/broken.json`, "{");
+    const report = await pushSpool({ spool, sinkFor });
+    assertEquals([report.total, report.delivered.length, report.failed.length], [3, 0, 3]);
+    const broken = report.failed.find((failure) => failure.file.endsWith("broken.json"));
+    assertEquals(broken?.traceId, undefined);
+    assertStringIncludes(broken?.error ?? "", "is not JSON");
+    const down = report.failed.filter((failure) => failure.traceId);
+    assertEquals(down.map((failure) => failure.trackingUri), [server.url, server.url]);
+    for (const failure of down) assertStringIncludes(failure.error, "is unreachable");
+    assertEquals((await spool.list()).length, 3);
+  });
+});
+
+Deno.test("pushSpool() delivers to the override URI instead of each bundle's own", async () => {
+  const server = await FakeMlflowServer.start();
+  try {
+    await withSpool(async (spool) => {
+      await spool.write(await goldenBundle("http://127.0.0.1:9"));
+      const asked: string[] = [];
+      const report = await pushSpool({
+        spool,
+        sinkFor: (uri) => (asked.push(uri), sinkFor(uri)),
+        overrideUri: server.url,
+      });
+      assertEquals([report.delivered.length, asked], [1, [server.url]]);
+      assertEquals(server.traces.size, 1);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("pushSpool() stops before the next bundle when aborted", async () => {
+  await withSpool(async (spool) => {
+    const bundle = await goldenBundle("http://x");
+    for (const n of [1, 2]) await spool.write(withTraceId(bundle, hex(n)));
+    const controller = new AbortController();
+    controller.abort();
+    const report = await pushSpool({ spool, sinkFor, signal: controller.signal });
+    assertEquals([report.total, report.remaining, report.delivered.length], [2, 2, 0]);
+  });
+});
