@@ -1,0 +1,132 @@
+/**
+ * Reads the LLM calls of a trace back from its spans: model, provider, token usage and cost of
+ * each CHAT_MODEL (or LLM) span, and the node (CHAIN span) each call belongs to.
+ *
+ * @module
+ */
+import type { CostBreakdown, TokenUsage } from "../tracer.ts";
+import type { SpanRecord } from "../trace_bundle.ts";
+import { spanTypeOf } from "./_span_decoding.ts";
+
+/** One LLM call as its span recorded it. */
+export interface SpanLlmCall {
+  /** `mlflow.llm.provider`, `unknown` when absent. */
+  provider: string;
+  /** `mlflow.llm.model`, else the span name. */
+  model: string;
+  /**
+   * `provider/model` the call was priced as (`configurable_agents.priced_as`, written when it
+   * differs, as for a mock call), else `provider/model`: the key the tracker's cost summary and
+   * the `configurable_agents.cost_unknown_models` tag use.
+   */
+  pricedAs: string;
+  /** `mlflow.chat.tokenUsage`, zeros when absent. */
+  usage: TokenUsage;
+  /** `mlflow.llm.cost`, or `undefined` when the call was not priced. */
+  cost: CostBreakdown | undefined;
+}
+
+const LLM_SPAN_TYPES = new Set(["CHAT_MODEL", "LLM"]);
+
+/**
+ * The LLM call a span records, or `undefined` for spans that are not LLM calls.
+ *
+ * @param span A span.
+ * @returns The call.
+ */
+export function llmCallOf(span: SpanRecord): SpanLlmCall | undefined {
+  if (!LLM_SPAN_TYPES.has(spanTypeOf(span))) return undefined;
+  const attributes = span.attributes;
+  const providerValue = attributes["mlflow.llm.provider"];
+  const modelValue = attributes["mlflow.llm.model"];
+  const provider = typeof providerValue === "string" && providerValue ? providerValue : "unknown";
+  const model = typeof modelValue === "string" && modelValue ? modelValue : span.name;
+  const pricedAs = attributes["configurable_agents.priced_as"];
+  return {
+    provider,
+    model,
+    pricedAs: typeof pricedAs === "string" && pricedAs ? pricedAs : `${provider}/${model}`,
+    usage: usageOf(attributes["mlflow.chat.tokenUsage"]),
+    cost: costOf(attributes["mlflow.llm.cost"]),
+  };
+}
+
+/**
+ * Maps each span id to the name of its nearest CHAIN ancestor (itself for a CHAIN span): the
+ * node an LLM call belongs to.
+ *
+ * @param spans The spans of one trace.
+ * @returns Span id → node id.
+ */
+export function nodeOfSpans(spans: readonly SpanRecord[]): Map<string, string> {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const nodes = new Map<string, string>();
+  const find = (span: SpanRecord, depth: number): string | undefined => {
+    if (nodes.has(span.spanId)) return nodes.get(span.spanId);
+    if (spanTypeOf(span) === "CHAIN") return span.name;
+    const parent = span.parentSpanId === null ? undefined : byId.get(span.parentSpanId);
+    return parent && depth < spans.length ? find(parent, depth + 1) : undefined;
+  };
+  for (const span of spans) {
+    const node = find(span, 0);
+    if (node !== undefined) nodes.set(span.spanId, node);
+  }
+  return nodes;
+}
+
+/**
+ * Token usage from `mlflow.chat.tokenUsage` or `mlflow.trace.tokenUsage` (object or JSON text).
+ *
+ * @param value The attribute or metadata value.
+ * @returns The usage; zeros when absent or malformed.
+ */
+export function usageOf(value: unknown): TokenUsage {
+  const data = parsed(value);
+  const count = (key: string): number => {
+    const number = Number(data?.[key]);
+    return Number.isFinite(number) && number > 0 ? number : 0;
+  };
+  const usage: TokenUsage = {
+    input_tokens: count("input_tokens"),
+    output_tokens: count("output_tokens"),
+    total_tokens: count("total_tokens") || count("input_tokens") + count("output_tokens"),
+  };
+  if (data?.cache_read_input_tokens !== undefined) {
+    usage.cache_read_input_tokens = count("cache_read_input_tokens");
+  }
+  if (data?.cache_creation_input_tokens !== undefined) {
+    usage.cache_creation_input_tokens = count("cache_creation_input_tokens");
+  }
+  return usage;
+}
+
+/**
+ * Cost from `mlflow.llm.cost` or `mlflow.trace.cost` (object or JSON text).
+ *
+ * @param value The attribute or metadata value.
+ * @returns The cost, or `undefined` when absent or not a finite number.
+ */
+export function costOf(value: unknown): CostBreakdown | undefined {
+  const data = parsed(value);
+  if (!data) return undefined;
+  const input = Number(data.input_cost ?? 0);
+  const output = Number(data.output_cost ?? 0);
+  const total = Number(data.total_cost ?? input + output);
+  return Number.isFinite(input) && Number.isFinite(output) && Number.isFinite(total)
+    ? { input_cost: input, output_cost: output, total_cost: total }
+    : undefined;
+}
+
+function parsed(value: unknown): Record<string, unknown> | undefined {
+  let data = value;
+  if (typeof data === "string") {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof data === "object" && data !== null && !Array.isArray(data)
+    ? data as Record<string, unknown>
+    : undefined;
+}

@@ -1,0 +1,155 @@
+/**
+ * Opens the reader for a tracking URI: `sqlite:///path.db` (read straight from the file) or
+ * `http(s)://host` (a tracking server's REST API).
+ *
+ * @module
+ */
+import { isAbsolute, resolve } from "node:path";
+import { WorkflowError } from "../../errors.ts";
+import { redactUri } from "../http/mlflow_auth.ts";
+import { createRestReader } from "./rest_reader.ts";
+import { openSqliteReader } from "./sqlite_reader.ts";
+import type { TrackingReader } from "./tracking_reader.ts";
+
+/** The tracking URI used when neither a flag nor `MLFLOW_TRACKING_URI` names one. */
+export const DEFAULT_TRACKING_URI = "sqlite:///mlflow.db";
+
+/** Where a tracking URI points. */
+export type TrackingLocation =
+  | { kind: "sqlite"; path: string }
+  | { kind: "http"; url: string };
+
+/**
+ * Picks the tracking URI: the flag, else `MLFLOW_TRACKING_URI`, else `sqlite:///mlflow.db`.
+ *
+ * @example Usage
+ * ```ts
+ * import { chooseTrackingUri } from "./mod.ts";
+ * if (chooseTrackingUri(undefined, () => undefined) !== "sqlite:///mlflow.db") throw new Error();
+ * if (chooseTrackingUri(undefined, () => "http://mlflow:5000") !== "http://mlflow:5000") throw new Error();
+ * ```
+ *
+ * @param flag The `--tracking-uri` value, when given.
+ * @param env Reads an environment variable.
+ * @returns The URI to read.
+ */
+export function chooseTrackingUri(
+  flag: string | undefined,
+  env: (name: string) => string | undefined,
+): string {
+  return flag?.trim() || env("MLFLOW_TRACKING_URI")?.trim() || DEFAULT_TRACKING_URI;
+}
+
+/**
+ * Parses a tracking URI the way MLflow does: `sqlite:///mlflow.db` is relative to `cwd`,
+ * `sqlite:////abs/path.db` is absolute; `http://` and `https://` are servers.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseTrackingUri } from "./mod.ts";
+ * const location = parseTrackingUri("sqlite:///runs/mlflow.db", "/work");
+ * if (location.kind !== "sqlite" || location.path !== "/work/runs/mlflow.db") throw new Error();
+ * ```
+ *
+ * @param uri The tracking URI.
+ * @param cwd Directory relative SQLite paths are resolved against.
+ * @returns The location.
+ * @throws {TypeError} When the scheme is not sqlite, http or https, or no file is named.
+ */
+export function parseTrackingUri(uri: string, cwd: string): TrackingLocation {
+  const text = uri.trim();
+  if (/^https?:\/\//i.test(text)) return { kind: "http", url: text };
+  const sqlite = /^sqlite:\/\/\/(.+)$/i.exec(text);
+  if (sqlite?.[1]) {
+    const path = sqlite[1].split("?")[0] ?? "";
+    if (path && path !== ":memory:") {
+      return { kind: "sqlite", path: isAbsolute(path) ? path : resolve(cwd, path) };
+    }
+  }
+  throw new TypeError(
+    `Cannot read tracked runs from "${redactUri(text)}" as it is not a tracking URI: ` +
+      `use sqlite:///path.db or http(s)://host:port`,
+  );
+}
+
+/** What {@linkcode openTrackingReader} needs from outside. */
+export interface OpenTrackingReaderOptions {
+  /** Directory relative SQLite paths are resolved against. */
+  cwd: string;
+  /** Reads `MLFLOW_TRACKING_TOKEN`, `MLFLOW_TRACKING_USERNAME`/`PASSWORD`, `MLFLOW_HTTP_REQUEST_TIMEOUT`. */
+  env: (name: string) => string | undefined;
+  /**
+   * The fetch for a tracking server.
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * Tells whether a file exists; throws when it may not be read.
+   *
+   * @default {Deno.statSync}
+   */
+  fileExists?: (path: string) => boolean;
+  /** Cancels requests to a tracking server. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Opens a reader for a tracking URI.
+ *
+ * @example Usage
+ * ```ts
+ * import { openTrackingReader } from "./mod.ts";
+ * const reader = openTrackingReader("sqlite:///no-such-file.db", {
+ *   cwd: "/tmp",
+ *   env: () => undefined,
+ *   fileExists: () => false,
+ * });
+ * if (reader !== undefined) throw new Error("a missing database has no runs");
+ * ```
+ *
+ * @param uri `sqlite:///path.db` or `http(s)://host:port`.
+ * @param options Working directory, environment and I/O.
+ * @returns The reader, or `undefined` when the SQLite file does not exist (no runs recorded).
+ * @throws {TypeError} When the URI is not a tracking URI.
+ * @throws {WorkflowError} `PERMISSION_DENIED` when the file may not be read,
+ * `TRACKING_UNAVAILABLE` when it is not an MLflow database.
+ */
+export function openTrackingReader(
+  uri: string,
+  options: OpenTrackingReaderOptions,
+): TrackingReader | undefined {
+  const { cwd, env, fetch, fileExists = statExists, signal } = options;
+  const location = parseTrackingUri(uri, cwd);
+  if (location.kind === "http") {
+    return createRestReader(location.url, {
+      env,
+      ...(fetch ? { fetch } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+  let exists: boolean;
+  try {
+    exists = fileExists(location.path);
+  } catch (cause) {
+    throw new WorkflowError(
+      "PERMISSION_DENIED",
+      `Cannot read "${location.path}" as Deno may not read it: ${messageOf(cause)}`,
+      { phase: "track", cause, hint: `Run with --allow-read=${location.path}` },
+    );
+  }
+  return exists ? openSqliteReader(location.path) : undefined;
+}
+
+function statExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
