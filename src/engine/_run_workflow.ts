@@ -1,0 +1,230 @@
+/**
+ * One run of a compiled workflow: the trace from start to finish (in every outcome), the run
+ * timeout and cancellation, the initial state, the graph invocation, and the result with its
+ * metadata.
+ *
+ * @module
+ */
+import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import { isWorkflowError, WorkflowError } from "../errors.ts";
+import type { RunRecordIds, RunTrace } from "../tracking/tracer.ts";
+import { createAbortScope, defaultSetTimer, raceAbort } from "./_abort_scope.ts";
+import { type CompiledGraphParts, declaredState } from "./_compile_graph.ts";
+import { ensureLangsmithOffline } from "../llm/mod.ts";
+import { attachNodeId } from "./_node_errors.ts";
+import { prepareModels } from "./_node_models.ts";
+import { NOOP_TRACER } from "./_noop_tracer.ts";
+import { runConfigurable, type RunContext } from "./_node_plan.ts";
+import { RunBudget } from "./_run_budget.ts";
+import { UsageTally } from "./_usage_tally.ts";
+import type {
+  EngineEvent,
+  ExecuteOptions,
+  NodeExecution,
+  RunResult,
+  RunStatus,
+} from "./engine_types.ts";
+import { initialState } from "./state_model.ts";
+import { stopReasonOf, withStopReason } from "./stop_reason.ts";
+
+/**
+ * Runs a workflow once.
+ *
+ * @param loaded The workflow.
+ * @param compile Compiles it (called inside the run, so a build failure is recorded too).
+ * @param inputs The run's inputs.
+ * @param options Collaborators, tracer, mock mode, seed, signal, events.
+ * @returns The final state and metadata.
+ * @throws {WorkflowError} What stopped the run, with its phase and node id.
+ */
+export async function runCompiledWorkflow(
+  loaded: LoadedWorkflow,
+  compile: () => CompiledGraphParts,
+  inputs: Readonly<Record<string, unknown>>,
+  options: ExecuteOptions,
+): Promise<RunResult> {
+  checkOptions(inputs, options);
+  const { deps, tracer = NOOP_TRACER, mock = false, seed = 0, signal, onEvent } = options;
+  const { config } = loaded;
+  const { execution, llm } = config.config;
+  const emit = (event: EngineEvent) => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // A progress listener must not break the run.
+    }
+  };
+  const started = deps.now();
+  const trace = tracer.startRun({
+    workflowName: config.flow.name,
+    workflowVersion: config.flow.version,
+    nodeCount: config.nodes.length,
+    provider: llm.provider,
+    model: llm.model,
+    schemaVersion: config.schema_version,
+    inputs: { ...inputs },
+  });
+  emit({ type: "run_started", workflowName: config.flow.name, nodeCount: config.nodes.length });
+  const tally = new UsageTally();
+  const executions: NodeExecution[] = [];
+  const setTimer = deps.setTimer ?? defaultSetTimer;
+  const running: string[] = [];
+  const scope = createAbortScope({
+    parent: signal,
+    parentReason: () => whileRunning(cancelled(), running),
+    timeoutMs: execution.timeout * 1000,
+    timeoutReason: () => whileRunning(runTimeout(execution.timeout), running),
+    setTimer,
+  });
+  const finished = (status: RunStatus, stopReason?: string) => {
+    const durationMs = deps.now() - started;
+    emit({
+      type: "run_finished",
+      status,
+      durationMs,
+      usage: tally.usage,
+      costUsd: tally.costUsd,
+      ...(stopReason === undefined ? {} : { stopReason }),
+    });
+    return durationMs;
+  };
+  try {
+    const parts = compile();
+    const state0 = initialState(parts.state, inputs);
+    ensureLangsmithOffline();
+    const run: RunContext = {
+      deps,
+      trace,
+      budget: new RunBudget(execution.budget, tally),
+      tally,
+      signal: scope.signal,
+      mock,
+      seed,
+      setTimer,
+      executions,
+      running,
+      models: new Map(),
+      emit,
+    };
+    await raceAbort(prepareModels(parts.plans.values(), run), scope.signal);
+    const values = await raceAbort(
+      parts.graph.invoke(state0, {
+        signal: scope.signal,
+        recursionLimit: execution.recursion_limit,
+        configurable: runConfigurable(run),
+        onStep: (nodeIds, current) => {
+          const snapshot = declaredState(parts.state, current);
+          for (const nodeId of new Set(nodeIds)) trace.snapshot(nodeId, snapshot);
+        },
+      }),
+      scope.signal,
+    );
+    const state = declaredState(parts.state, values);
+    const ids = await finishTrace(trace, { status: "success", outputs: state });
+    const durationMs = finished("success");
+    return {
+      state,
+      metadata: {
+        status: "success",
+        durationMs,
+        usage: tally.usage,
+        costUsd: tally.costUsd,
+        costComplete: tally.costComplete,
+        knownCostUsd: tally.knownCostUsd,
+        ...(ids.traceId === undefined ? {} : { traceId: ids.traceId }),
+        ...(ids.runId === undefined ? {} : { runId: ids.runId }),
+        nodeExecutions: executions,
+      },
+    };
+  } catch (thrown) {
+    const error = runError(thrown, scope.signal, execution.recursion_limit);
+    const reason = stopReasonOf(error);
+    const status: RunStatus = error.code === "CANCELLED" ? "cancelled" : "failed";
+    await finishTrace(trace, { status, error, reason });
+    finished(status, reason);
+    throw error;
+  } finally {
+    scope.dispose();
+  }
+}
+
+async function finishTrace(
+  trace: RunTrace,
+  end: Parameters<RunTrace["finish"]>[0],
+): Promise<RunRecordIds> {
+  try {
+    return await trace.finish(end);
+  } catch {
+    // Tracking problems never fail a run; the tracer reports them itself.
+    return { traceId: trace.traceId, runId: undefined };
+  }
+}
+
+function checkOptions(inputs: unknown, options: ExecuteOptions): void {
+  if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
+    throw new TypeError(
+      `Cannot run the workflow as inputs must be an object: got ${
+        Array.isArray(inputs) ? "a list" : String(inputs)
+      }`,
+    );
+  }
+  const { deps, seed } = options ?? {};
+  for (const name of ["env", "now"] as const) {
+    if (typeof deps?.[name] !== "function") {
+      throw new TypeError(`Cannot run the workflow as deps.${name} is not a function`);
+    }
+  }
+  if (seed !== undefined && !Number.isFinite(seed)) {
+    throw new RangeError(
+      `Cannot run the workflow as the seed must be a finite number: got "${seed}"`,
+    );
+  }
+}
+
+function runError(thrown: unknown, signal: AbortSignal, recursionLimit: number): WorkflowError {
+  if (isWorkflowError(thrown)) return thrown;
+  if (signal.aborted && isWorkflowError(signal.reason)) return signal.reason;
+  if (thrown instanceof Error && thrown.name === "GraphRecursionError") {
+    return withStopReason(
+      new WorkflowError(
+        "NODE_FAILED",
+        `Cannot finish the run as it took more than ${recursionLimit} steps (config.execution.recursion_limit) without reaching END`,
+        {
+          phase: "execute",
+          hint: "Raise config.execution.recursion_limit, or check that loops and routes can end",
+          cause: thrown,
+        },
+      ),
+      "recursion_limit",
+    );
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new WorkflowError("NODE_FAILED", `Cannot finish the run as ${message}`, {
+    phase: "execute",
+    cause: thrown,
+  });
+}
+
+/** Names the node that was running when the run stopped (the first, when several were). */
+function whileRunning(error: WorkflowError, running: readonly string[]): WorkflowError {
+  const [nodeId] = running;
+  if (nodeId === undefined) return error;
+  return attachNodeId(error, nodeId, `${error.message} (node "${nodeId}" was running)`);
+}
+
+function cancelled(): WorkflowError {
+  return new WorkflowError("CANCELLED", "Cannot finish the run as it was cancelled", {
+    phase: "execute",
+  });
+}
+
+function runTimeout(seconds: number): WorkflowError {
+  return withStopReason(
+    new WorkflowError(
+      "TIMEOUT",
+      `Cannot finish the run as it ran longer than its timeout of ${seconds} s`,
+      { phase: "execute", hint: "Raise config.execution.timeout" },
+    ),
+    "run_timeout",
+  );
+}

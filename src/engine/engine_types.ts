@@ -1,0 +1,205 @@
+/**
+ * The engine's surface: its collaborators (`EngineDeps`), the options of a run, the progress
+ * events it emits, the result it returns, and its fixed limits.
+ *
+ * @module
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { WorkflowError } from "../errors.ts";
+import type { Tool } from "../tools/tool.ts";
+import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
+import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
+
+/**
+ * Most rounds of tool calls a node makes before it asks for its structured answer; a round is
+ * one model call plus the tool calls that call asked for.
+ */
+export const MAX_TOOL_ROUNDS = 8;
+
+/** Tools by name, as `ToolRegistry` provides them. */
+export interface ToolLookup {
+  /** The tool of a name, or `undefined`. */
+  get(name: string): Tool | undefined;
+  /** Every registered name. */
+  names(): Iterable<string>;
+}
+
+/** Provider and model a call is priced as. */
+export interface PricedAs {
+  /** Provider name. */
+  provider: string;
+  /** Model name. */
+  model: string;
+}
+
+/**
+ * Everything the engine reaches outside itself. Nothing in the engine touches `Deno`,
+ * `fetch`, `console` or the clock directly.
+ */
+export interface EngineDeps {
+  /**
+   * Builds the chat model of a node (throws `MISSING_CREDENTIALS` when a key is missing).
+   *
+   * @default {createChatModel of the llm area}
+   */
+  createChatModel?: (spec: ModelSpec, options: CreateChatModelOptions) => Promise<BaseChatModel>;
+  /**
+   * Builds the model of a node in mock runs.
+   *
+   * @default {new MockChatModel(options)}
+   */
+  createMockChatModel?: (options: MockChatModelOptions) => BaseChatModel;
+  /**
+   * The tools nodes may call.
+   *
+   * @default {no tools}
+   */
+  tools?: ToolLookup;
+  /**
+   * The placeholder result of a tool in mock runs (tools are never called for real there).
+   *
+   * @default {mockToolResult of the tools area}
+   */
+  mockToolResult?: (name: string, args: Record<string, unknown>) => unknown;
+  /**
+   * Prices one call; `undefined` means the model is not in the price table (cost unknown).
+   *
+   * @default {every call unpriced}
+   */
+  price?: (pricedAs: PricedAs, usage: TokenUsage) => CostBreakdown | undefined;
+  /** Reads an environment variable (`undefined` when unset or not permitted). */
+  env: (name: string) => string | undefined;
+  /** HTTP client for providers and tools. */
+  fetch: typeof fetch;
+  /** Reads a text file (tools). */
+  readTextFile: (path: string) => Promise<string>;
+  /** Writes a text file (tools). */
+  writeTextFile: (path: string, text: string) => Promise<void>;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /**
+   * Waits between retries; rejects when the signal aborts.
+   *
+   * @default {a timer}
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Random numbers in [0, 1) for retry jitter.
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
+   * Starts a timer for a timeout and returns its cancel function.
+   *
+   * @default {setTimeout / clearTimeout}
+   */
+  setTimer?: (callback: () => void, ms: number) => () => void;
+}
+
+/** Options of `executeWorkflow`. */
+export interface ExecuteOptions {
+  /** The engine's collaborators. */
+  deps: EngineDeps;
+  /**
+   * Records the run (spans, metrics).
+   *
+   * @default {nothing is recorded}
+   */
+  tracer?: Tracer;
+  /**
+   * Switch every node to the mock model (priced as the model it would use) and never call
+   * tools for real.
+   *
+   * @default {false}
+   */
+  mock?: boolean;
+  /**
+   * Seed of the mock model (each node's model is seeded with it and the node id).
+   *
+   * @default {0}
+   */
+  seed?: number;
+  /** Cancels the run (`CANCELLED`). */
+  signal?: AbortSignal;
+  /** Told of progress (a throwing listener is ignored). */
+  onEvent?: (event: EngineEvent) => void;
+}
+
+/** Progress of a run, as the CLI's live line needs it. */
+export type EngineEvent =
+  | { type: "run_started"; workflowName: string; nodeCount: number }
+  | { type: "node_started"; nodeId: string; itemIndex?: number }
+  | {
+    type: "node_finished";
+    nodeId: string;
+    itemIndex?: number;
+    durationMs: number;
+    usage: TokenUsage;
+    /** `undefined` when a call of the node was unpriced. */
+    costUsd: number | undefined;
+  }
+  | { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
+  | {
+    type: "run_finished";
+    status: RunStatus;
+    durationMs: number;
+    usage: TokenUsage;
+    costUsd: number | undefined;
+    stopReason?: string;
+  };
+
+/** How a run ended. */
+export type RunStatus = "success" | "failed" | "cancelled";
+
+/** One execution of a node. */
+export interface NodeExecution {
+  /** The node. */
+  nodeId: string;
+  /** The item of a parallel run. */
+  itemIndex?: number;
+  /** `success` or `failed`. */
+  status: "success" | "failed";
+  /** Wall time of the node. */
+  durationMs: number;
+  /** Token usage of its calls. */
+  usage: TokenUsage;
+  /** Its cost, `undefined` when a call was unpriced. */
+  costUsd: number | undefined;
+  /** Number of LLM calls it made. */
+  llmCalls: number;
+  /** Number of tool calls it made. */
+  toolCalls: number;
+}
+
+/** What a run reports beside its state. */
+export interface RunMetadata {
+  /** How it ended (a failed run throws, so a result is always `success`). */
+  status: RunStatus;
+  /** Why it stopped, when not by reaching the end. */
+  stopReason?: string;
+  /** Wall time of the run. */
+  durationMs: number;
+  /** Token usage of every call. */
+  usage: TokenUsage;
+  /** Dollar cost, `undefined` when any call was unpriced. */
+  costUsd: number | undefined;
+  /** `false` when some call was unpriced. */
+  costComplete: boolean;
+  /** Dollar cost of the priced calls only. */
+  knownCostUsd: number;
+  /** MLflow trace id, when recorded. */
+  traceId?: string;
+  /** MLflow run id, when known. */
+  runId?: string;
+  /** Every node execution in the order they finished. */
+  nodeExecutions: NodeExecution[];
+}
+
+/** The result of a run: the final state (plain JSON) and its metadata, kept apart. */
+export interface RunResult {
+  /** Every declared state field. */
+  state: Record<string, unknown>;
+  /** Duration, usage, cost, ids. */
+  metadata: RunMetadata;
+}

@@ -1,0 +1,74 @@
+import { loadWorkflow } from "../../src/config/mod.ts";
+import type { ObjectFieldSpec } from "../../src/config/schema.ts";
+import { parseTypeExpression, type TypeExpression } from "../../src/config/type_expression.ts";
+import { createStateModel, executeWorkflow } from "../../src/engine/mod.ts";
+import { createToolRegistry } from "../../src/tools/mod.ts";
+import { assert } from "../_helpers/assert.ts";
+import { testDeps } from "./_fakes.ts";
+
+const EXAMPLES = new URL("../../examples/", import.meta.url);
+
+/** A plausible input of a type. */
+function sample(type: TypeExpression, schema?: Readonly<Record<string, ObjectFieldSpec>>): unknown {
+  switch (type.kind) {
+    case "str":
+      return "tide pools";
+    case "int":
+      return 3;
+    case "float":
+      return 1.5;
+    case "bool":
+      return true;
+    case "list":
+      return type.element ? [sample(type.element, schema), sample(type.element, schema)] : ["a"];
+    case "dict":
+      return { "1": type.value ? sample(type.value, schema) : "x" };
+    case "object": {
+      const value: Record<string, unknown> = {};
+      for (const [name, spec] of Object.entries(schema ?? {})) {
+        value[name] = typeof spec === "string"
+          ? sample(parseTypeExpression(spec))
+          : sample(parseTypeExpression(spec.type), spec.schema);
+      }
+      return value;
+    }
+  }
+}
+
+const files = [...Deno.readDirSync(EXAMPLES)]
+  .filter((entry) => entry.isFile && entry.name.endsWith(".yaml"))
+  .map((entry) => entry.name)
+  .sort();
+
+Deno.test("the examples directory has workflows to run", () => {
+  assert(files.length > 0);
+});
+
+for (const name of files) {
+  Deno.test(`executeWorkflow() runs examples/${name} with mock and state of the declared types`, async () => {
+    const tools = createToolRegistry();
+    const loaded = await loadWorkflow(new URL(name, EXAMPLES).pathname, {
+      readTextFile: (path) => Deno.readTextFile(path),
+      toolNames: [...tools.names()],
+    });
+    const model = createStateModel(loaded.config.state.fields);
+    const inputs: Record<string, unknown> = {};
+    for (const field of Object.values(model.fields)) {
+      if (field.required) inputs[field.name] = sample(field.type, field.objectSchema);
+    }
+    const result = await executeWorkflow(loaded, inputs, {
+      deps: testDeps({
+        tools,
+        createChatModel: () => Promise.reject(new Error("mock runs build no real model")),
+      }),
+      mock: true,
+      seed: 1,
+    });
+    for (const field of Object.values(model.fields)) {
+      const value = result.state[field.name];
+      const checked = field.schema.safeParse(value);
+      assert(checked.success, `${name}: ${field.name} = ${JSON.stringify(value)}`);
+    }
+    assert(result.metadata.nodeExecutions.every((e) => e.status === "success" && e.llmCalls > 0));
+  });
+}
