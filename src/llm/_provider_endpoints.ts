@@ -18,10 +18,13 @@ export const DEFAULT_BASE_URLS = {
   ollama: "http://localhost:11434",
 } as const;
 
-/** Variables that hold each provider's key, in the order they are read. */
+/**
+ * Variables that hold each provider's key, in the order they are read. An openai-compatible
+ * server gets its own variable: the OpenAI key is never sent to a server other than OpenAI's.
+ */
 export const KEY_VARIABLES: Readonly<Record<ProviderName, readonly string[]>> = {
   openai: ["OPENAI_API_KEY"],
-  "openai-compatible": ["OPENAI_API_KEY"],
+  "openai-compatible": ["OPENAI_COMPATIBLE_API_KEY"],
   anthropic: ["ANTHROPIC_API_KEY"],
   google: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
   ollama: [],

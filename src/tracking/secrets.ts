@@ -8,6 +8,7 @@
 /** Environment variables that always hold credentials. */
 export const SECRET_ENV_NAMES: readonly string[] = [
   "OPENAI_API_KEY",
+  "OPENAI_COMPATIBLE_API_KEY",
   "ANTHROPIC_API_KEY",
   "GOOGLE_API_KEY",
   "GEMINI_API_KEY",

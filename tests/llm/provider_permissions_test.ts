@@ -65,7 +65,7 @@ Deno.test("providerEnvVars() lists the variables each provider reads", () => {
     anthropic: ["ANTHROPIC_API_KEY"],
     google: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
     ollama: ["OLLAMA_HOST"],
-    "openai-compatible": ["OPENAI_API_KEY"],
+    "openai-compatible": ["OPENAI_COMPATIBLE_API_KEY"],
     mock: [],
   });
 });
