@@ -250,3 +250,17 @@ Deno.test("createChatModel() openai-compatible needs no key and uses the injecte
   assertEquals(seen, [`${server.baseUrl}/chat/completions`]);
   assertEquals(server.requests[0]?.headers["authorization"], "Bearer not-needed");
 });
+
+Deno.test("createChatModel() openai-compatible sends its own key, never the OpenAI key", async () => {
+  await using server = startFakeOpenAIServer({ responses: [chatCompletion({ content: "ok" })] });
+  const env = (name: string) =>
+    ({ OPENAI_API_KEY: KEY, OPENAI_COMPATIBLE_API_KEY: "local-key-42" })[name];
+  const model = await createChatModel(
+    { provider: "openai-compatible", model: "llama3.2", baseUrl: server.baseUrl },
+    { env },
+  );
+  await model.invoke("Hello");
+
+  assertEquals(server.requests[0]?.headers["authorization"], "Bearer local-key-42");
+  assert(!JSON.stringify(server.requests[0]?.headers).includes(KEY));
+});
