@@ -1,9 +1,31 @@
-// Placeholder until the owning issue lands; replaced by the real command.
+/**
+ * `graph <file>`: prints a Mermaid flowchart of a workflow.
+ *
+ * @module
+ */
+import { loadWorkflow, workflowToMermaid } from "../config/mod.ts";
 import type { CliIO } from "./io.ts";
 import type { GraphOptions } from "./options.ts";
-import { UsageError } from "./usage_error.ts";
+import { cliValidationContext } from "./_validation_context.ts";
 
-/** Not implemented yet. */
-export function graphCommand(_file: string, _options: GraphOptions, _io: CliIO): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+/**
+ * Runs `graph`: loads and validates the workflow, then prints its Mermaid flowchart.
+ *
+ * @param file The workflow file.
+ * @param options `--direction` and the global options.
+ * @param io The outside world.
+ * @returns 0.
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID` (exit 2, rendered by `main`).
+ */
+export async function graphCommand(
+  file: string,
+  options: GraphOptions,
+  io: CliIO,
+): Promise<number> {
+  const workflow = await loadWorkflow(file, {
+    readTextFile: (path) => io.readTextFile(path),
+    ...cliValidationContext(),
+  });
+  io.stdout(workflowToMermaid(workflow.config, { direction: options.direction }));
+  return 0;
 }

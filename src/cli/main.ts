@@ -49,10 +49,13 @@ export async function main(args: readonly string[], io: CliIO = denoIO()): Promi
  * The exit code for an error that escaped a command.
  *
  * @param error Anything thrown.
- * @returns 2 for a bad workflow, bad inputs or bad flags; 1 for everything else.
+ * @returns The code a `UsageError` carries (2 unless it says otherwise), 2 for a bad workflow
+ * or bad inputs, 1 for everything else.
  */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof Error && error.name === "UsageError") return 2;
+  if (error instanceof Error && error.name === "UsageError") {
+    return "exitCode" in error && typeof error.exitCode === "number" ? error.exitCode : 2;
+  }
   if (isWorkflowError(error)) {
     return ["CONFIG_INVALID", "CONFIG_LOAD_FAILED", "INPUT_INVALID"].includes(error.code) ? 2 : 1;
   }

@@ -1,9 +1,21 @@
-// Placeholder until the owning issue lands; replaced by the real command.
+/**
+ * `schema`: prints the JSON Schema of workflow files, for editors.
+ *
+ * @module
+ */
+import { workflowJsonSchema } from "../config/mod.ts";
 import type { CliIO } from "./io.ts";
 import type { GlobalOptions } from "./options.ts";
-import { UsageError } from "./usage_error.ts";
 
-/** Not implemented yet. */
-export function schemaCommand(_options: GlobalOptions, _io: CliIO): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+/**
+ * Runs `schema`: prints the JSON Schema generated from the workflow schema, so that
+ * `cli.ts schema > workflow.schema.json` gives editors completion and checks.
+ *
+ * @param _options The global options.
+ * @param io The outside world.
+ * @returns 0.
+ */
+export function schemaCommand(_options: GlobalOptions, io: CliIO): Promise<number> {
+  io.stdout(JSON.stringify(workflowJsonSchema(), null, 2) + "\n");
+  return Promise.resolve(0);
 }

@@ -1,13 +1,88 @@
-// Placeholder until the owning issue lands; replaced by the real command.
+/**
+ * `validate <file>`: checks a workflow file and reports every problem with its file, line and
+ * column. Exit 0 when valid (warnings allowed), 2 when invalid or unreadable.
+ *
+ * @module
+ */
+import { type Diagnostic, safeLoadWorkflow } from "../config/mod.ts";
+import { isWorkflowError } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import type { ValidateOptions } from "./options.ts";
-import { UsageError } from "./usage_error.ts";
+import { formatDiagnosticLine } from "./render_error.ts";
+import { cliValidationContext } from "./_validation_context.ts";
 
-/** Not implemented yet. */
-export function validateCommand(
-  _file: string,
-  _options: ValidateOptions,
-  _io: CliIO,
+/** The `--json` report of `validate`. */
+export interface ValidateReport {
+  /** The file as given. */
+  file: string;
+  /** `true` when there is no error. */
+  valid: boolean;
+  /** Number of errors. */
+  errors: number;
+  /** Number of warnings. */
+  warnings: number;
+  /** Every error and warning, in file order. */
+  diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Runs `validate`: loads the file with the CLI's validation context (built-in tool names),
+ * prints each diagnostic as `file:line:col: severity: message (suggestion) [at path]` and a
+ * summary, or the JSON report with `--json`.
+ *
+ * @param file The workflow file.
+ * @param options `--json` and the global options.
+ * @param io The outside world.
+ * @returns 0 when the workflow is valid, 2 when it is invalid or cannot be read.
+ */
+export async function validateCommand(
+  file: string,
+  options: ValidateOptions,
+  io: CliIO,
 ): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+  let diagnostics: readonly Diagnostic[];
+  try {
+    const result = await safeLoadWorkflow(file, {
+      readTextFile: (path) => io.readTextFile(path),
+      ...cliValidationContext(),
+    });
+    diagnostics = result.ok ? result.workflow.warnings : result.diagnostics;
+  } catch (error) {
+    if (!isWorkflowError(error) || error.code !== "CONFIG_LOAD_FAILED") throw error;
+    diagnostics = [{
+      severity: "error",
+      code: "file_unreadable",
+      message: error.message,
+      path: [],
+      file,
+    }];
+  }
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  if (options.json) {
+    const report: ValidateReport = { file, valid: errors === 0, errors, warnings, diagnostics };
+    io.stdout(JSON.stringify(report, null, 2) + "\n");
+  } else {
+    for (const diagnostic of diagnostics) {
+      io.stdout(colorize(formatDiagnosticLine(diagnostic), io.color) + "\n");
+    }
+    io.stdout(summary(file, errors, warnings) + "\n");
+  }
+  return errors === 0 ? 0 : 2;
+}
+
+function summary(file: string, errors: number, warnings: number): string {
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+  return errors === 0
+    ? `${file}: valid${warnings ? ` (${count(warnings, "warning")})` : ""}`
+    : `${file}: invalid: ${count(errors, "error")}, ${count(warnings, "warning")}`;
+}
+
+function colorize(line: string, color: boolean): string {
+  if (!color) return line;
+  return line.replace(
+    /: (error|warning): /,
+    (_match, severity: string) =>
+      `: ${severity === "error" ? "\x1b[31m" : "\x1b[33m"}${severity}\x1b[0m: `,
+  );
 }

@@ -26,3 +26,44 @@ export interface Diagnostic {
   /** How to fix it, such as `did you mean 'outputs'?`. */
   readonly suggestion?: string;
 }
+
+/**
+ * Formats a JSON path the way the workflow file reads: `nodes[0].outputs[1]`.
+ *
+ * @example Usage
+ * ```ts
+ * import { formatJsonPath } from "./diagnostic.ts";
+ * if (formatJsonPath(["nodes", 0, "outputs"]) !== "nodes[0].outputs") throw new Error();
+ * ```
+ *
+ * @param path The path.
+ * @returns The path as text; the empty path is `(root)`.
+ */
+export function formatJsonPath(path: JsonPath): string {
+  let text = "";
+  for (const segment of path) {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) text += text ? `.${segment}` : segment;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text || "(root)";
+}
+
+/**
+ * Orders diagnostics by file position (line, then column), keeping the order of those at the
+ * same place; diagnostics without a position come last.
+ *
+ * @param diagnostics The diagnostics.
+ * @returns A new, sorted array.
+ */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const rank = (d: Diagnostic) => [d.line ?? Infinity, d.column ?? Infinity];
+  return diagnostics
+    .map((diagnostic, index) => ({ diagnostic, index }))
+    .sort((a, b) => {
+      const [lineA = 0, columnA = 0] = rank(a.diagnostic);
+      const [lineB = 0, columnB = 0] = rank(b.diagnostic);
+      return lineA - lineB || columnA - columnB || a.index - b.index;
+    })
+    .map(({ diagnostic }) => diagnostic);
+}

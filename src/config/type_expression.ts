@@ -26,6 +26,8 @@ export class TypeSyntaxError extends SyntaxError {
   readonly source: string;
 
   /**
+   * Creates the error of a type string that does not parse.
+   *
    * @param message What is wrong, without the type string itself.
    * @param source The full type string.
    * @param offset 0-based position of the fault.

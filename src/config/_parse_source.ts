@@ -1,0 +1,125 @@
+/**
+ * Reads the text of a workflow file (YAML, or JSON, which YAML reads too) into a plain value
+ * plus the source position of every part of it. Problems with the text itself (empty file,
+ * YAML syntax, duplicate keys, a document that is not a mapping) become diagnostics; nothing
+ * here throws.
+ *
+ * @module
+ */
+import process from "node:process";
+import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import type { Diagnostic } from "./diagnostic.ts";
+import { SourceMap } from "./_source_map.ts";
+
+/** A document read from text. */
+export interface ParsedSource {
+  /** The document as a plain value; a mapping when `ok`. */
+  readonly value: unknown;
+  /** Source positions by JSON path. */
+  readonly sourceMap: SourceMap;
+  /** Problems with the text itself, errors and warnings. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** `true` when `value` is a mapping that the schema can check. */
+  readonly ok: boolean;
+}
+
+const SHAPE_HINT = "a workflow file is a mapping with schema_version, flow, state, nodes and edges";
+
+/**
+ * Parses workflow text. Syntax errors stop here; duplicate keys are reported and the document
+ * is still checked further (the last value of a key wins). Anchors, aliases and `<<` merge keys
+ * work as in most YAML tools.
+ *
+ * @param text The file's text.
+ * @param file The file name, for diagnostics.
+ * @returns The value, its source map and the problems found.
+ */
+export function parseSource(text: string, file: string | undefined): ParsedSource {
+  const lineCounter = new LineCounter();
+  const document = withoutProcessEnv(() =>
+    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true })
+  );
+  const sourceMap = SourceMap.fromDocument(document, text, file);
+  const diagnostics: Diagnostic[] = [
+    ...document.errors.map((error) => yamlDiagnostic(error, "error", text, sourceMap)),
+    ...document.warnings.map((warning) => yamlDiagnostic(warning, "warning", text, sourceMap)),
+  ];
+  const fatal = document.errors.some((error) => error.code !== "DUPLICATE_KEY");
+  if (fatal) return { value: undefined, sourceMap, diagnostics, ok: false };
+
+  if (document.contents === null) {
+    diagnostics.push(sourceMap.place({
+      severity: "error",
+      code: "empty_document",
+      message: `Cannot load the workflow as the file is empty: ${SHAPE_HINT}`,
+      path: [],
+    }, { line: 1, column: 1 }));
+    return { value: undefined, sourceMap, diagnostics, ok: false };
+  }
+
+  let value: unknown;
+  try {
+    value = withoutProcessEnv(() => document.toJS({ maxAliasCount: 100 }));
+  } catch (error) {
+    diagnostics.push(sourceMap.place({
+      severity: "error",
+      code: "yaml_syntax",
+      message: `Cannot read the YAML as ${error instanceof Error ? error.message : String(error)}`,
+      path: [],
+    }));
+    return { value: undefined, sourceMap, diagnostics, ok: false };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    const found = Array.isArray(value) ? "a list" : value === null ? "empty" : "a single value";
+    diagnostics.push(sourceMap.place({
+      severity: "error",
+      code: "not_a_mapping",
+      message: `Cannot load the workflow as the document is ${found}: ${SHAPE_HINT}`,
+      path: [],
+    }));
+    return { value: undefined, sourceMap, diagnostics, ok: false };
+  }
+  return { value, sourceMap, diagnostics, ok: true };
+}
+
+/**
+ * Runs `fn` with `process.env` swapped for an empty object. npm:yaml's node build reads
+ * `process.env.LOG_TOKENS` and `process.env.LOG_STREAM` on every parse, which throws
+ * `NotCapable` when the program runs without `--allow-env`; `validate` must run with
+ * `--allow-read` only. The swap is safe because parsing is synchronous: no other code runs
+ * before `finally` restores the real object.
+ */
+function withoutProcessEnv<T>(fn: () => T): T {
+  const saved = process.env;
+  process.env = {};
+  try {
+    return fn();
+  } finally {
+    process.env = saved;
+  }
+}
+
+function yamlDiagnostic(
+  error: YAMLError,
+  severity: "error" | "warning",
+  text: string,
+  sourceMap: SourceMap,
+): Diagnostic {
+  const duplicate = error.code === "DUPLICATE_KEY";
+  const key = /^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]+)/.exec(text.slice(error.pos[0]))?.[0]
+    .trim().replace(/^["']|["']$/g, "") ?? "";
+  const message = duplicate
+    ? `Cannot use the key "${key}" twice in one mapping: remove or rename the second one`
+    : `Cannot read the YAML as it is malformed: ${lowerFirst(error.message)}`;
+  return sourceMap.place({
+    severity,
+    code: duplicate ? "duplicate_key" : severity === "error" ? "yaml_syntax" : "yaml_warning",
+    message,
+    path: [],
+  }, sourceMap.positionOf(error.pos[0]));
+}
+
+function lowerFirst(text: string): string {
+  const first = text.slice(0, 1);
+  return /^[A-Z][a-z]/.test(text) ? first.toLowerCase() + text.slice(1) : text;
+}

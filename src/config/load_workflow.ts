@@ -1,0 +1,132 @@
+/**
+ * Loads a workflow file and its prompt files through an injected reader.
+ *
+ * @module
+ */
+import { WorkflowError } from "../errors.ts";
+import type { LoadedWorkflow } from "./loaded_workflow.ts";
+import type { ValidationHooks } from "./_check_context.ts";
+import { analyzeSource } from "./_analyze.ts";
+import { parseSource } from "./_parse_source.ts";
+import { type SafeParseWorkflowResult, toResult, unwrapResult } from "./_workflow_result.ts";
+
+/** Options of {@linkcode loadWorkflow}. */
+export interface LoadWorkflowOptions extends ValidationHooks {
+  /** Reads a text file (such as `Deno.readTextFile`); the workflow and its prompt files. */
+  readTextFile(path: string): Promise<string>;
+  /**
+   * Stops the load between reads.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Reads a workflow file and every `prompt_file` it names (relative to the workflow file),
+ * then validates it all at once, like {@linkcode safeParseWorkflow}.
+ *
+ * @param path The workflow file.
+ * @param options The reader and validation hooks.
+ * @returns The workflow, or every diagnostic.
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` when the workflow file cannot be read.
+ */
+export async function safeLoadWorkflow(
+  path: string,
+  options: LoadWorkflowOptions,
+): Promise<SafeParseWorkflowResult> {
+  const { readTextFile, signal, toolNames, isModelPriced } = options;
+  signal?.throwIfAborted();
+  let text: string;
+  try {
+    text = await readTextFile(path);
+  } catch (error) {
+    throw new WorkflowError(
+      "CONFIG_LOAD_FAILED",
+      `Cannot load the workflow "${path}" as the file cannot be read: ${describeError(error)}`,
+      { phase: "load", cause: error, hint: "check the path and that --allow-read covers it" },
+    );
+  }
+  const parsed = parseSource(text, path);
+  const promptFiles: Record<string, string> = {};
+  const promptFileErrors: Record<string, string> = {};
+  const promptFileNames: Record<string, string> = {};
+  for (const promptFile of promptFilesOf(parsed.value)) {
+    signal?.throwIfAborted();
+    const resolved = resolveRelative(path, promptFile);
+    promptFileNames[promptFile] = resolved;
+    try {
+      promptFiles[promptFile] = await readTextFile(resolved);
+    } catch (error) {
+      promptFileErrors[promptFile] = `"${resolved}" cannot be read: ${describeError(error)}`;
+    }
+  }
+  const analysis = analyzeSource(parsed, {
+    promptFiles,
+    promptFileErrors,
+    promptFileNames,
+    toolNames,
+    isModelPriced,
+  });
+  return toResult(analysis, path);
+}
+
+/**
+ * Reads a workflow file and every `prompt_file` it names (relative to the workflow file),
+ * then validates it all at once.
+ *
+ * @example Usage
+ * ```ts
+ * import { loadWorkflow } from "./mod.ts";
+ * const files: Record<string, string> = {
+ *   "flows/echo.yaml": `
+ * schema_version: "1.0"
+ * flow: {name: echo}
+ * state: {fields: {message: {type: str, required: true}, reply: {type: str}}}
+ * nodes: [{id: echo, prompt_file: prompts/echo.txt, outputs: [reply]}]
+ * edges: [{from: START, to: echo}, {from: echo, to: END}]
+ * `,
+ *   "flows/prompts/echo.txt": "Repeat after me: {state.message}",
+ * };
+ * const workflow = await loadWorkflow("flows/echo.yaml", {
+ *   readTextFile: (path) => Promise.resolve(files[path] ?? ""),
+ * });
+ * if (workflow.prompts.echo !== "Repeat after me: {state.message}") throw new Error();
+ * ```
+ *
+ * @param path The workflow file.
+ * @param options The reader and validation hooks.
+ * @returns The workflow, defaults applied, with its prompts and warnings.
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` when the workflow file cannot be read;
+ * `CONFIG_INVALID` carrying every diagnostic when it has errors.
+ */
+export async function loadWorkflow(
+  path: string,
+  options: LoadWorkflowOptions,
+): Promise<LoadedWorkflow> {
+  return unwrapResult(await safeLoadWorkflow(path, options), path);
+}
+
+function promptFilesOf(value: unknown): string[] {
+  if (value === null || typeof value !== "object") return [];
+  const nodes = (value as Record<string, unknown>).nodes;
+  if (!Array.isArray(nodes)) return [];
+  const files = nodes.map((node) =>
+    node !== null && typeof node === "object"
+      ? (node as Record<string, unknown>).prompt_file
+      : undefined
+  );
+  return [...new Set(files.filter((f): f is string => typeof f === "string" && f !== ""))];
+}
+
+/** `prompt` relative to the directory of `base`, unless it is absolute. */
+function resolveRelative(base: string, relative: string): string {
+  if (/^(?:[A-Za-z]:)?[\\/]/.test(relative)) return relative;
+  const slash = Math.max(base.lastIndexOf("/"), base.lastIndexOf("\\"));
+  return slash === -1 ? relative : `${base.slice(0, slash + 1)}${relative}`;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
