@@ -1,24 +1,34 @@
 /**
- * What validation needs to know beyond the file: the tools that exist and the models that
- * have a price. Light imports only (no LangChain, LangGraph or OpenTelemetry).
+ * What validation needs to know beyond the file: the tools that exist and their settings, and
+ * the models that have a price. Light imports only (no LangChain, LangGraph or OpenTelemetry).
  *
  * @module
  */
-import { BUILTIN_TOOL_NAMES } from "../tools/builtin_names.ts";
-
-/** Inputs of semantic validation that come from outside the config area. */
-export interface ValidationContext {
-  /** Tool names that exist. */
-  toolNames: readonly string[];
-  /** Whether a provider/model pair is in the price table; absent skips the check. */
-  isModelPriced?: (provider: string, model: string) => boolean;
-}
+import type { ValidationHooks } from "../config/mod.ts";
+import { createToolRegistry, validateToolConfig } from "../tools/mod.ts";
+import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
+import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
+import type { CliIO } from "./io.ts";
 
 /**
- * The validation context of the CLI: built-in tools, and the bundled price table.
+ * The validation hooks of the CLI: built-in tool names and settings, and the price table (the
+ * bundled one, with `CONFIGURABLE_AGENTS_PRICES` merged over it when that variable is readable).
  *
- * @returns The context.
+ * @param io Environment and file access.
+ * @returns The hooks to pass to `loadWorkflow`.
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` when the price file cannot be read.
  */
-export function cliValidationContext(): ValidationContext {
-  return { toolNames: BUILTIN_TOOL_NAMES };
+export async function cliValidationContext(
+  io: Pick<CliIO, "env" | "readTextFile">,
+): Promise<ValidationHooks> {
+  const registry = createToolRegistry();
+  const prices = await loadPriceTableFromEnv({ env: io.env, readTextFile: io.readTextFile });
+  return {
+    toolNames: registry.names(),
+    isModelPriced: (provider, model) => isModelPriced(provider, model, prices),
+    checkToolConfig: (name, config) => {
+      const tool = registry.get(name);
+      return tool ? validateToolConfig(tool, config) : [];
+    },
+  };
 }

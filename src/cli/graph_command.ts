@@ -24,7 +24,7 @@ export async function graphCommand(
 ): Promise<number> {
   const workflow = await loadWorkflow(file, {
     readTextFile: (path) => io.readTextFile(path),
-    ...cliValidationContext(),
+    ...(await cliValidationContext(io)),
   });
   io.stdout(workflowToMermaid(workflow.config, { direction: options.direction }));
   return 0;

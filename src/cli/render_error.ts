@@ -5,7 +5,7 @@
  * @module
  */
 import { isWorkflowError } from "../errors.ts";
-import type { Diagnostic } from "../config/diagnostic.ts";
+import { type Diagnostic, formatJsonPath } from "../config/diagnostic.ts";
 
 /** How to render. */
 export interface RenderErrorOptions {
@@ -57,7 +57,7 @@ export function renderError(error: unknown, options: RenderErrorOptions): string
 export function formatDiagnosticLine(diagnostic: Diagnostic): string {
   const where = [diagnostic.file, diagnostic.line, diagnostic.column]
     .filter((part) => part !== undefined).join(":");
-  const path = diagnostic.path.length ? ` [at ${diagnostic.path.join(".")}]` : "";
+  const path = diagnostic.path.length ? ` [at ${formatJsonPath(diagnostic.path)}]` : "";
   const suggestion = diagnostic.suggestion ? ` (${diagnostic.suggestion})` : "";
   return `${
     where ? `${where}: ` : ""

@@ -44,7 +44,7 @@ export async function validateCommand(
   try {
     const result = await safeLoadWorkflow(file, {
       readTextFile: (path) => io.readTextFile(path),
-      ...cliValidationContext(),
+      ...(await cliValidationContext(io)),
     });
     diagnostics = result.ok ? result.workflow.warnings : result.diagnostics;
   } catch (error) {

@@ -61,6 +61,19 @@ export interface ValidationHooks {
    * @default {undefined}
    */
   isModelPriced?: ((provider: string, model: string) => boolean) | undefined;
+  /**
+   * Problems with a tool's `config` (called for every tool entry of a node, with `{}` for a
+   * bare name); each issue's path is relative to the entry's `config`. When absent, tool
+   * settings are not checked.
+   *
+   * @default {undefined}
+   */
+  checkToolConfig?:
+    | ((
+      name: string,
+      config: Readonly<Record<string, unknown>>,
+    ) => readonly { path: readonly (string | number)[]; message: string }[])
+    | undefined;
 }
 
 /** Extra placement of a diagnostic. */

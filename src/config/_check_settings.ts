@@ -19,11 +19,28 @@ import { quoteList, suggestName } from "./suggest.ts";
  */
 export function checkTools(ctx: CheckContext): void {
   const known = ctx.hooks.toolNames;
-  if (!known) return;
+  const checkConfig = ctx.hooks.checkToolConfig;
   ctx.view.nodes.forEach((node, index) => {
     node?.tools?.forEach((tool, t) => {
       const name = typeof tool === "string" ? tool : tool.name;
-      if (known.includes(name)) return;
+      if (!known || known.includes(name)) {
+        const config = typeof tool === "string" ? {} : tool.config ?? {};
+        const at = typeof tool === "string" ? ["nodes", index, "tools", t] : [
+          "nodes",
+          index,
+          "tools",
+          t,
+          "config",
+        ];
+        for (const issue of checkConfig?.(name, config) ?? []) {
+          ctx.error(
+            "invalid_tool_config",
+            `Cannot configure tool "${name}" of node "${node.id}": ${issue.message}`,
+            [...at, ...issue.path],
+          );
+        }
+        return;
+      }
       const path = typeof tool === "string"
         ? ["nodes", index, "tools", t]
         : ["nodes", index, "tools", t, "name"];

@@ -35,7 +35,7 @@ export async function safeLoadWorkflow(
   path: string,
   options: LoadWorkflowOptions,
 ): Promise<SafeParseWorkflowResult> {
-  const { readTextFile, signal, toolNames, isModelPriced } = options;
+  const { readTextFile, signal, toolNames, isModelPriced, checkToolConfig } = options;
   signal?.throwIfAborted();
   let text: string;
   try {
@@ -67,6 +67,7 @@ export async function safeLoadWorkflow(
     promptFileNames,
     toolNames,
     isModelPriced,
+    checkToolConfig,
   });
   return toResult(analysis, path);
 }

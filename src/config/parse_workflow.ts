@@ -49,11 +49,12 @@ export function safeParseWorkflow(
   text: string,
   options: ParseWorkflowOptions = {},
 ): SafeParseWorkflowResult {
-  const { file, promptFiles, toolNames, isModelPriced } = options;
+  const { file, promptFiles, toolNames, isModelPriced, checkToolConfig } = options;
   const analysis = analyzeSource(parseSource(text, file), {
     promptFiles,
     toolNames,
     isModelPriced,
+    checkToolConfig,
   });
   return toResult(analysis, file);
 }

@@ -50,8 +50,8 @@ Deno.test("validateCommand() prints every problem as file:line:col and exits 2",
   assertStrictEquals(
     io.out.join(""),
     [
-      `w.yaml:11:5: error: Cannot accept the key "tols" as "nodes[0]" has no such setting (did you mean 'tools'?) [at nodes.0.tols]`,
-      `w.yaml:14:26: error: Cannot lead an edge to "ENDD" as no node has that id (did you mean 'END'?) [at edges.1.to]`,
+      `w.yaml:11:5: error: Cannot accept the key "tols" as "nodes[0]" has no such setting (did you mean 'tools'?) [at nodes[0].tols]`,
+      `w.yaml:14:26: error: Cannot lead an edge to "ENDD" as no node has that id (did you mean 'END'?) [at edges[1].to]`,
       "w.yaml: invalid: 2 errors, 0 warnings",
       "",
     ].join("\n"),
@@ -153,4 +153,27 @@ Deno.test("validate_command.ts loads no LangChain, LangGraph or OpenTelemetry mo
   assert(modules.some((m) => m.startsWith("npm:/yaml@")), "expected yaml in the graph");
   const heavy = modules.filter((m) => /langchain|langgraph|langsmith|opentelemetry/.test(m));
   assertEquals(heavy, []);
+});
+
+const TOOL_SETTINGS = `schema_version: "1.0"
+flow: {name: tool_settings}
+state: {fields: {url: {type: str, required: true}, body: {type: str}}}
+nodes:
+  - id: fetch
+    prompt: "Fetch {state.url}"
+    outputs: [body]
+    tools: [http_get, {name: read_file, config: {roots: ["."], nope: 1}}]
+    llm: {provider: openai, model: gpt-9-ultra}
+edges: [{from: START, to: fetch}, {from: fetch, to: END}]
+`;
+
+Deno.test("validateCommand() checks tool settings and warns about unpriced models", async () => {
+  const io = fakeIO({ files: { "t.yaml": TOOL_SETTINGS } });
+  assertStrictEquals(await main(["validate", "t.yaml"], io), 2);
+  const out = io.out.join("");
+  assertStringIncludes(out, `t.yaml:8:13: error: Cannot configure tool "http_get" of node "fetch"`);
+  assertStringIncludes(out, `Unknown key "nope"`);
+  assertStringIncludes(out, "[at nodes[0].tools[1].config.nope]");
+  assertStringIncludes(out, `warning: Cannot price model "gpt-9-ultra" of provider "openai"`);
+  assertStringIncludes(out, "t.yaml: invalid: 2 errors, 1 warning");
 });
