@@ -49,9 +49,14 @@ export interface WorkflowErrorOptions extends ErrorOptions {
  *
  * @example Usage
  * ```ts
- * import { isWorkflowError, WorkflowError } from "./errors.ts";
- * const error = new WorkflowError("BUDGET_EXCEEDED", "Cannot call the model", { phase: "execute" });
- * if (!isWorkflowError(error) || error.code !== "BUDGET_EXCEEDED") throw new Error();
+ * import { parseWorkflow, WorkflowError } from "@configurable-agents/core";
+ * try {
+ *   parseWorkflow("schema_version: '1.0'\nflow: {name: x}\n", { file: "broken.yaml" });
+ *   throw new Error("expected a WorkflowError");
+ * } catch (error) {
+ *   if (!(error instanceof WorkflowError) || error.code !== "CONFIG_INVALID") throw error;
+ *   if (error.phase !== "validate" || error.diagnostics.length === 0) throw error;
+ * }
  * ```
  */
 export class WorkflowError extends Error {
@@ -67,6 +72,8 @@ export class WorkflowError extends Error {
   readonly diagnostics: readonly Diagnostic[];
 
   /**
+   * Creates the error.
+   *
    * @param code Stable code of the condition.
    * @param message What failed: "Cannot <action> as <rule>: ..."
    * @param options Phase, node, hint, diagnostics and cause.
@@ -85,6 +92,16 @@ export class WorkflowError extends Error {
 /**
  * Tells whether a value is a {@linkcode WorkflowError}, by name so that it works across
  * copies of this package.
+ *
+ * @example Usage
+ * ```ts
+ * import { isWorkflowError, WorkflowError } from "@configurable-agents/core";
+ * const error = new WorkflowError("BUDGET_EXCEEDED", "Cannot call the model", {
+ *   phase: "execute",
+ * });
+ * if (!isWorkflowError(error) || error.code !== "BUDGET_EXCEEDED") throw new Error();
+ * if (isWorkflowError(new Error("other"))) throw new Error();
+ * ```
  *
  * @param error Any thrown value.
  * @returns `true` for a `WorkflowError`.

@@ -12,8 +12,9 @@ import { z } from "zod";
 import { exactSchema } from "./_exact_schema.ts";
 import { END } from "./constants.ts";
 
-/** A route condition after parsing: an expression, or the default route. */
-export type RouteCondition = "default" | { logic: string };
+import type { RouteCondition } from "./workflow_types.ts";
+
+export type { RouteCondition };
 
 /**
  * A route condition: an expression, or the default route. v0.1 files wrote the default route
@@ -38,8 +39,8 @@ export const RouteSchema: z.ZodObject<{
   condition: typeof RouteConditionSchema;
   to: z.ZodString;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  condition: RouteConditionSchema,
-  to: z.string().min(1),
+  condition: RouteConditionSchema.describe('{logic: "<expression>"}, or "default"'),
+  to: z.string().min(1).describe("The node (or END) to go to when the condition holds"),
 }));
 
 /** A loop: the source node repeats until a bool field is true or the count is reached. */
@@ -49,8 +50,10 @@ export const LoopSchema: z.ZodObject<{
   exit_to: z.ZodDefault<z.ZodString>;
 }, z.core.$strict> = exactSchema(z.strictObject({
   condition_field: z.string().min(1).describe("Bool state field that ends the loop when true"),
-  max_iterations: z.int().min(1).max(100).default(10),
-  exit_to: z.string().min(1).default(END),
+  max_iterations: z.int().min(1).max(100).default(10).describe(
+    "Most runs of the node, 1 to 100",
+  ),
+  exit_to: z.string().min(1).default(END).describe("The node (or END) to go to after the loop"),
 }));
 
 /** A fan-out: one concurrent run of the target per item, results collected in item order. */
@@ -60,7 +63,7 @@ export const ParallelSchema: z.ZodObject<{
   collect_field: z.ZodString;
 }, z.core.$strict> = exactSchema(z.strictObject({
   items_field: z.string().min(1).describe("List state field to fan out over"),
-  target_node: z.string().min(1),
+  target_node: z.string().min(1).describe("The node run once per item"),
   collect_field: z.string().min(1).describe("List state field the results are appended to"),
 }));
 
@@ -76,11 +79,13 @@ export const EdgeSchema: z.ZodObject<{
   parallel: z.ZodOptional<typeof ParallelSchema>;
 }, z.core.$strict> = exactSchema(
   z.strictObject({
-    from: z.string().min(1),
-    to: z.string().min(1).optional(),
-    routes: z.array(RouteSchema).min(1).optional(),
-    loop: LoopSchema.optional(),
-    parallel: ParallelSchema.optional(),
+    from: z.string().min(1).describe("A node id, or START"),
+    to: z.string().min(1).optional().describe("A node id, or END"),
+    routes: z.array(RouteSchema).min(1).optional().describe(
+      "Conditional routes; the first true condition wins, with exactly one default",
+    ),
+    loop: LoopSchema.optional().describe("Repeat the node until a bool field is true"),
+    parallel: ParallelSchema.optional().describe("Run a node once per item of a list"),
   }).superRefine((edge, ctx) => {
     const kinds = EDGE_KINDS.filter((kind) => edge[kind] !== undefined);
     if (kinds.length !== 1) {

@@ -18,8 +18,8 @@ export const BudgetSchema: z.ZodObject<{
   max_usd: z.ZodOptional<z.ZodNumber>;
   max_tokens: z.ZodOptional<z.ZodInt>;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  max_usd: z.number().positive().optional(),
-  max_tokens: z.int().positive().optional(),
+  max_usd: z.number().positive().optional().describe("Most dollars the run may spend"),
+  max_tokens: z.int().positive().optional().describe("Most tokens the run may use"),
 }));
 
 /** How a run executes. */
@@ -33,8 +33,10 @@ export const ExecutionSchema: z.ZodObject<{
   timeout: positiveSeconds.default(120).describe("Seconds the whole run may take"),
   node_timeout: positiveSeconds.optional().describe("Seconds each node may take"),
   max_retries: z.int().min(0).default(3).describe("Extra attempts after the first; 0 is one"),
-  recursion_limit: z.int().min(1).default(25),
-  budget: BudgetSchema.optional(),
+  recursion_limit: z.int().min(1).default(25).describe("Most graph steps a run may take"),
+  budget: BudgetSchema.optional().describe(
+    "Limits checked before every model call; the run stops with budget_exceeded",
+  ),
 }));
 
 /** Where and how runs are recorded in MLflow. */
@@ -53,18 +55,26 @@ export const MlflowSchema: z.ZodObject<{
   retention_days: z.ZodOptional<z.ZodInt>;
   redact_pii: z.ZodOptional<z.ZodBoolean>;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  enabled: z.boolean().default(false),
+  enabled: z.boolean().default(false).describe("Record every run in MLflow"),
   tracking_uri: z.string().min(1).optional().describe(
     "sqlite:///path.db (default, from MLFLOW_TRACKING_URI when set) or http(s)://host:port",
   ),
-  experiment_name: z.string().min(1).default("configurable_agents"),
+  experiment_name: z.string().min(1).default("configurable_agents").describe(
+    "The MLflow experiment runs are recorded in",
+  ),
   run_name: z.string().min(1).optional().describe(
     "Template over {flow_name}, {version}, {date} and {timestamp}",
   ),
-  log_prompts: z.boolean().default(true),
-  log_artifacts: z.boolean().default(true),
-  artifact_level: z.enum(ARTIFACT_LEVELS).default("standard"),
-  async_logging: z.boolean().default(true),
+  log_prompts: z.boolean().default(true).describe(
+    "Spans carry prompts and responses; false: only their sizes and hashes",
+  ),
+  log_artifacts: z.boolean().default(true).describe("Log run artifacts"),
+  artifact_level: z.enum(ARTIFACT_LEVELS).default("standard").describe(
+    "minimal: inputs, outputs, costs; standard: + prompts and responses; full: + state snapshots",
+  ),
+  async_logging: z.boolean().default(true).describe(
+    "Export in the background; false: each run is written before it returns",
+  ),
   redact: z.array(z.string().min(1)).default([]).describe(
     "State fields or regular expressions whose values are masked in spans",
   ),
@@ -90,8 +100,8 @@ export const ObservabilitySchema: z.ZodObject<{
   mlflow: z.ZodOptional<typeof MlflowSchema>;
   logging: z.ZodOptional<typeof LoggingSchema>;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  mlflow: MlflowSchema.optional(),
-  logging: LoggingSchema.optional(),
+  mlflow: MlflowSchema.optional().describe("MLflow tracking"),
+  logging: LoggingSchema.optional().describe("Logging"),
 }));
 
 /** Infrastructure settings of the workflow. */
@@ -100,7 +110,7 @@ export const GlobalConfigSchema: z.ZodObject<{
   execution: z.ZodPrefault<typeof ExecutionSchema>;
   observability: z.ZodOptional<typeof ObservabilitySchema>;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  llm: LlmSchema.prefault({}),
-  execution: ExecutionSchema.prefault({}),
-  observability: ObservabilitySchema.optional(),
+  llm: LlmSchema.prefault({}).describe("The chat model of every node that does not override it"),
+  execution: ExecutionSchema.prefault({}).describe("Timeouts, retries, recursion limit, budget"),
+  observability: ObservabilitySchema.optional().describe("MLflow tracking and logging"),
 }));

@@ -15,7 +15,7 @@ import { WorkflowSchema } from "./schema.ts";
  *
  * @example Usage
  * ```ts
- * import { workflowJsonSchema } from "./mod.ts";
+ * import { workflowJsonSchema } from "@configurable-agents/core";
  * const schema = workflowJsonSchema();
  * if (!JSON.stringify(schema.required).includes("nodes")) throw new Error();
  * ```

@@ -26,6 +26,28 @@ export interface LoadWorkflowOptions extends ValidationHooks {
  * Reads a workflow file and every `prompt_file` it names (relative to the workflow file),
  * then validates it all at once, like {@linkcode safeParseWorkflow}.
  *
+ * @example Usage
+ * ```ts
+ * import { safeLoadWorkflow } from "@configurable-agents/core";
+ * const files: Record<string, string> = {
+ *   "flows/echo.yaml": `
+ * schema_version: "1.0"
+ * flow: {name: echo}
+ * state: {fields: {message: {type: str, required: true}, reply: {type: str}}}
+ * nodes: [{id: echo, prompt_file: prompts/missing.txt, outputs: [reply]}]
+ * edges: [{from: START, to: echo}, {from: echo, to: END}]
+ * `,
+ * };
+ * const result = await safeLoadWorkflow("flows/echo.yaml", {
+ *   readTextFile: (path) =>
+ *     path in files ? Promise.resolve(files[path] ?? "") : Promise.reject(new Error("not found")),
+ * });
+ * if (result.ok) throw new Error("expected the missing prompt file to be reported");
+ * if (!result.diagnostics.some((problem) => problem.message.includes("prompts/missing.txt"))) {
+ *   throw new Error(JSON.stringify(result.diagnostics));
+ * }
+ * ```
+ *
  * @param path The workflow file.
  * @param options The reader and validation hooks.
  * @returns The workflow, or every diagnostic.
@@ -78,7 +100,7 @@ export async function safeLoadWorkflow(
  *
  * @example Usage
  * ```ts
- * import { loadWorkflow } from "./mod.ts";
+ * import { loadWorkflow } from "@configurable-agents/core";
  * const files: Record<string, string> = {
  *   "flows/echo.yaml": `
  * schema_version: "1.0"

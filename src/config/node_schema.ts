@@ -11,7 +11,7 @@ import { z } from "zod";
 import { exactSchema } from "./_exact_schema.ts";
 import { identifier, positiveSeconds, typeString } from "./_schema_atoms.ts";
 import { DEFAULT_MODEL, DEFAULT_PROVIDER, END, PROVIDERS, START } from "./constants.ts";
-import { type ObjectFieldSpec, ObjectSchemaSchema } from "./state_schema.ts";
+import { ObjectSchemaSchema } from "./state_schema.ts";
 
 const provider: z.ZodEnum<{ [K in (typeof PROVIDERS)[number]]: K }> = z.enum(PROVIDERS);
 
@@ -24,10 +24,10 @@ export const LlmOverrideSchema: z.ZodObject<{
   base_url: z.ZodOptional<z.ZodURL>;
   api_base: z.ZodOptional<z.ZodURL>;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  provider: provider.optional(),
-  model: z.string().min(1).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.int().positive().optional(),
+  provider: provider.optional().describe("Who serves the model; mock needs no key and no network"),
+  model: z.string().min(1).optional().describe("The provider's model name"),
+  temperature: z.number().min(0).max(2).optional().describe("Sampling temperature, 0 to 2"),
+  max_tokens: z.int().positive().optional().describe("Most tokens the model may answer with"),
   base_url: z.url({ protocol: /^https?$/ }).optional().describe(
     "Endpoint of an openai-compatible or ollama server",
   ),
@@ -44,8 +44,10 @@ export const LlmSchema: z.ZodObject<
   }>,
   z.core.$strict
 > = exactSchema(LlmOverrideSchema.extend({
-  provider: provider.default(DEFAULT_PROVIDER),
-  model: z.string().min(1).default(DEFAULT_MODEL),
+  provider: provider.default(DEFAULT_PROVIDER).describe(
+    "Who serves the model; mock needs no key and no network",
+  ),
+  model: z.string().min(1).default(DEFAULT_MODEL).describe("The provider's model name"),
 }));
 
 /** A tool a node may call: a registered name, or a name with settings. */
@@ -61,7 +63,7 @@ export const NodeToolSchema: z.ZodUnion<
 > = exactSchema(z.union([
   identifier,
   z.strictObject({
-    name: identifier,
+    name: identifier.describe("A registered tool name"),
     on_error: z.enum(["fail", "continue"]).default("fail").describe(
       "fail stops the node; continue hands the error to the model as the tool's result",
     ),
@@ -74,11 +76,11 @@ export const OutputFieldSchema: z.ZodObject<{
   name: z.ZodString;
   type: z.ZodString;
   description: z.ZodOptional<z.ZodString>;
-  schema: z.ZodOptional<z.ZodType<Record<string, ObjectFieldSpec>>>;
+  schema: z.ZodOptional<typeof ObjectSchemaSchema>;
 }, z.core.$strict> = exactSchema(z.strictObject({
-  name: identifier,
+  name: identifier.describe("The output (a state field) this field answers"),
   type: typeString,
-  description: z.string().optional(),
+  description: z.string().optional().describe("What the field holds, shown to the model"),
   schema: ObjectSchemaSchema.optional().describe("Sub-fields; defaults to the state field's"),
 }));
 
@@ -87,10 +89,10 @@ export const OutputSchemaSchema: z.ZodObject<{
   type: z.ZodString;
   description: z.ZodOptional<z.ZodString>;
   fields: z.ZodOptional<z.ZodArray<typeof OutputFieldSchema>>;
-  schema: z.ZodOptional<z.ZodType<Record<string, ObjectFieldSpec>>>;
+  schema: z.ZodOptional<typeof ObjectSchemaSchema>;
 }, z.core.$strict> = exactSchema(z.strictObject({
   type: typeString,
-  description: z.string().optional(),
+  description: z.string().optional().describe("What the answer is, shown to the model"),
   fields: z.array(OutputFieldSchema).optional().describe("One field per output, for type object"),
   schema: ObjectSchemaSchema.optional().describe("Sub-fields when a single output is an object"),
 }));
@@ -106,10 +108,10 @@ export const OptimizationSchema: z.ZodObject<{
   max_demos: z.ZodOptional<z.ZodInt>;
 }, z.core.$strict> = exactSchema(
   z.strictObject({
-    enabled: z.boolean().optional(),
-    strategy: z.string().optional(),
-    metric: z.string().optional(),
-    max_demos: z.int().positive().optional(),
+    enabled: z.boolean().optional().describe("Turns optimisation on"),
+    strategy: z.string().optional().describe("Optimisation strategy"),
+    metric: z.string().optional().describe("Metric to optimise"),
+    max_demos: z.int().positive().optional().describe("Most demonstrations to add to a prompt"),
   }).describe("Accepted and reported as not yet supported"),
 );
 
@@ -131,22 +133,27 @@ export const NodeSchema: z.ZodObject<{
   optimize: z.ZodOptional<typeof OptimizationSchema>;
 }, z.core.$strict> = exactSchema(
   z.strictObject({
-    id: identifier.refine((id) => id !== START && id !== END, {
-      error: "Cannot name a node START or END as they are the graph's endpoints",
-      params: { kind: "reserved_node_id" },
-    }),
-    description: z.string().optional(),
+    id: identifier.describe("Unique identifier of the node; not START or END").refine(
+      (id) => id !== START && id !== END,
+      {
+        error: "Cannot name a node START or END as they are the graph's endpoints",
+        params: { kind: "reserved_node_id" },
+      },
+    ),
+    description: z.string().optional().describe("What the node does, for people"),
     prompt: z.string().optional().describe("Template, see {state.x} and {name}"),
     prompt_file: z.string().min(1).optional().describe("Template file, relative to this file"),
     inputs: z.record(identifier, z.string()).optional().describe("Local name to template"),
     outputs: z.array(identifier).min(1).describe("State fields this node writes"),
-    output_schema: OutputSchemaSchema.optional(),
-    tools: z.array(NodeToolSchema).optional(),
-    llm: LlmOverrideSchema.optional(),
+    output_schema: OutputSchemaSchema.optional().describe(
+      "The shape of the model's answer; by default the outputs' state types",
+    ),
+    tools: z.array(NodeToolSchema).optional().describe("Tools the model may call"),
+    llm: LlmOverrideSchema.optional().describe("Model settings overriding the workflow's"),
     timeout: positiveSeconds.optional().describe("Seconds this node may take"),
     max_retries: z.int().min(0).optional().describe("Extra attempts after the first"),
-    log_prompts: z.boolean().optional(),
-    log_artifacts: z.boolean().optional(),
+    log_prompts: z.boolean().optional().describe("Overrides the workflow's log_prompts"),
+    log_artifacts: z.boolean().optional().describe("Overrides the workflow's log_artifacts"),
     optimize: OptimizationSchema.optional(),
   }).superRefine((node, ctx) => {
     const has = [node.prompt, node.prompt_file].filter((value) => value !== undefined).length;

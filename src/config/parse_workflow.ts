@@ -34,7 +34,7 @@ export interface ParseWorkflowOptions extends ValidationHooks {
  *
  * @example Usage
  * ```ts
- * import { safeParseWorkflow } from "./mod.ts";
+ * import { safeParseWorkflow } from "@configurable-agents/core";
  * const result = safeParseWorkflow("schema_version: '1.0'\nflow: {nmae: x}\n", { file: "w.yaml" });
  * if (result.ok) throw new Error("expected problems");
  * const unknown = result.diagnostics.find((d) => d.code === "unknown_key");
@@ -64,7 +64,7 @@ export function safeParseWorkflow(
  *
  * @example Usage
  * ```ts
- * import { parseWorkflow } from "./mod.ts";
+ * import { parseWorkflow } from "@configurable-agents/core";
  * const workflow = parseWorkflow(`
  * schema_version: "1.0"
  * flow: {name: greet}

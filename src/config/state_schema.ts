@@ -11,28 +11,28 @@ import { z } from "zod";
 import { exactSchema } from "./_exact_schema.ts";
 import { identifier, typeString } from "./_schema_atoms.ts";
 
-/**
- * A sub-field of an `object`: a type string or a full field spec. This is the one type written
- * by hand: a recursive zod schema needs its type declared up front (`z.lazy`).
- */
-export type ObjectFieldSpec = string | {
-  type: string;
-  description?: string | undefined;
-  required?: boolean | undefined;
-  schema?: Record<string, ObjectFieldSpec> | undefined;
-};
+// A recursive zod schema needs its type declared up front (`z.lazy`); it is the generated one.
+import type { ObjectFieldSpec } from "./workflow_types.ts";
 
-/** The sub-fields of an `object`, recursively; a sub-field is required unless `required: false`. */
-export const ObjectSchemaSchema: z.ZodType<Record<string, ObjectFieldSpec>> = z.lazy(() =>
+export type { ObjectFieldSpec };
+
+/**
+ * The sub-fields of an `object`, recursively; a sub-field is required unless `required: false`.
+ * Written and parsed alike (no defaults, no transforms), so its input type is its output type.
+ */
+export const ObjectSchemaSchema: z.ZodType<
+  Record<string, ObjectFieldSpec>,
+  Record<string, ObjectFieldSpec>
+> = z.lazy(() =>
   z.record(
     identifier,
     z.union([
       typeString,
       z.strictObject({
         type: typeString,
-        description: z.string().optional(),
+        description: z.string().optional().describe("What the sub-field holds, shown to the model"),
         required: z.boolean().optional().describe("Sub-fields are required unless false"),
-        schema: ObjectSchemaSchema.optional(),
+        schema: ObjectSchemaSchema.optional().describe("Sub-fields, when the type has object"),
       }),
     ]),
   )
@@ -44,13 +44,13 @@ export const StateFieldSchema: z.ZodObject<{
   required: z.ZodDefault<z.ZodBoolean>;
   default: z.ZodOptional<z.ZodUnknown>;
   description: z.ZodOptional<z.ZodString>;
-  schema: z.ZodOptional<z.ZodType<Record<string, ObjectFieldSpec>>>;
+  schema: z.ZodOptional<typeof ObjectSchemaSchema>;
 }, z.core.$strict> = exactSchema(
   z.strictObject({
     type: typeString,
     required: z.boolean().default(false).describe("The run's inputs must provide it"),
     default: z.unknown().optional().describe("Initial value when no input provides one"),
-    description: z.string().optional(),
+    description: z.string().optional().describe("What the field holds, shown to the model"),
     schema: ObjectSchemaSchema.optional().describe("Sub-fields, required when the type has object"),
   }).superRefine((field, ctx) => {
     if (field.required && field.default !== undefined && field.default !== null) {
@@ -74,5 +74,5 @@ export const StateSchema: z.ZodObject<{
       error: "Cannot run a workflow without state: declare at least one field",
       params: { kind: "empty_state" },
     },
-  ),
+  ).describe("Field name (an identifier) to field"),
 }));

@@ -41,7 +41,7 @@ export interface ValidateWorkflowOptions extends ValidationHooks {
  *
  * @example Usage
  * ```ts
- * import { parseWorkflow, validateWorkflow } from "./mod.ts";
+ * import { parseWorkflow, validateWorkflow } from "@configurable-agents/core";
  * const workflow = parseWorkflow(`
  * schema_version: "1.0"
  * flow: {name: echo}

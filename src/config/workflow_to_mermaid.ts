@@ -24,7 +24,7 @@ export interface WorkflowToMermaidOptions {
  *
  * @example Usage
  * ```ts
- * import { parseWorkflow, workflowToMermaid } from "./mod.ts";
+ * import { parseWorkflow, workflowToMermaid } from "@configurable-agents/core";
  * const { config } = parseWorkflow(`
  * schema_version: "1.0"
  * flow: {name: echo}

@@ -153,6 +153,9 @@ async function runNode(
           fetch: run.deps.fetch,
           readTextFile: run.deps.readTextFile,
           writeTextFile: run.deps.writeTextFile,
+          realPath: run.deps.realPath,
+          lstat: run.deps.lstat,
+          cwd: run.deps.cwd,
         },
         onToolCall: nodeRun.onToolCall,
       });

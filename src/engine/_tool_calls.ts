@@ -6,7 +6,6 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
-import { z } from "zod";
 import { WorkflowError } from "../errors.ts";
 import type { Tool, ToolContext } from "../tools/tool.ts";
 import { raceAbort } from "./_abort_scope.ts";
@@ -158,10 +157,10 @@ function toolDefinition(entry: NodeTool): {
   type: "function";
   function: { name: string; description: string; parameters: Record<string, unknown> };
 } {
-  const { $schema: _, ...parameters } = z.toJSONSchema(entry.tool.parameters) as Record<
-    string,
-    unknown
-  >;
+  // The Standard JSON Schema converter of the zod schema (what `z.toJSONSchema` returns).
+  const { $schema: _, ...parameters } = entry.tool.parameters["~standard"].jsonSchema.output({
+    target: "draft-2020-12",
+  });
   return {
     type: "function",
     function: { name: entry.tool.name, description: entry.tool.description, parameters },

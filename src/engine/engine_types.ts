@@ -8,6 +8,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { WorkflowError } from "../errors.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
+import type { PricedAs } from "../tracking/pricing/price_call.ts";
 import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
 
 /**
@@ -24,19 +25,14 @@ export interface ToolLookup {
   names(): Iterable<string>;
 }
 
-/** Provider and model a call is priced as. */
-export interface PricedAs {
-  /** Provider name. */
-  provider: string;
-  /** Model name. */
-  model: string;
-}
+// One type for the provider and model a call is priced as, shared with the pricing module.
+export type { PricedAs };
 
 /**
  * Everything the engine reaches outside itself. Nothing in the engine touches `Deno`,
  * `fetch`, `console` or the clock directly.
  */
-export interface EngineDeps {
+export interface EngineDeps extends RunDeps {
   /**
    * Builds the chat model of a node (throws `MISSING_CREDENTIALS` when a key is missing).
    *
@@ -49,6 +45,14 @@ export interface EngineDeps {
    * @default {new MockChatModel(options)}
    */
   createMockChatModel?: (options: MockChatModelOptions) => BaseChatModel;
+}
+
+/**
+ * The collaborators of a run other than its chat models: environment, HTTP, files, clock,
+ * timers, tools and prices. Its types are the toolkit's own (the model factories of
+ * {@linkcode EngineDeps} are LangChain's), so public options can accept it.
+ */
+export interface RunDeps {
   /**
    * The tools nodes may call.
    *
@@ -75,6 +79,26 @@ export interface EngineDeps {
   readTextFile: (path: string) => Promise<string>;
   /** Writes a text file (tools). */
   writeTextFile: (path: string, text: string) => Promise<void>;
+  /**
+   * Resolves a path to its canonical form, following symbolic links (as `Deno.realPath`);
+   * `read_file` and `write_file` use it to refuse links that lead out of their roots.
+   *
+   * @default {paths are checked as written}
+   */
+  realPath?: ((path: string) => Promise<string>) | undefined;
+  /**
+   * Describes a path without following a final symbolic link (as `Deno.lstat`); `write_file`
+   * uses it to refuse writing through a dangling link.
+   *
+   * @default {no check}
+   */
+  lstat?: ((path: string) => Promise<{ readonly isSymlink: boolean }>) | undefined;
+  /**
+   * The absolute working directory that relative tool roots are resolved against.
+   *
+   * @default {relative roots stay relative}
+   */
+  cwd?: string | undefined;
   /** Milliseconds since the epoch. */
   now: () => number;
   /**

@@ -16,6 +16,7 @@ export type {
   ExecuteOptions,
   NodeExecution,
   PricedAs,
+  RunDeps,
   RunMetadata,
   RunResult,
   RunStatus,

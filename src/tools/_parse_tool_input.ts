@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { z } from "zod";
 import { WorkflowError, type WorkflowPhase } from "../errors.ts";
 import { describeIssues, formatIssues } from "./_zod_issues.ts";
+import type { ToolSchema, ToolSchemaIssue, ToolSchemaOutput } from "./tool_schema.ts";
 
 /**
  * Parses the model's arguments of a call.
@@ -17,11 +17,11 @@ import { describeIssues, formatIssues } from "./_zod_issues.ts";
  * @throws {WorkflowError} `TOOL_FAILED` naming every invalid argument, so that the model can
  * correct its call when the node continues on tool errors.
  */
-export function parseToolArgs<TArgs extends z.ZodObject>(
+export function parseToolArgs<TArgs extends ToolSchema>(
   toolName: string,
   schema: TArgs,
   args: unknown,
-): z.output<TArgs> {
+): ToolSchemaOutput<TArgs> {
   return parseOrThrow(schema, args, (problems, cause) =>
     new WorkflowError(
       "TOOL_FAILED",
@@ -40,12 +40,12 @@ export function parseToolArgs<TArgs extends z.ZodObject>(
  * @returns The parsed config, defaults applied.
  * @throws {WorkflowError} `CONFIG_INVALID` naming every invalid setting.
  */
-export function parseToolConfig<TConfig extends z.ZodType>(
+export function parseToolConfig<TConfig extends ToolSchema>(
   toolName: string,
   schema: TConfig,
   config: unknown,
   phase: WorkflowPhase,
-): z.output<TConfig> {
+): ToolSchemaOutput<TConfig> {
   return parseOrThrow(schema, config ?? {}, (problems, cause) =>
     new WorkflowError(
       "CONFIG_INVALID",
@@ -54,12 +54,12 @@ export function parseToolConfig<TConfig extends z.ZodType>(
     ));
 }
 
-function parseOrThrow<TSchema extends z.ZodType>(
+function parseOrThrow<TSchema extends ToolSchema>(
   schema: TSchema,
   value: unknown,
-  fail: (problems: string, cause: z.ZodError) => WorkflowError,
-): z.output<TSchema> {
+  fail: (problems: string, cause: { readonly issues: readonly ToolSchemaIssue[] }) => WorkflowError,
+): ToolSchemaOutput<TSchema> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return result.data as ToolSchemaOutput<TSchema>;
   throw fail(formatIssues(describeIssues(schema, result.error)), result.error);
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { ToolSchema, ToolSchemaIssue } from "./tool_schema.ts";
 
 /** One problem in a tool's `config` (or arguments), relative to that object. */
 export interface ToolConfigIssue {
@@ -15,17 +16,20 @@ export interface ToolConfigIssue {
 
 /**
  * Lists the issues of a failed parse, one per unknown key, naming the known keys where the
- * schema is an object.
+ * schema is a zod object.
  *
  * @param schema The schema that rejected the value.
- * @param error The zod error.
- * @returns The issues, in zod's order.
+ * @param error The error of the failed parse (a zod error for a zod schema).
+ * @returns The issues, in the schema's order.
  */
-export function describeIssues(schema: z.ZodType, error: z.ZodError): ToolConfigIssue[] {
+export function describeIssues(
+  schema: ToolSchema,
+  error: { readonly issues: readonly ToolSchemaIssue[] },
+): ToolConfigIssue[] {
   const issues: ToolConfigIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
-    if (issue.code === "unrecognized_keys") {
+    if (isUnrecognizedKeys(issue)) {
       const known = path.length === 0 && schema instanceof z.ZodObject
         ? Object.keys(schema.shape)
         : [];
@@ -40,6 +44,14 @@ export function describeIssues(schema: z.ZodType, error: z.ZodError): ToolConfig
     issues.push({ path, message: issue.message });
   }
   return issues;
+}
+
+/** zod's issue for keys a strict object does not know. */
+function isUnrecognizedKeys(
+  issue: ToolSchemaIssue,
+): issue is ToolSchemaIssue & { readonly keys: readonly string[] } {
+  return "code" in issue && issue.code === "unrecognized_keys" && "keys" in issue &&
+    Array.isArray(issue.keys);
 }
 
 /**

@@ -14,7 +14,7 @@ import { writeFileTool } from "./write_file.ts";
  *
  * @example Usage
  * ```ts
- * import { builtinTools } from "./builtin_tools.ts";
+ * import { builtinTools } from "@configurable-agents/core";
  * if (builtinTools().length !== 4) throw new Error();
  * ```
  *

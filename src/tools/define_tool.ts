@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Tool, ToolContext, ToolPermissions } from "./tool.ts";
+import type { ToolSchema, ToolSchemaOutput } from "./tool_schema.ts";
 import { parseToolArgs, parseToolConfig } from "./_parse_tool_input.ts";
 import { isToolName, TOOL_NAME_RULE } from "./_tool_name.ts";
 
@@ -15,25 +16,42 @@ export type ToolCallContext<TConfig> = Omit<ToolContext, "config"> & {
   readonly config: TConfig;
 };
 
-/** The definition of a tool, see {@linkcode defineTool}. */
-export interface ToolSpec<TArgs extends z.ZodObject, TConfig extends z.ZodType> {
+/**
+ * The definition of a tool, see {@linkcode defineTool}.
+ *
+ * @typeParam TArgs The zod object schema of the arguments.
+ * @typeParam TConfig The zod schema of the node's config.
+ */
+export interface ToolSpec<
+  TArgs extends ToolSchema<Record<string, unknown>>,
+  TConfig extends ToolSchema,
+> {
   /** Name used in workflow files: an identifier, not the name of another registered tool. */
   name: string;
   /** What the tool does and when to use it, shown to the model. */
   description: string;
-  /** The arguments the model passes; describe each field, the model reads the descriptions. */
+  /**
+   * The arguments the model passes, as a zod object schema (`z.object({...})`); describe each
+   * field, the model reads the descriptions.
+   */
   parameters: TArgs;
-  /** The settings a node may give in `tools: [{name, config}]`; absent: any object. */
+  /**
+   * The settings a node may give in `tools: [{name, config}]`, as a zod schema; absent: any
+   * object.
+   */
   configSchema?: TConfig;
   /**
    * Runs the tool with parsed arguments. Do all I/O through `context` and pass
    * `context.signal` on.
    */
-  invoke(args: z.output<TArgs>, context: ToolCallContext<z.output<TConfig>>): Promise<unknown>;
+  invoke(
+    args: ToolSchemaOutput<TArgs>,
+    context: ToolCallContext<ToolSchemaOutput<TConfig>>,
+  ): Promise<unknown>;
   /** The Deno permissions the tool needs with a config; absent: none. */
-  permissions?(config: z.output<TConfig>): ToolPermissions;
+  permissions?(config: ToolSchemaOutput<TConfig>): ToolPermissions;
   /** A deterministic placeholder result for `run --mock`; absent: a generic placeholder. */
-  mock?(args: z.output<TArgs>): unknown;
+  mock?(args: ToolSchemaOutput<TArgs>): unknown;
 }
 
 const ANY_CONFIG = z.record(z.string(), z.unknown());
@@ -47,7 +65,7 @@ const ANY_CONFIG = z.record(z.string(), z.unknown());
  * @example Usage
  * ```ts
  * import { z } from "zod";
- * import { defineTool } from "./define_tool.ts";
+ * import { defineTool } from "@configurable-agents/core";
  *
  * const add = defineTool({
  *   name: "add",
@@ -73,15 +91,15 @@ const ANY_CONFIG = z.record(z.string(), z.unknown());
  * `parameters` is not a zod object, or `invoke` is not a function.
  */
 export function defineTool<
-  TArgs extends z.ZodObject,
-  TConfig extends z.ZodType = z.ZodType<Readonly<Record<string, unknown>>>,
+  TArgs extends ToolSchema<Record<string, unknown>>,
+  TConfig extends ToolSchema = ToolSchema<Readonly<Record<string, unknown>>>,
 >(spec: ToolSpec<TArgs, TConfig>): Tool {
   checkSpec(spec);
   const { name, parameters } = spec;
   const configSchema = spec.configSchema;
   const parseConfig = (config: unknown, phase: "execute" | "validate") =>
     // Without a configSchema, TConfig is its default: any object, which ANY_CONFIG parses.
-    parseToolConfig(name, configSchema ?? ANY_CONFIG, config, phase) as z.output<TConfig>;
+    parseToolConfig(name, configSchema ?? ANY_CONFIG, config, phase) as ToolSchemaOutput<TConfig>;
 
   const tool: Tool = {
     name,
@@ -106,7 +124,7 @@ export function defineTool<
   return Object.freeze(tool);
 }
 
-function checkSpec<TArgs extends z.ZodObject, TConfig extends z.ZodType>(
+function checkSpec<TArgs extends ToolSchema<Record<string, unknown>>, TConfig extends ToolSchema>(
   spec: ToolSpec<TArgs, TConfig>,
 ): void {
   if (!isToolName(spec.name)) {

@@ -6,6 +6,14 @@
  * @module
  */
 export type { Tool, ToolContext, ToolPermissions } from "./tool.ts";
+export type {
+  ToolJsonSchemaOptions,
+  ToolSchema,
+  ToolSchemaIssue,
+  ToolSchemaOutput,
+  ToolSchemaResult,
+  ToolSchemaStandard,
+} from "./tool_schema.ts";
 export { BUILTIN_TOOL_NAMES } from "./builtin_names.ts";
 export { defineTool } from "./define_tool.ts";
 export type { ToolCallContext, ToolSpec } from "./define_tool.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type { ToolSchema } from "./tool_schema.ts";
 
 /** What a tool call may use; all I/O comes in here so tests can pass fakes. */
 export interface ToolContext {
@@ -58,13 +58,13 @@ export interface Tool {
   readonly name: string;
   /** What the tool does, shown to the model. */
   readonly description: string;
-  /** Schema of the arguments the model must pass. */
-  readonly parameters: z.ZodObject;
+  /** Schema of the arguments the model must pass: a zod object schema (`z.object({...})`). */
+  readonly parameters: ToolSchema<Record<string, unknown>>;
   /**
    * Schema of the node's `config` for this tool, when the tool takes settings. Validation
    * reports a `config` it rejects (see `validateToolConfig`).
    */
-  readonly configSchema?: z.ZodType | undefined;
+  readonly configSchema?: ToolSchema | undefined;
   /** Runs the tool. A throw is a tool failure (`on_error` decides what happens next). */
   invoke(args: Record<string, unknown>, context: ToolContext): Promise<unknown>;
   /** The permissions the tool needs with this configuration (for `cli.ts permissions`). */

@@ -15,8 +15,7 @@ import { builtinTools } from "./builtin_tools.ts";
  * @example Usage
  * ```ts
  * import { z } from "zod";
- * import { defineTool } from "./define_tool.ts";
- * import { ToolRegistry } from "./tool_registry.ts";
+ * import { defineTool, ToolRegistry } from "@configurable-agents/core";
  *
  * const registry = new ToolRegistry().register(defineTool({
  *   name: "echo",
@@ -121,7 +120,7 @@ export interface CreateToolRegistryOptions {
  *
  * @example Usage
  * ```ts
- * import { createToolRegistry } from "./tool_registry.ts";
+ * import { createToolRegistry } from "@configurable-agents/core";
  *
  * const registry = createToolRegistry();
  * if (!registry.has("http_get")) throw new Error();

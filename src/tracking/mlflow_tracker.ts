@@ -140,8 +140,7 @@ const NOOP_RUN: RunTrace = {
  *
  * @example Usage
  * ```ts
- * import { MlflowTracker } from "./mlflow_tracker.ts";
- * import type { TraceBundle } from "./trace_bundle.ts";
+ * import { MlflowTracker, type TraceBundle } from "@configurable-agents/core";
  * const bundles: TraceBundle[] = [];
  * const tracker = new MlflowTracker({
  *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo", mlflow: {},
@@ -313,14 +312,32 @@ function runNameOf(template: string | undefined, run: CompletedRun): string {
  *
  * @example Usage
  * ```ts
- * import { createMlflowTracker } from "./mlflow_tracker.ts";
+ * import { createMlflowTracker, type TraceBundle } from "@configurable-agents/core";
+ * const bundles: TraceBundle[] = [];
  * const tracker = createMlflowTracker({
  *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo",
- *   mlflow: { log_prompts: false, redact: ["ssn"] },
- *   delivery: { submit: () => Promise.resolve({ state: "queued" }), flush: () => Promise.resolve() },
+ *   mlflow: { redact: ["ssn"] },
+ *   delivery: {
+ *     submit: (bundle) => (bundles.push(bundle), Promise.resolve({ state: "queued" })),
+ *     flush: () => Promise.resolve(),
+ *   },
  *   secrets: ["sk-test-123"],
  * });
+ * const run = tracker.startRun({
+ *   workflowName: "demo", workflowVersion: "1", nodeCount: 1, provider: "mock", model: "m",
+ *   inputs: { ssn: "123-45-6789", note: "key sk-test-123" },
+ * });
+ * await run.finish({ status: "success", outputs: { ssn: "123-45-6789" } });
  * await tracker.shutdown();
+ * const recorded = JSON.stringify(
+ *   bundles,
+ *   (_key, value) => typeof value === "bigint" ? String(value) : value,
+ * );
+ * if (!recorded.includes("[REDACTED]")) throw new Error("expected the ssn to be masked");
+ * if (bundles.length !== 1) throw new Error("expected one bundle");
+ * if (recorded.includes("123-45-6789") || recorded.includes("sk-test-123")) {
+ *   throw new Error("expected the ssn redacted and the secret scrubbed");
+ * }
  * ```
  *
  * @param options Destination, settings, delivery and injected clock.

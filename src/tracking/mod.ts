@@ -82,6 +82,7 @@ export {
   type ToJsonValueOptions,
 } from "./python_json.ts";
 export { SqliteSink, type SqliteSinkOptions } from "./sqlite/sqlite_sink.ts";
+export { SqliteWorkerSink, type SqliteWorkerSinkOptions } from "./sqlite/sqlite_worker_sink.ts";
 export {
   checkMlflowSchema,
   type MlflowSchemaInfo,

@@ -67,6 +67,8 @@ export function toolContractSuite(tool: Tool, sample: ContractSample): void {
 
 /** Arguments with every field of the tool's parameters set to a value of no valid type. */
 function invalidArgs(tool: Tool): Record<string, unknown> {
-  const keys = Object.keys(tool.parameters.shape);
+  const parameters = tool.parameters;
+  assert(parameters instanceof z.ZodObject, "parameters are not a zod object");
+  const keys = Object.keys(parameters.shape);
   return Object.fromEntries(keys.map((key) => [key, Symbol("invalid")]));
 }

@@ -125,7 +125,7 @@ export interface OtlpEndpoint {
  *
  * @example Usage
  * ```ts
- * import { MlflowClient } from "./mlflow_client.ts";
+ * import { MlflowClient } from "@configurable-agents/core";
  * const fakeFetch: typeof fetch = () =>
  *   Promise.resolve(Response.json({ experiment_id: "7" }));
  * const client = new MlflowClient({ baseUrl: "http://mlflow:5000", fetch: fakeFetch, env: () => undefined });

@@ -41,7 +41,7 @@ const DATE_SUFFIX = /(?:[-@]\d{4}-\d{2}-\d{2}|[-@]\d{8})$/;
  *
  * @example Usage
  * ```ts
- * import { findModelPrice } from "./mod.ts";
+ * import { findModelPrice } from "@configurable-agents/core";
  * if (findModelPrice("openai", "gpt-4o-mini-2024-07-18")?.input !== 0.15) throw new Error();
  * if (findModelPrice("anthropic", "claude-3-haiku")?.model !== "claude-3-haiku-20240307") {
  *   throw new Error();

@@ -27,7 +27,7 @@ const PER_TOKEN = 1_000_000;
  *
  * @example Usage
  * ```ts
- * import { priceCall } from "./mod.ts";
+ * import { priceCall } from "@configurable-agents/core";
  * const cost = priceCall(
  *   { provider: "openai", model: "gpt-4o-mini" },
  *   { input_tokens: 12, output_tokens: 30, total_tokens: 42 },

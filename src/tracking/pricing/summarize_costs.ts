@@ -54,7 +54,7 @@ export interface CostSummary {
  *
  * @example Usage
  * ```ts
- * import { summarizeCosts } from "./mod.ts";
+ * import { summarizeCosts } from "@configurable-agents/core";
  * const usage = { input_tokens: 10, output_tokens: 5, total_tokens: 15 };
  * const summary = summarizeCosts([
  *   { nodeId: "a", provider: "openai", model: "gpt-4o", usage, cost: { input_cost: 1, output_cost: 2, total_cost: 3 } },

@@ -63,7 +63,7 @@ export interface CostReport {
  *
  * @example Usage
  * ```ts
- * import { buildCostReport, type TrackingReader } from "./mod.ts";
+ * import { buildCostReport, type TrackingReader } from "@configurable-agents/core";
  * const reader: TrackingReader = {
  *   location: "memory",
  *   listExperiments: () => Promise.resolve([]),

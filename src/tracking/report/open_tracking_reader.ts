@@ -99,7 +99,7 @@ export interface OpenTrackingReaderOptions {
  *
  * @example Usage
  * ```ts
- * import { openTrackingReader } from "./mod.ts";
+ * import { openTrackingReader } from "@configurable-agents/core";
  * const reader = openTrackingReader("sqlite:///no-such-file.db", {
  *   cwd: "/tmp",
  *   env: () => undefined,
