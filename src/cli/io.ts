@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { denoEnv } from "../tracking/http/mlflow_auth.ts";
 
 /** The outside world of the CLI. */
 export interface CliIO {
@@ -23,6 +24,11 @@ export interface CliIO {
   readTextFile(path: string): Promise<string>;
   /** Reads standard input to the end. */
   readStdin(): Promise<string>;
+  /**
+   * Opens a file as a byte stream, read as it is consumed (`run` reads JSONL batches so);
+   * without it, the file is read whole with `readTextFile`.
+   */
+  openReadable?(path: string): Promise<ReadableStream<Uint8Array>>;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
 }
@@ -36,12 +42,7 @@ export interface CliIO {
 export function denoIO(): CliIO {
   const encoder = new TextEncoder();
   const isTerminal = Deno.stdout.isTerminal();
-  const env = (name: string): string | undefined => {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.env.get(name);
-  };
+  const env = denoEnv();
   return {
     stdout: (text) => writeAll(Deno.stdout, encoder.encode(text)),
     stderr: (text) => writeAll(Deno.stderr, encoder.encode(text)),
@@ -51,6 +52,7 @@ export function denoIO(): CliIO {
     cwd: () => Deno.cwd(),
     readTextFile: (path) => Deno.readTextFile(path),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
+    openReadable: async (path) => (await Deno.open(path)).readable,
     onSignal(handler) {
       const signals = ["SIGINT", "SIGTERM"] as const;
       const listeners = signals.map((signal) => {

@@ -35,6 +35,8 @@ export interface RunOptions extends GlobalOptions {
   mock: boolean;
   /** `--seed`: seed of the mock model. */
   seed: number | undefined;
+  /** `--mock-latency`: simulated latency of each mock model call, milliseconds. */
+  mockLatency: number | undefined;
   /** `--json`: machine output. */
   json: boolean;
   /** `--tracking-uri`: record the run there (turns tracking on). */
@@ -94,6 +96,10 @@ export interface TracesPushOptions extends GlobalOptions {
 export interface PermissionsOptions extends GlobalOptions {
   /** Flags for a `--mock` run (no provider hosts). */
   mock: boolean;
+  /** `--tracking-uri`: flags for a run recorded there. */
+  trackingUri: string | undefined;
+  /** `--no-tracking`: flags for a run that records nothing. */
+  tracking: boolean;
   /** `--json`. */
   json: boolean;
 }

@@ -1,13 +1,108 @@
-// Placeholder until the owning issue lands; replaced by the real command.
+/**
+ * `permissions <file>`: the exact Deno flags a `run` of a workflow needs, as a ready-to-paste
+ * command line or as JSON.
+ *
+ * @module
+ */
+import { WorkflowError } from "../errors.ts";
+import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
 import type { CliIO } from "./io.ts";
 import type { PermissionsOptions } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** Not implemented yet. */
-export function permissionsCommand(
-  _file: string,
-  _options: PermissionsOptions,
-  _io: CliIO,
+/** The `--json` report of `permissions`. */
+export interface PermissionsReport {
+  /** The workflow file as given. */
+  file: string;
+  /** Whether the flags are for a `--mock` run. */
+  mock: boolean;
+  /** Where the run is recorded; `null` when it is not tracked. */
+  trackingUri: string | null;
+  /** Paths for `--allow-read`. */
+  read: string[];
+  /** Paths for `--allow-write`. */
+  write: string[];
+  /** Variables for `--allow-env`. */
+  env: string[];
+  /** Hosts for `--allow-net`. */
+  net: string[];
+  /** The Deno flags. */
+  flags: string[];
+  /** The whole command line. */
+  command: string;
+}
+
+/**
+ * Runs `permissions`: loads the workflow and prints the `deno run` line with exactly the
+ * permissions its run needs (`--mock`, `--tracking-uri` and `--no-tracking` as `run` would
+ * get them), or the JSON report.
+ *
+ * @param file The workflow file.
+ * @param options `--mock`, `--tracking-uri`, `--no-tracking`, `--json` and the global options.
+ * @param io The outside world.
+ * @returns 0.
+ * @throws {UsageError} An unsupported `--tracking-uri` (exit 2).
+ * @throws {WorkflowError} The workflow cannot be loaded or is invalid (exit 2).
+ */
+export async function permissionsCommand(
+  file: string,
+  options: PermissionsOptions,
+  io: CliIO,
 ): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+  if (options.trackingUri !== undefined) {
+    try {
+      parseTrackingUri(options.trackingUri);
+    } catch (error) {
+      if (!(error instanceof WorkflowError)) throw error;
+      throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});
+    }
+  }
+  const runtime = await import("../runtime/mod.ts");
+  const env = (name: string) => io.env(name);
+  const loaded = await runtime.loadRunnableWorkflow(file, {
+    deps: { env, readTextFile: (path) => io.readTextFile(path) },
+  });
+  const permissions = runtime.workflowPermissions(loaded, {
+    mock: options.mock,
+    trackingUri: options.trackingUri,
+    tracking: options.tracking,
+    env,
+  });
+  const flags = runtime.permissionFlags(permissions);
+  const runArgs = [
+    "run",
+    file,
+    ...(options.mock ? ["--mock"] : []),
+    ...(options.trackingUri === undefined ? [] : ["--tracking-uri", options.trackingUri]),
+    ...(options.tracking ? [] : ["--no-tracking"]),
+  ];
+  const command = ["deno", "run", ...flags, "cli.ts", ...runArgs].map(shellQuote).join(" ");
+  if (options.json) {
+    const { trackingUri, read, write, env: envNames, net } = permissions;
+    const report: PermissionsReport = {
+      file,
+      mock: options.mock,
+      trackingUri: trackingUri ?? null,
+      read,
+      write,
+      env: envNames,
+      net,
+      flags,
+      command,
+    };
+    io.stdout(JSON.stringify(report, null, 2) + "\n");
+    return 0;
+  }
+  const what = options.mock ? "a --mock run" : "a run";
+  const where = permissions.trackingUri === undefined
+    ? "not recorded in MLflow"
+    : `recorded in ${permissions.trackingUri}`;
+  const network = permissions.net.length === 0 ? "; it needs no network access" : "";
+  io.stdout(`# Deno permissions for ${what} of ${file}, ${where}${network}\n${command}\n`);
+  return 0;
+}
+
+/** Quotes an argument for POSIX shells when it has characters they would interpret. */
+function shellQuote(arg: string): string {
+  return /^[\w./:=,@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }

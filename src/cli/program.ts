@@ -87,6 +87,11 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--concurrency <n>", "batch runs at once", positiveInteger, 4)
     .option("--mock", "use the mock model for every node (no key, no network)", false)
     .option("--seed <n>", "seed of the mock model", integer)
+    .option(
+      "--mock-latency <ms>",
+      "simulated latency of each mock model call, in milliseconds",
+      nonNegativeInteger,
+    )
     .option("--json", "print the result as JSON", false)
     .option(
       "--tracking-uri <uri>",
@@ -102,6 +107,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         concurrency: opts.concurrency,
         mock: opts.mock,
         seed: opts.seed,
+        mockLatency: opts.mockLatency,
         json: opts.json,
         trackingUri: opts.trackingUri,
         tracking: opts.tracking,
@@ -171,6 +177,8 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("print the exact Deno permission flags a workflow needs")
     .argument("<file>", "workflow file")
     .option("--mock", "flags for a --mock run", false)
+    .option("--tracking-uri <uri>", "flags for a run recorded there")
+    .option("--no-tracking", "flags for a run that records nothing")
     .option("--json", "print JSON", false)
     .action(async (file: string, opts: Omit<PermissionsOptions, "verbose">) => {
       const { permissionsCommand } = await import("./permissions_command.ts");
@@ -188,6 +196,14 @@ function integer(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number)) {
     throw new UsageError(`Cannot use "${value}" as a number: expected a whole number`);
+  }
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = integer(value);
+  if (number < 0) {
+    throw new UsageError(`Cannot use "${value}": expected a whole number of 0 or more`);
   }
   return number;
 }

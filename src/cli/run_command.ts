@@ -1,9 +1,308 @@
-// Placeholder until the owning issue lands; replaced by the real command.
+/**
+ * `run <file>`: runs a workflow once, or once per line of a JSONL batch, with live progress,
+ * the final state (or JSON), MLflow tracking and clean interruption.
+ *
+ * Exit codes: 0 success; 1 a run failed (in a batch: any item), or the run was interrupted;
+ * 2 the workflow, the inputs or the flags are invalid (in a batch: any line that is not valid
+ * inputs).
+ *
+ * @module
+ */
+import { isWorkflowError, WorkflowError } from "../errors.ts";
+import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
+import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import type { BatchOutcome, BatchSummary, RunWorkflowOptions } from "../runtime/mod.ts";
+import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
 import type { CliIO } from "./io.ts";
 import type { RunOptions } from "./options.ts";
+import { formatDiagnosticLine, renderError } from "./render_error.ts";
 import { UsageError } from "./usage_error.ts";
+import { parseInputAssignments, readInputFile } from "./_run_inputs.ts";
+import {
+  formatCost,
+  formatDuration,
+  formatTokens,
+  type Paint,
+  paint,
+  renderState,
+} from "./_run_format.ts";
+import { RunProgress } from "./_run_progress.ts";
 
-/** Not implemented yet. */
-export function runCommand(_file: string, _options: RunOptions, _io: CliIO): Promise<number> {
-  return Promise.reject(new UsageError("This command is not implemented yet", { exitCode: 1 }));
+/** Longest wait for tracking to finish before `run` exits, in milliseconds. */
+const TRACKING_FLUSH_MS = 5000;
+
+/** Error codes that mean the workflow or its inputs are invalid (exit 2). */
+const INVALID_CODES = new Set([
+  "CONFIG_INVALID",
+  "CONFIG_LOAD_FAILED",
+  "INPUT_INVALID",
+  "GRAPH_BUILD_FAILED",
+]);
+
+type Runtime = typeof import("../runtime/mod.ts");
+
+/** What one invocation shares: output, styling, warnings, progress and the interrupt. */
+interface Session {
+  readonly io: CliIO;
+  readonly options: RunOptions;
+  readonly runtime: Runtime;
+  readonly loaded: LoadedWorkflow;
+  readonly paint: Paint;
+  readonly progress: RunProgress;
+  readonly controller: AbortController;
+  readonly warned: Set<string>;
+  readonly trackingUri: string | undefined;
+  interrupted: boolean;
+}
+
+/**
+ * Runs `run`.
+ *
+ * @param file The workflow file.
+ * @param options Inputs, batch, mock, seed, output and tracking flags.
+ * @param io The outside world.
+ * @returns The exit code.
+ * @throws {UsageError} A bad `-i`, `--input-file`, `--tracking-uri` or flag combination.
+ * @throws {WorkflowError} The workflow cannot be loaded or is invalid (exit 2).
+ */
+export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  if (options.mockLatency !== undefined && !options.mock) {
+    throw new UsageError("Cannot use --mock-latency without --mock", {
+      hint: "add --mock, or leave --mock-latency out",
+    });
+  }
+  const assigned = parseInputAssignments(options.input);
+  const inputFile = options.inputFile === undefined
+    ? undefined
+    : await readInputFile(options.inputFile, io);
+  if (options.trackingUri !== undefined) checkTrackingUri(options.trackingUri);
+
+  const runtime = await import("../runtime/mod.ts");
+  const loaded = await runtime.loadRunnableWorkflow(file, {
+    deps: { env: (name) => io.env(name), readTextFile: (path) => io.readTextFile(path) },
+  });
+  const p = paint(io.color);
+  const session: Session = {
+    io,
+    options,
+    runtime,
+    loaded,
+    paint: p,
+    progress: new RunProgress({
+      write: (text) => io.stderr(text),
+      paint: p,
+      live: io.isTerminal,
+      labelWidth: labelWidth(loaded),
+    }),
+    controller: new AbortController(),
+    warned: new Set(),
+    trackingUri: runtime.trackingDestination(loaded.config, {
+      trackingUri: options.trackingUri,
+      tracking: options.tracking,
+      env: (name) => io.env(name),
+    }),
+    interrupted: false,
+  };
+  for (const warning of loaded.warnings) {
+    session.progress.line(`${p.yellow("warning")}: ${formatDiagnosticLine(warning)}`);
+  }
+  const removeSignalHandler = io.onSignal(() => {
+    if (session.interrupted) return;
+    session.interrupted = true;
+    session.controller.abort();
+    session.progress.line(p.yellow("Interrupting: stopping the run and recording its trace…"));
+  });
+  try {
+    return inputFile?.kind === "jsonl"
+      ? await runJsonl(session, inputFile.path, assigned)
+      : await runOnce(session, { ...inputFile?.inputs, ...assigned });
+  } finally {
+    removeSignalHandler();
+  }
+}
+
+/** The options every run of this invocation gets. */
+function runOptions(session: Session): RunWorkflowOptions {
+  const { io, options, progress } = session;
+  return {
+    mock: options.mock,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.mockLatency === undefined ? {} : { mockLatencyMs: options.mockLatency }),
+    signal: session.controller.signal,
+    ...(options.tracking ? {} : { tracker: false }),
+    ...(options.trackingUri === undefined ? {} : { trackingUri: options.trackingUri }),
+    deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
+    warn: (message: string) => {
+      if (session.warned.has(message)) return;
+      session.warned.add(message);
+      progress.line(`${session.paint.yellow("warning")}: ${message}`);
+    },
+  };
+}
+
+async function runOnce(session: Session, inputs: Record<string, unknown>): Promise<number> {
+  const { io, options, runtime, progress } = session;
+  const showProgress = io.isTerminal || !options.json;
+  let result: RunResult | undefined;
+  let failure: unknown;
+  try {
+    result = await runtime.runWorkflow(session.loaded, inputs, {
+      ...runOptions(session),
+      ...(showProgress ? { onEvent: (event: EngineEvent) => progress.onEvent(event) } : {}),
+    });
+  } catch (error) {
+    failure = error;
+  }
+  progress.finish();
+  await runtime.flushTracking(TRACKING_FLUSH_MS);
+  if (session.interrupted) return interrupted(session);
+  if (result === undefined) {
+    io.stderr(renderError(failure, { verbose: options.verbose, color: io.color }));
+    return exitCodeOf(failure);
+  }
+  if (options.json) {
+    io.stdout(JSON.stringify({ state: result.state, metadata: result.metadata }, null, 2) + "\n");
+    return 0;
+  }
+  io.stdout(renderState(result.state, session.paint));
+  progress.line(summaryLine(session, result));
+  const recorded = recordedLine(session, result.metadata.traceId);
+  if (recorded) progress.line(recorded);
+  return 0;
+}
+
+async function runJsonl(
+  session: Session,
+  path: string,
+  overrides: Record<string, unknown>,
+): Promise<number> {
+  const { io, options, runtime, progress, paint: p } = session;
+  let stream: ReadableStream<Uint8Array>;
+  try {
+    stream = io.openReadable
+      ? await io.openReadable(path)
+      : new Blob([await io.readTextFile(path)]).stream();
+  } catch (error) {
+    throw new UsageError(
+      `Cannot read inputs from "${path}" as ${error instanceof Error ? error.message : error}`,
+      { hint: "check the path and that --allow-read covers it", cause: error },
+    );
+  }
+  const started = performance.now();
+  let summary: BatchSummary;
+  try {
+    summary = await runtime.runBatch(
+      session.loaded,
+      runtime.readJsonLines(stream, { overrides }),
+      {
+        ...runOptions(session),
+        concurrency: options.concurrency,
+        onResult: (outcome) => {
+          io.stdout(JSON.stringify(batchLine(outcome)) + "\n");
+          if (!outcome.ok && !options.json) {
+            progress.line(`${p.red("✗")} line ${outcome.line}: ${outcome.error.message}`);
+          }
+        },
+      },
+    );
+  } catch (error) {
+    io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
+    return exitCodeOf(error);
+  } finally {
+    await runtime.flushTracking(TRACKING_FLUSH_MS);
+  }
+  if (session.interrupted) return interrupted(session);
+  if (!options.json || io.isTerminal) {
+    const parts = [
+      `${summary.items} ${summary.items === 1 ? "item" : "items"}`,
+      `${summary.succeeded} succeeded`,
+      `${summary.failed} failed${summary.invalid ? ` (${summary.invalid} invalid)` : ""}`,
+      formatDuration(performance.now() - started),
+      formatTokens(summary.usage.total_tokens),
+      formatCost(summary.costUsd),
+    ];
+    const mark = summary.failed ? p.red("✗") : p.green("✓");
+    progress.line(`${mark} Batch of ${session.loaded.config.flow.name}: ${parts.join(" · ")}`);
+  }
+  return summary.invalid ? 2 : summary.failed ? 1 : 0;
+}
+
+/** One line of batch output: the outcome with its line number. */
+function batchLine(outcome: BatchOutcome): Record<string, unknown> {
+  if (outcome.ok) {
+    const { state, metadata } = outcome.result;
+    return { line: outcome.line, status: "success", state, metadata };
+  }
+  const { error } = outcome;
+  return {
+    line: outcome.line,
+    status: "failed",
+    error: {
+      message: error.message,
+      ...(isWorkflowError(error)
+        ? {
+          code: error.code,
+          phase: error.phase,
+          ...(error.nodeId ? { nodeId: error.nodeId } : {}),
+          ...(error.hint ? { hint: error.hint } : {}),
+        }
+        : { name: error.name }),
+    },
+  };
+}
+
+function summaryLine(session: Session, result: RunResult): string {
+  const { metadata } = result;
+  const p = session.paint;
+  const cost = metadata.costUsd === undefined && metadata.knownCostUsd > 0
+    ? `cost unknown (${formatCost(metadata.knownCostUsd)} for the priced calls)`
+    : formatCost(metadata.costUsd);
+  const tokens = `${formatTokens(metadata.usage.total_tokens)} (${
+    metadata.usage.input_tokens.toLocaleString("en-US")
+  } in, ${metadata.usage.output_tokens.toLocaleString("en-US")} out)`;
+  const estimate = session.options.mock
+    ? p.dim(" · mock run, priced as the workflow's models")
+    : "";
+  return `${p.green("✓")} Finished in ${
+    formatDuration(metadata.durationMs)
+  } · ${tokens} · ${cost}${estimate}`;
+}
+
+function recordedLine(session: Session, traceId: string | undefined): string | undefined {
+  const { trackingUri } = session;
+  if (trackingUri === undefined || traceId === undefined || session.warned.size > 0) {
+    return undefined;
+  }
+  const view = trackingUri.startsWith("sqlite:")
+    ? `; see it with: report costs --tracking-uri ${trackingUri}, or mlflow ui --backend-store-uri ${trackingUri}`
+    : "";
+  return session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`);
+}
+
+function interrupted(session: Session): number {
+  session.progress.line(session.paint.red("Interrupted"));
+  return 1;
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return error.exitCode;
+  return isWorkflowError(error) && INVALID_CODES.has(error.code) ? 2 : 1;
+}
+
+function checkTrackingUri(uri: string): void {
+  try {
+    parseTrackingUri(uri);
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    throw new UsageError(error.message, { ...(error.hint ? { hint: error.hint } : {}) });
+  }
+}
+
+/** The node column: the longest node id, with room for `[i]` after a parallel target's. */
+function labelWidth(loaded: LoadedWorkflow): number {
+  const { nodes, edges } = loaded.config;
+  const targets = new Set(
+    edges.flatMap((edge) => "parallel" in edge && edge.parallel ? [edge.parallel.target_node] : []),
+  );
+  return Math.max(...nodes.map((node) => node.id.length + (targets.has(node.id) ? 3 : 0)));
 }

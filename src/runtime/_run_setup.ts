@@ -1,0 +1,167 @@
+/**
+ * What every run needs before it starts: the options checked, the workflow loaded (a path is
+ * validated against the registry's tools and the price table), the tool registry, the prices
+ * and the engine's collaborators.
+ *
+ * @module
+ */
+import { loadWorkflow } from "../config/load_workflow.ts";
+import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import type { EngineDeps, RunDeps } from "../engine/engine_types.ts";
+import { MockChatModel } from "../llm/mock_chat_model.ts";
+import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
+import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
+import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
+import { priceCall } from "../tracking/pricing/price_call.ts";
+import type { PriceTable } from "../tracking/pricing/price_table.ts";
+import type { Tracer } from "../tracking/tracer.ts";
+import { denoEngineDeps, denoWarn } from "./deno_deps.ts";
+import { openTracker, type TrackerHandle } from "./open_tracker.ts";
+import type { RunWorkflowOptions } from "./run_options.ts";
+
+/** A run ready to start. */
+export interface RunSetup {
+  /** The workflow. */
+  readonly loaded: LoadedWorkflow;
+  /** The engine's collaborators. */
+  readonly deps: EngineDeps;
+  /** The prices the calls are priced with. */
+  readonly priceTable: PriceTable;
+}
+
+/**
+ * Checks the options, then loads the workflow and builds the engine's collaborators.
+ *
+ * @param workflow A loaded workflow or the path of a workflow file.
+ * @param options The run's options.
+ * @returns The workflow and its collaborators.
+ * @throws {TypeError} A malformed option.
+ * @throws {RangeError} A seed or mock latency that is not a finite number (latency below 0).
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID` for the file or the
+ * `CONFIGURABLE_AGENTS_PRICES` price file.
+ */
+export async function prepareRun(
+  workflow: LoadedWorkflow | string,
+  options: Omit<RunWorkflowOptions, "onEvent">,
+): Promise<RunSetup> {
+  checkOptions(options);
+  const { tools = [], mockLatencyMs = 0, signal } = options;
+  const overrides = options.deps ?? {};
+  const base = denoEngineDeps({
+    ...(overrides.env ? { env: overrides.env } : {}),
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+  });
+  const readTextFile = overrides.readTextFile ?? base.readTextFile;
+  const priceTable = options.priceTable ??
+    await loadPriceTableFromEnv({ env: base.env, readTextFile });
+  const registry = createToolRegistry({ tools });
+  const loaded = typeof workflow === "string"
+    ? await loadForRun(workflow, { registry, priceTable, readTextFile, signal })
+    : workflow;
+  const deps: EngineDeps = {
+    ...base,
+    tools: registry,
+    price: (pricedAs, usage) => priceCall(pricedAs, usage, priceTable),
+    ...(mockLatencyMs > 0
+      ? {
+        createMockChatModel: (mockOptions) =>
+          new MockChatModel({ ...mockOptions, latencyMs: mockLatencyMs }),
+      }
+      : {}),
+    ...definedOnly(overrides),
+  };
+  return { loaded, deps, priceTable };
+}
+
+/** What {@linkcode loadForRun} validates against. */
+export interface LoadForRunOptions {
+  /** The tools that exist. */
+  registry: ToolRegistry;
+  /** The prices that exist. */
+  priceTable: PriceTable;
+  /** Reads the workflow and its prompt files. */
+  readTextFile: (path: string) => Promise<string>;
+  /** Stops the load. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Loads and validates a workflow file against the registry's tools and the price table.
+ *
+ * @param path The workflow file.
+ * @param options Tools, prices, file reader and signal.
+ * @returns The workflow.
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID`.
+ */
+export function loadForRun(path: string, options: LoadForRunOptions): Promise<LoadedWorkflow> {
+  const { registry, priceTable, readTextFile, signal } = options;
+  return loadWorkflow(path, {
+    readTextFile,
+    toolNames: registry.names(),
+    isModelPriced: (provider, model) => isModelPriced(provider, model, priceTable),
+    signal,
+  });
+}
+
+/** The tracer of a run and, when the runtime opened it, the tracker to close afterwards. */
+export interface RunTracker {
+  /** What the engine records through; `undefined` for no tracking. */
+  readonly tracer: Tracer | undefined;
+  /** The tracker the runtime opened (close it with `closeTracker`). */
+  readonly handle: TrackerHandle | undefined;
+}
+
+/**
+ * The tracer of a run: the caller's own, none for `tracker: false`, or a tracker opened when
+ * tracking is on.
+ *
+ * @param loaded The workflow.
+ * @param deps Its collaborators (environment and working directory).
+ * @param options The run's options.
+ * @returns The tracer, and the handle when one was opened.
+ * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for an unsupported tracking URI.
+ */
+export async function runTracker(
+  loaded: LoadedWorkflow,
+  deps: EngineDeps,
+  options: Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn">,
+): Promise<RunTracker> {
+  const { tracker } = options;
+  if (tracker !== undefined) return { tracer: tracker || undefined, handle: undefined };
+  const handle = await openTracker(loaded, {
+    trackingUri: options.trackingUri,
+    env: deps.env,
+    warn: options.warn ?? denoWarn,
+    cwd: deps.cwd,
+  });
+  return { tracer: handle?.tracer, handle };
+}
+
+function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot run the workflow as its options are not an object: got "${options}"`,
+    );
+  }
+  const { seed, mockLatencyMs, tools } = options;
+  if (seed !== undefined && !Number.isFinite(seed)) {
+    throw new RangeError(
+      `Cannot run the workflow as the seed is not a finite number: got "${seed}"`,
+    );
+  }
+  if (mockLatencyMs !== undefined && !(Number.isFinite(mockLatencyMs) && mockLatencyMs >= 0)) {
+    throw new RangeError(
+      `Cannot run the workflow as mockLatencyMs must be 0 or more milliseconds: got "${mockLatencyMs}"`,
+    );
+  }
+  if (tools !== undefined && !Array.isArray(tools)) {
+    throw new TypeError("Cannot run the workflow as tools must be a list of tools");
+  }
+}
+
+/** The overrides that are set, so that `{ env: undefined }` keeps the default. */
+function definedOnly(overrides: Partial<RunDeps>): Partial<RunDeps> {
+  return Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  ) as Partial<RunDeps>;
+}

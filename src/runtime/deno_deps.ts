@@ -1,0 +1,151 @@
+/**
+ * The Deno edge of a run: the engine's collaborators over Deno's APIs, the credential values
+ * the tracker must scrub, and the default warning sink. Every read of the environment asks
+ * `Deno.permissions.querySync` first, so nothing here prompts or throws for a permission.
+ *
+ * @module
+ */
+import type { RunDeps } from "../engine/engine_types.ts";
+import { denoEnv, type EnvReader } from "../tracking/http/mlflow_auth.ts";
+import { isSecretEnvName, SECRET_ENV_NAMES } from "../tracking/secrets.ts";
+
+export { denoEnv, type EnvReader };
+
+/** Options of {@linkcode denoEngineDeps}. */
+export interface DenoEngineDepsOptions {
+  /**
+   * HTTP client of providers and tools.
+   *
+   * @default {the global fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * Reads environment variables.
+   *
+   * @default {denoEnv(): Deno.env where permitted, never prompting}
+   */
+  env?: EnvReader;
+}
+
+/**
+ * The engine's collaborators over Deno: a permission-safe environment reader, fetch, text
+ * files, the clock, `realPath`/`lstat`/`cwd` for the file tools' confinement checks, and
+ * `Math.random` for retry jitter. Timers (`sleep`, `setTimer`) are left to the engine's own
+ * defaults, which are plain `setTimeout`s. `cwd` is `undefined` when it cannot be read.
+ *
+ * @example Usage
+ * ```ts
+ * import { denoEngineDeps } from "./deno_deps.ts";
+ * const deps = denoEngineDeps({ env: (name) => name === "USER" ? "ada" : undefined });
+ * if (deps.env("USER") !== "ada" || typeof deps.now() !== "number") throw new Error();
+ * ```
+ *
+ * @param options Fetch and environment overrides.
+ * @returns The collaborators.
+ */
+export function denoEngineDeps(options: DenoEngineDepsOptions = {}): RunDeps {
+  const { fetch: fetcher = (input, init) => fetch(input, init), env = denoEnv() } = options;
+  return {
+    env,
+    fetch: fetcher,
+    readTextFile: (path) => Deno.readTextFile(path),
+    writeTextFile: (path, text) => Deno.writeTextFile(path, text),
+    now: () => Date.now(),
+    random: () => Math.random(),
+    realPath: (path) => Deno.realPath(path),
+    lstat: async (path) => ({ isSymlink: (await Deno.lstat(path)).isSymlink }),
+    cwd: denoCwd(),
+  };
+}
+
+/**
+ * The current directory, or `undefined` when Deno will not tell (it has been removed, or a
+ * permission is missing).
+ *
+ * @returns An absolute path, or `undefined`.
+ */
+export function denoCwd(): string | undefined {
+  try {
+    return Deno.cwd();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The credential values of the environment, for the tracker to scrub from everything it
+ * records: the values of `SECRET_ENV_NAMES` and of `names` (read one by one where permitted),
+ * plus, when Deno grants access to the whole environment, every variable whose name
+ * `isSecretEnvName` matches. Never prompts, never throws; empty values are skipped.
+ *
+ * @example Usage
+ * ```ts
+ * import { secretValues } from "./deno_deps.ts";
+ * const env: Record<string, string> = { OPENAI_API_KEY: "sk-1", CUSTOM_KEY: "k-2", HOME: "/root" };
+ * const values = secretValues((name) => env[name], { names: ["CUSTOM_KEY"], environment: () => undefined });
+ * if (values.join() !== "sk-1,k-2") throw new Error(values.join());
+ * ```
+ *
+ * @param env Reads one variable.
+ * @param options Extra variable names and the whole environment.
+ * @returns The credential values, without repeats.
+ */
+export function secretValues(env: EnvReader, options: SecretValuesOptions = {}): string[] {
+  const { names = [], environment = denoEnvironment } = options;
+  const values = new Set<string>();
+  for (const name of new Set([...SECRET_ENV_NAMES, ...names])) {
+    const value = env(name);
+    if (value) values.add(value);
+  }
+  for (const [name, value] of Object.entries(environment() ?? {})) {
+    if (value && isSecretEnvName(name)) values.add(value);
+  }
+  return [...values];
+}
+
+/** Options of {@linkcode secretValues}. */
+export interface SecretValuesOptions {
+  /**
+   * Variables that hold credentials beyond `SECRET_ENV_NAMES` (provider and tool keys).
+   *
+   * @default {[]}
+   */
+  names?: readonly string[];
+  /**
+   * The whole environment, or `undefined` when it may not be read.
+   *
+   * @default {Deno.env.toObject() when Deno grants all of the environment, else undefined}
+   */
+  environment?: () => Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * The whole environment when Deno grants access to all of it (never prompting).
+ *
+ * @returns `Deno.env.toObject()`, or `undefined`.
+ */
+export function denoEnvironment(): Record<string, string> | undefined {
+  try {
+    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return undefined;
+    return Deno.env.toObject();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The default warning sink of the library: one line on standard error,
+ * `configurable-agents: warning: <message>`. Tracking problems never fail a run, so they must
+ * be seen somewhere; pass your own `warn` to route or silence them.
+ *
+ * @param message The warning.
+ */
+export function denoWarn(message: string): void {
+  try {
+    const bytes = new TextEncoder().encode(`configurable-agents: warning: ${message}\n`);
+    let offset = 0;
+    while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
+  } catch {
+    // A closed standard error leaves nowhere to warn.
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The runtime: where the engine, the tools, the prices and MLflow tracking meet Deno. It runs
+ * a workflow once ({@linkcode runWorkflow}) or once per line of a JSONL batch
+ * ({@linkcode runBatch}), opens and closes the tracker a run needs, and tells which Deno
+ * permissions a run needs ({@linkcode workflowPermissions}).
+ *
+ * @example Usage
+ * ```ts
+ * import { runWorkflow } from "./mod.ts";
+ * import { WorkflowSchema } from "../config/schema.ts";
+ * const config = WorkflowSchema.parse({
+ *   schema_version: "1.0",
+ *   flow: { name: "hello" },
+ *   state: { fields: { name: { type: "str", required: true }, greeting: { type: "str" } } },
+ *   nodes: [{ id: "greet", prompt: "Greet {state.name}", outputs: ["greeting"] }],
+ *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
+ * });
+ * const loaded = { config, prompts: { greet: "Greet {state.name}" }, file: undefined, warnings: [] };
+ * const result = await runWorkflow(loaded, { name: "Ada" }, { mock: true, tracker: false });
+ * if (typeof result.state.greeting !== "string") throw new Error();
+ * ```
+ *
+ * @module
+ */
+export { runWorkflow } from "./run_workflow.ts";
+export type { RunWorkflowOptions } from "./run_options.ts";
+export { runBatch } from "./run_batch.ts";
+export type { BatchOutcome, BatchSummary, RunBatchOptions } from "./run_batch.ts";
+export { readJsonLines } from "./read_json_lines.ts";
+export type { BatchItem, ReadJsonLinesOptions } from "./read_json_lines.ts";
+export { loadRunnableWorkflow } from "./load_runnable_workflow.ts";
+export type { LoadRunnableWorkflowOptions } from "./load_runnable_workflow.ts";
+export { DEFAULT_CLOSE_TIMEOUT_MS, openTracker } from "./open_tracker.ts";
+export type { OpenTrackerOptions, TrackerHandle } from "./open_tracker.ts";
+export { flushTracking } from "./flush_tracking.ts";
+export { trackingDestination } from "./tracking_destination.ts";
+export type { TrackingDestinationOptions } from "./tracking_destination.ts";
+export { permissionFlags, workflowPermissions } from "./workflow_permissions.ts";
+export type { WorkflowPermissions, WorkflowPermissionsOptions } from "./workflow_permissions.ts";
+export {
+  denoCwd,
+  denoEngineDeps,
+  denoEnv,
+  denoEnvironment,
+  denoWarn,
+  secretValues,
+} from "./deno_deps.ts";
+export type { DenoEngineDepsOptions, EnvReader, SecretValuesOptions } from "./deno_deps.ts";

@@ -1,0 +1,261 @@
+/**
+ * `runBatch`: one run of a workflow per item of a stream of inputs, several at a time, with
+ * memory that stays flat however many items there are.
+ *
+ * @module
+ */
+import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import { compileWorkflow } from "../engine/compile_workflow.ts";
+import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
+import { isWorkflowError, WorkflowError } from "../errors.ts";
+import type { TokenUsage } from "../tracking/tracer.ts";
+import { closeTracker } from "./flush_tracking.ts";
+import type { BatchItem } from "./read_json_lines.ts";
+import type { RunWorkflowOptions } from "./run_options.ts";
+import { prepareRun, runTracker } from "./_run_setup.ts";
+
+/** How one item of a batch ended. */
+export type BatchOutcome =
+  | {
+    /** The item's line number. */
+    line: number;
+    /** The run succeeded. */
+    ok: true;
+    /** Its final state and metadata. */
+    result: RunResult;
+  }
+  | {
+    /** The item's line number. */
+    line: number;
+    /** The item did not run, or its run failed. */
+    ok: false;
+    /** Why: `INPUT_INVALID` for a line that is not valid inputs, else what stopped the run. */
+    error: Error;
+  };
+
+/** Totals of a batch. */
+export interface BatchSummary {
+  /** Items read. */
+  items: number;
+  /** Runs that succeeded. */
+  succeeded: number;
+  /** Items that failed, the invalid ones included. */
+  failed: number;
+  /** Items whose inputs were invalid (not a JSON object, or rejected by the state types). */
+  invalid: number;
+  /** Whether the signal stopped the batch before every item ran. */
+  cancelled: boolean;
+  /** Token usage of the successful runs. */
+  usage: TokenUsage;
+  /** Dollar cost of the successful runs; `undefined` when a call was unpriced. */
+  costUsd: number | undefined;
+  /** Dollar cost of their priced calls. */
+  knownCostUsd: number;
+}
+
+/** Options of {@linkcode runBatch}: those of `runWorkflow` plus concurrency and callbacks. */
+export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
+  /**
+   * Runs at once, a whole number from 1.
+   *
+   * @default {4}
+   */
+  concurrency?: number;
+  /**
+   * Receives each item's outcome as soon as it is known, in completion order; the next item
+   * is read once it returns (a rejection stops the batch and is rethrown).
+   *
+   * @default {outcomes are only counted}
+   */
+  onResult?: (outcome: BatchOutcome) => void | Promise<void>;
+  /**
+   * Told of the progress of each run, with its item's line number.
+   *
+   * @default {no listener}
+   */
+  onEvent?: (event: EngineEvent, line: number) => void;
+}
+
+/**
+ * Runs a workflow once per item, up to `concurrency` runs at a time. The workflow is loaded
+ * and compiled once (a bad workflow throws before any item is read), one tracker records
+ * every run, and items are pulled from `items` only when a run slot is free, so a lazy source
+ * such as {@linkcode readJsonLines} is read with backpressure. Each outcome goes to
+ * `onResult` as soon as its run ends and nothing of it is kept afterwards: memory stays flat
+ * for any number of items. An item that is an error (a bad line) is reported as failed with
+ * `INPUT_INVALID` and the batch goes on. When the signal aborts, no further item is read and
+ * the runs in flight end with `CANCELLED`.
+ *
+ * @example Usage
+ * ```ts
+ * import { runBatch } from "./run_batch.ts";
+ * import { WorkflowSchema } from "../config/schema.ts";
+ * const config = WorkflowSchema.parse({
+ *   schema_version: "1.0",
+ *   flow: { name: "hello" },
+ *   state: { fields: { name: { type: "str", required: true }, greeting: { type: "str" } } },
+ *   nodes: [{ id: "greet", prompt: "Greet {state.name}", outputs: ["greeting"] }],
+ *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
+ * });
+ * const loaded = { config, prompts: { greet: "Greet {state.name}" }, file: undefined, warnings: [] };
+ * const lines: number[] = [];
+ * const summary = await runBatch(loaded, [
+ *   { line: 1, inputs: { name: "Ada" } },
+ *   { line: 2, error: "Cannot read line 2 as it is not valid JSON" },
+ *   { line: 3, inputs: { name: "Grace" } },
+ * ], { mock: true, tracker: false, concurrency: 2, onResult: (outcome) => { lines.push(outcome.line); } });
+ * if (summary.succeeded !== 2 || summary.invalid !== 1 || lines.length !== 3) throw new Error();
+ * ```
+ *
+ * @param workflow A loaded workflow, or the path of a workflow file.
+ * @param items The inputs of each run with its line number, or a line's error.
+ * @param options Concurrency, outcome and progress callbacks, and the options of
+ * `runWorkflow`.
+ * @returns The batch's totals.
+ * @throws {WorkflowError} The workflow cannot be loaded or compiled (before any item runs).
+ * @throws {RangeError} `concurrency` is not a whole number from 1.
+ * @throws {unknown} What `onResult` or the item source threw.
+ */
+export async function runBatch(
+  workflow: LoadedWorkflow | string,
+  items: AsyncIterable<BatchItem> | Iterable<BatchItem>,
+  options: RunBatchOptions = {},
+): Promise<BatchSummary> {
+  const { concurrency = 4, onResult, onEvent, mock = false, seed = 0 } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(
+      `Cannot run the batch as concurrency must be a whole number from 1: got "${concurrency}"`,
+    );
+  }
+  const { loaded, deps } = await prepareRun(workflow, options);
+  const compiled = compileWorkflow(loaded, deps);
+  const { tracer, handle } = await runTracker(loaded, deps, options);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const totals = new BatchTotals();
+  const source = iteratorOf(items);
+  const backlog = Math.max(8, concurrency * 2);
+
+  const runItem = async (item: BatchItem): Promise<BatchOutcome> => {
+    if ("error" in item) {
+      const error = new WorkflowError("INPUT_INVALID", item.error, { phase: "input" });
+      return { line: item.line, ok: false, error };
+    }
+    try {
+      const result = await compiled.run(item.inputs, {
+        mock,
+        seed,
+        signal,
+        ...(tracer ? { tracer } : {}),
+        ...(onEvent ? { onEvent: (event: EngineEvent) => onEvent(event, item.line) } : {}),
+      });
+      return { line: item.line, ok: true, result };
+    } catch (error) {
+      return { line: item.line, ok: false, error: asError(error) };
+    }
+  };
+  const worker = async () => {
+    while (!signal.aborted) {
+      const next = await source.next();
+      if (next.done || signal.aborted) return;
+      const outcome = await runItem(next.value);
+      totals.add(outcome);
+      await onResult?.(outcome);
+      if (handle && handle.pending > backlog) await handle.flush();
+    }
+  };
+
+  try {
+    const workers = await Promise.allSettled(
+      Array.from({ length: concurrency }, () =>
+        worker().catch((error) => {
+          stop.abort();
+          throw error;
+        })),
+    );
+    const failure = workers.find((settled) => settled.status === "rejected");
+    if (failure) throw failure.reason;
+    return totals.summary(options.signal?.aborted ?? false);
+  } finally {
+    await source.return();
+    if (handle) await closeTracker(handle);
+  }
+}
+
+/** Adds up outcomes without keeping them. */
+class BatchTotals {
+  #items = 0;
+  #succeeded = 0;
+  #invalid = 0;
+  #usage: TokenUsage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+  #knownCost = 0;
+  #complete = true;
+
+  add(outcome: BatchOutcome): void {
+    this.#items++;
+    if (!outcome.ok) {
+      if (isWorkflowError(outcome.error) && outcome.error.code === "INPUT_INVALID") {
+        this.#invalid++;
+      }
+      return;
+    }
+    this.#succeeded++;
+    const { usage, knownCostUsd, costComplete } = outcome.result.metadata;
+    this.#usage = {
+      input_tokens: this.#usage.input_tokens + usage.input_tokens,
+      output_tokens: this.#usage.output_tokens + usage.output_tokens,
+      total_tokens: this.#usage.total_tokens + usage.total_tokens,
+    };
+    this.#knownCost += knownCostUsd;
+    this.#complete &&= costComplete;
+  }
+
+  summary(cancelled: boolean): BatchSummary {
+    return {
+      items: this.#items,
+      succeeded: this.#succeeded,
+      failed: this.#items - this.#succeeded,
+      invalid: this.#invalid,
+      cancelled,
+      usage: { ...this.#usage },
+      costUsd: this.#complete ? this.#knownCost : undefined,
+      knownCostUsd: this.#knownCost,
+    };
+  }
+}
+
+/** One iterator over either kind of source, whose `next` calls never overlap. */
+function iteratorOf(items: AsyncIterable<BatchItem> | Iterable<BatchItem>): {
+  next(): Promise<IteratorResult<BatchItem>>;
+  return(): Promise<void>;
+} {
+  const iterator: Iterator<BatchItem> | AsyncIterator<BatchItem> = Symbol.asyncIterator in items
+    ? items[Symbol.asyncIterator]()
+    : items[Symbol.iterator]();
+  let queue: Promise<unknown> = Promise.resolve();
+  let finished = false;
+  const serialized = <T>(step: () => T | Promise<T>): Promise<T> => {
+    const result = queue.then(step);
+    queue = result.catch(() => {});
+    return result;
+  };
+  return {
+    next: () =>
+      serialized(async (): Promise<IteratorResult<BatchItem>> => {
+        if (finished) return { done: true, value: undefined };
+        const result = await iterator.next();
+        if (result.done) finished = true;
+        return result;
+      }),
+    return: () =>
+      serialized(async () => {
+        if (finished) return;
+        finished = true;
+        await iterator.return?.();
+      }),
+  };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,82 @@
+/**
+ * The options of `runWorkflow` (and, with a few more, of `runBatch`).
+ *
+ * @module
+ */
+import type { EngineEvent, RunDeps } from "../engine/engine_types.ts";
+import type { Tool } from "../tools/tool.ts";
+import type { PriceTable } from "../tracking/pricing/price_table.ts";
+import type { Tracer } from "../tracking/tracer.ts";
+
+/** Options of `runWorkflow`. */
+export interface RunWorkflowOptions {
+  /**
+   * Switch every node to the mock model (no key, no network; tools return mock results);
+   * calls are priced as the models the nodes would otherwise use, so the cost is an estimate.
+   *
+   * @default {false}
+   */
+  mock?: boolean;
+  /**
+   * Seed of the mock model.
+   *
+   * @default {0}
+   */
+  seed?: number;
+  /**
+   * Simulated latency of each mock model call, in milliseconds (demos, progress display,
+   * cancellation tests).
+   *
+   * @default {0}
+   */
+  mockLatencyMs?: number;
+  /** Cancels the run: it stops with `CANCELLED` and its trace ends as ERROR. */
+  signal?: AbortSignal;
+  /**
+   * Told of progress: run and node starts and ends (a throwing listener is ignored).
+   *
+   * @default {no listener}
+   */
+  onEvent?: (event: EngineEvent) => void;
+  /**
+   * Your own tools (made with `defineTool`), added to the built-ins; workflow files may name
+   * them.
+   *
+   * @default {[]}
+   */
+  tools?: readonly Tool[];
+  /**
+   * Records the run: a `Tracer` of your own (you close it), or `false` for no tracking at all.
+   * Left undefined, a tracker is opened when tracking is on (a `trackingUri` is given, or the
+   * workflow sets `config.observability.mlflow.enabled: true`) and closed after the run.
+   *
+   * @default {undefined}
+   */
+  tracker?: Tracer | false;
+  /**
+   * Where to record the run (`sqlite:///path.db` or `http(s)://host:port`); turns tracking on
+   * and wins over the workflow's `tracking_uri` and `MLFLOW_TRACKING_URI`.
+   *
+   * @default {undefined}
+   */
+  trackingUri?: string;
+  /**
+   * Receives tracking warnings (a tracking problem never fails a run).
+   *
+   * @default {a line on standard error}
+   */
+  warn?: (message: string) => void;
+  /**
+   * Overrides of the run's collaborators (environment, fetch, files, clock, timers, tools,
+   * prices, ...).
+   *
+   * @default {denoEngineDeps()}
+   */
+  deps?: Partial<RunDeps>;
+  /**
+   * Prices of the calls.
+   *
+   * @default {the bundled table, merged with the JSON file named by CONFIGURABLE_AGENTS_PRICES}
+   */
+  priceTable?: PriceTable;
+}

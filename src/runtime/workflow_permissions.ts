@@ -1,0 +1,219 @@
+/**
+ * `workflowPermissions`: the exact Deno permissions a run of a workflow needs, and the flags
+ * that grant them.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, join } from "node:path";
+import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import { providerEnvVars, providerHosts } from "../llm/provider_permissions.ts";
+import { resolveModelSpec } from "../llm/model_spec.ts";
+import { collectToolPermissions } from "../tools/collect_tool_permissions.ts";
+import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
+import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
+import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
+import type { EnvReader } from "../tracking/http/mlflow_auth.ts";
+import { OTLP_EXPORTER_ENV_NAMES } from "../tracking/http/mlflow_auth.ts";
+import { PRICES_ENV_VAR } from "../tracking/pricing/load_price_table_from_env.ts";
+import { trackingDestination } from "./tracking_destination.ts";
+
+/** The permissions of a run, each list without repeats. */
+export interface WorkflowPermissions {
+  /** Paths for `--allow-read`. */
+  read: string[];
+  /** Paths for `--allow-write`. */
+  write: string[];
+  /** Variable names for `--allow-env`. */
+  env: string[];
+  /** Hosts (`host` or `host:port`) for `--allow-net`. */
+  net: string[];
+  /** Where the run is recorded, `undefined` when it is not tracked. */
+  trackingUri: string | undefined;
+}
+
+/** Options of {@linkcode workflowPermissions}. */
+export interface WorkflowPermissionsOptions {
+  /**
+   * Permissions of a `--mock` run: no provider, and tools are not called for real.
+   *
+   * @default {false}
+   */
+  mock?: boolean;
+  /**
+   * A tracking URI given explicitly (`--tracking-uri`); it turns tracking on.
+   *
+   * @default {undefined}
+   */
+  trackingUri?: string | undefined;
+  /**
+   * `false` for a run without tracking (`--no-tracking`).
+   *
+   * @default {true}
+   */
+  tracking?: boolean | undefined;
+  /**
+   * Reads `MLFLOW_TRACKING_URI`, `OLLAMA_HOST` and `CONFIGURABLE_AGENTS_PRICES`, which decide
+   * the destination, the Ollama host and the price file.
+   *
+   * @default {nothing is set}
+   */
+  env?: EnvReader;
+  /**
+   * Where the tools the workflow names are found (add your own tools to it).
+   *
+   * @default {createToolRegistry(): the built-ins}
+   */
+  registry?: ToolRegistry;
+}
+
+/** What the CLI itself reads from the environment: `NO_COLOR`. */
+const CLI_ENV = ["NO_COLOR"];
+
+/** Variables the tracker reads for the user of traces and runs. */
+const USER_ENV = ["USER", "USERNAME"];
+
+/** Variables the tracking-server sink reads: credentials and the request timeout. */
+const SERVER_ENV = [
+  "MLFLOW_TRACKING_USERNAME",
+  "MLFLOW_TRACKING_PASSWORD",
+  "MLFLOW_TRACKING_TOKEN",
+  "MLFLOW_HTTP_REQUEST_TIMEOUT",
+];
+
+/**
+ * The permissions a run of a workflow needs, and nothing more:
+ *
+ * - read: the workflow file and its prompt files, the price file named by
+ *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
+ *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
+ *   root `mlruns` and the spool `.mlflow-spool`;
+ * - write: the same tracking paths, and the roots of `write_file`;
+ * - env: `CONFIGURABLE_AGENTS_PRICES`, `NO_COLOR`, the providers' key variables and the tools'
+ *   variables (not in mock runs), and when tracked `MLFLOW_TRACKING_URI`, `USER`/`USERNAME`,
+ *   and for a tracking server its `MLFLOW_*` credential and timeout variables and the OTLP
+ *   exporter's `OTEL_EXPORTER_OTLP_*` variables;
+ * - net: the providers' and tools' hosts (not in mock runs) and the tracking server's
+ *   `host:port`.
+ *
+ * @example Usage
+ * ```ts
+ * import { workflowPermissions } from "./workflow_permissions.ts";
+ * import { WorkflowSchema } from "../config/schema.ts";
+ * const config = WorkflowSchema.parse({
+ *   schema_version: "1.0",
+ *   flow: { name: "hello" },
+ *   state: { fields: { reply: { type: "str" } } },
+ *   nodes: [{ id: "greet", prompt: "Say hello", outputs: ["reply"] }],
+ *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
+ *   config: { llm: { provider: "openai", model: "gpt-4o-mini" } },
+ * });
+ * const loaded = { config, prompts: { greet: "Say hello" }, file: "hello.yaml", warnings: [] };
+ * const live = workflowPermissions(loaded);
+ * if (live.net.join() !== "api.openai.com" || !live.env.includes("OPENAI_API_KEY")) throw new Error();
+ * const mock = workflowPermissions(loaded, { mock: true, trackingUri: "sqlite:///runs.db" });
+ * if (mock.net.length !== 0 || !mock.write.includes("runs.db-wal")) throw new Error();
+ * ```
+ *
+ * @param loaded The workflow.
+ * @param options Mock mode, tracking, environment and tool registry.
+ * @returns The permissions.
+ * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for an unsupported tracking URI;
+ * `CONFIG_INVALID` for a tool that is not registered or a `base_url`/`OLLAMA_HOST` that is
+ * not a URL.
+ */
+export function workflowPermissions(
+  loaded: LoadedWorkflow,
+  options: WorkflowPermissionsOptions = {},
+): WorkflowPermissions {
+  const { mock = false, env = () => undefined } = options;
+  const { config } = loaded;
+  const read = new Set<string>();
+  const write = new Set<string>();
+  const envNames = new Set<string>([PRICES_ENV_VAR, ...CLI_ENV]);
+  const net = new Set<string>();
+  const add = (set: Set<string>, values: Iterable<string>) => {
+    for (const value of values) set.add(value);
+  };
+
+  if (loaded.file !== undefined) {
+    read.add(loaded.file);
+    for (const node of config.nodes) {
+      if (node.prompt_file) read.add(relativeTo(loaded.file, node.prompt_file));
+    }
+  }
+  const prices = env(PRICES_ENV_VAR)?.trim();
+  if (prices) read.add(prices);
+
+  if (!mock) {
+    for (const node of config.nodes) {
+      const spec = resolveModelSpec(config.config.llm, node.llm);
+      add(net, providerHosts(spec, env));
+      add(envNames, providerEnvVars(spec.provider));
+    }
+    const registry = options.registry ?? createToolRegistry();
+    const tools = collectToolPermissions(
+      registry,
+      config.nodes.flatMap((node) => node.tools ?? []),
+    );
+    add(read, tools.read);
+    add(write, tools.write);
+    add(envNames, tools.env);
+    add(net, tools.net);
+  }
+
+  const trackingUri = trackingDestination(config, { ...options, env });
+  if (trackingUri !== undefined) {
+    const destination = parseTrackingUri(trackingUri);
+    const explicit = options.trackingUri?.trim() ||
+      config.config.observability?.mlflow?.tracking_uri?.trim();
+    if (!explicit) envNames.add("MLFLOW_TRACKING_URI");
+    add(envNames, USER_ENV);
+    const files = destination.kind === "sqlite"
+      ? [...["", "-wal", "-shm", "-journal"].map((suffix) => destination.path + suffix), "mlruns"]
+      : [];
+    if (destination.kind === "http") {
+      const { url } = destination;
+      net.add(`${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`);
+      add(envNames, [...SERVER_ENV, ...OTLP_EXPORTER_ENV_NAMES]);
+    }
+    add(read, [...files, DEFAULT_SPOOL_DIR]);
+    add(write, [...files, DEFAULT_SPOOL_DIR]);
+  }
+  return {
+    read: [...read],
+    write: [...write],
+    env: [...envNames],
+    net: [...net],
+    trackingUri,
+  };
+}
+
+/**
+ * The Deno flags that grant a set of permissions: `--no-prompt` (a read the list does not
+ * cover, such as an optional variable a dependency looks at, then fails quietly instead of
+ * asking), then `--allow-read`, `--allow-write`, `--allow-env` and `--allow-net` with their
+ * lists; a kind with nothing to allow is left out.
+ *
+ * @example Usage
+ * ```ts
+ * import { permissionFlags } from "./workflow_permissions.ts";
+ * const flags = permissionFlags({ read: ["a.yaml"], write: [], env: ["USER"], net: [] });
+ * if (flags.join(" ") !== "--no-prompt --allow-read=a.yaml --allow-env=USER") throw new Error();
+ * ```
+ *
+ * @param permissions The permissions.
+ * @returns The flags, in that order.
+ */
+export function permissionFlags(permissions: Omit<WorkflowPermissions, "trackingUri">): string[] {
+  const flags = ["--no-prompt"];
+  for (const kind of ["read", "write", "env", "net"] as const) {
+    const values = permissions[kind];
+    if (values.length) flags.push(`--allow-${kind}=${values.join(",")}`);
+  }
+  return flags;
+}
+
+/** A prompt file's path as the loader reads it: relative to the workflow file's directory. */
+function relativeTo(workflowFile: string, promptFile: string): string {
+  return isAbsolute(promptFile) ? promptFile : join(dirname(workflowFile), promptFile);
+}

@@ -1,0 +1,174 @@
+import { main } from "../../src/cli/main.ts";
+import type { PermissionsReport } from "../../src/cli/permissions_command.ts";
+import { assert, assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
+import { chatCompletion, startFakeOpenAIServer } from "../_helpers/fake_openai_server.ts";
+import {
+  copyExamples,
+  EXAMPLE_INPUTS,
+  queryRows,
+  ROOT,
+  runCliProcess,
+  tempDir,
+  testIO,
+  warningsIn,
+} from "../runtime/_helpers.ts";
+
+const TRACKING = "mlflow.db,mlflow.db-wal,mlflow.db-shm,mlflow.db-journal,mlruns,.mlflow-spool";
+
+/** The flags `permissions --mock` prints for each example, run from the repository root. */
+const MOCK_FLAGS: Record<string, string[]> = {
+  article_writer: [
+    `--allow-read=examples/article_writer.yaml,${TRACKING}`,
+    `--allow-write=${TRACKING}`,
+    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR,MLFLOW_TRACKING_URI,USER,USERNAME",
+  ],
+  echo: ["--allow-read=examples/echo.yaml", "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR"],
+  parallel_research: [
+    "--allow-read=examples/parallel_research.yaml",
+    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
+  ],
+  refine_loop: [
+    "--allow-read=examples/refine_loop.yaml,examples/prompts/review.txt",
+    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
+  ],
+  simple_greeting: [
+    "--allow-read=examples/simple_greeting.yaml",
+    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
+  ],
+  support_triage: [
+    "--allow-read=examples/support_triage.yaml",
+    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
+  ],
+  user_profile: [
+    "--allow-read=examples/user_profile.yaml",
+    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
+  ],
+};
+
+async function report(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<PermissionsReport> {
+  const io = testIO({ env });
+  assertEquals(await main(["permissions", ...args, "--json"], io), 0, io.err());
+  return JSON.parse(io.out());
+}
+
+for (const [name, flags] of Object.entries(MOCK_FLAGS)) {
+  Deno.test(`permissions --mock prints the exact flags of examples/${name}.yaml`, async () => {
+    const io = testIO();
+    assertEquals(await main(["permissions", `examples/${name}.yaml`, "--mock"], io), 0, io.err());
+    const [comment, command, ...rest] = io.out().trimEnd().split("\n");
+    assertEquals(rest, []);
+    assertStringIncludes(comment!, `# Deno permissions for a --mock run of examples/${name}.yaml`);
+    assertStringIncludes(comment!, "it needs no network access");
+    assertEquals(
+      command,
+      ["deno run --no-prompt", ...flags, `cli.ts run examples/${name}.yaml --mock`].join(" "),
+    );
+  });
+}
+
+Deno.test("permissions of a live run adds provider and tool hosts and key variables", async () => {
+  const live = await report(["examples/article_writer.yaml"]);
+  assertEquals(live.net, ["generativelanguage.googleapis.com", "google.serper.dev"]);
+  for (const name of ["GOOGLE_API_KEY", "GEMINI_API_KEY", "SERPER_API_KEY"]) {
+    assert(live.env.includes(name), name);
+  }
+  assertEquals(live.trackingUri, "sqlite:///mlflow.db");
+  assertEquals(live.command.split(" ").slice(-3), [
+    "cli.ts",
+    "run",
+    "examples/article_writer.yaml",
+  ]);
+  const untracked = await report(["examples/article_writer.yaml", "--no-tracking"]);
+  assertEquals(untracked.trackingUri, null);
+  assertEquals(untracked.write, []);
+  assert(untracked.command.endsWith("run examples/article_writer.yaml --no-tracking"));
+});
+
+Deno.test("permissions follows --tracking-uri and MLFLOW_TRACKING_URI to a tracking server", async () => {
+  const flag = await report([
+    "examples/echo.yaml",
+    "--mock",
+    "--tracking-uri",
+    "http://mlflow.internal:5000",
+  ]);
+  assertEquals(flag.net, ["mlflow.internal:5000"]);
+  assertEquals(flag.write, [".mlflow-spool"]);
+  assert(
+    flag.env.includes("OTEL_EXPORTER_OTLP_ENDPOINT") && flag.env.includes("MLFLOW_TRACKING_TOKEN"),
+  );
+  assert(flag.command.endsWith("--mock --tracking-uri http://mlflow.internal:5000"));
+  const env = await report(["examples/article_writer.yaml", "--mock"], {
+    MLFLOW_TRACKING_URI: "https://mlflow.example.com",
+  });
+  assertEquals(env.net, ["mlflow.example.com:443"]);
+});
+
+Deno.test("permissions exits 2 for a bad tracking URI or an invalid workflow", async () => {
+  const io = testIO();
+  assertEquals(
+    await main(["permissions", "examples/echo.yaml", "--tracking-uri", "ftp://x"], io),
+    2,
+  );
+  assertStringIncludes(io.err(), 'Cannot use tracking URI "ftp://x"');
+  const missing = testIO();
+  assertEquals(await main(["permissions", "examples/nope.yaml"], missing), 2);
+  assertStringIncludes(missing.err(), "Cannot load the workflow");
+});
+
+Deno.test("a mock run with exactly the printed flags succeeds for every example", async () => {
+  await using dir = await tempDir();
+  await copyExamples(dir.path);
+  for (const name of Object.keys(MOCK_FLAGS)) {
+    const printed = await runCliProcess(
+      ["--allow-read", "--allow-env"],
+      ["permissions", `examples/${name}.yaml`, "--mock", "--json"],
+      dir.path,
+    );
+    assertEquals(printed.code, 0, printed.stderr);
+    const { flags } = JSON.parse(printed.stdout) as PermissionsReport;
+    const run = await runCliProcess(
+      flags,
+      ["run", `examples/${name}.yaml`, "--mock", ...EXAMPLE_INPUTS[name]!],
+      dir.path,
+    );
+    assertEquals(run.code, 0, `${name}: ${run.stderr}`);
+    assertEquals(warningsIn(run.stderr), [], `${name}: ${run.stderr}`);
+  }
+  // article_writer is tracked: its trace is in the file the flags allowed.
+  const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
+  assertEquals(traces, [{ status: "OK" }]);
+});
+
+Deno.test("a live run with exactly the printed flags reaches its provider and nothing else", async () => {
+  await using server = startFakeOpenAIServer({
+    fallback: chatCompletion({
+      toolCalls: [{ name: "answer", arguments: { reply: "hello back" } }],
+    }),
+  });
+  await using dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir.path}/local.yaml`,
+    (await Deno.readTextFile(`${ROOT}examples/echo.yaml`)) +
+      `config:\n  llm: { provider: openai-compatible, model: local-model, base_url: "${server.baseUrl}" }\n`,
+  );
+  const printed = await runCliProcess(
+    ["--allow-read", "--allow-env"],
+    ["permissions", "local.yaml", "--json"],
+    dir.path,
+  );
+  assertEquals(printed.code, 0, printed.stderr);
+  const { flags, net, env } = JSON.parse(printed.stdout) as PermissionsReport;
+  assertEquals(net, [server.host]);
+  assert(env.includes("OPENAI_COMPATIBLE_API_KEY"));
+  const run = await runCliProcess(
+    flags,
+    ["run", "local.yaml", "--json", "-i", "message=hi"],
+    dir.path,
+  );
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout).state.reply, "hello back");
+  assert(server.requests.length >= 1);
+});

@@ -1,0 +1,178 @@
+import { openTracker, type OpenTrackerOptions } from "../../src/runtime/open_tracker.ts";
+import type { TraceBundle, TraceSink } from "../../src/tracking/trace_bundle.ts";
+import { isWorkflowError } from "../../src/errors.ts";
+import { serializeBundle } from "../../src/tracking/delivery/spool.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
+import { GREETING, loaded, queryRows, tempDir } from "./_helpers.ts";
+
+/** A sink that keeps bundles in memory. */
+function memorySink(): TraceSink & { bundles: TraceBundle[]; closed: number } {
+  const sink = {
+    bundles: [] as TraceBundle[],
+    closed: 0,
+    deliver(bundle: TraceBundle) {
+      sink.bundles.push(bundle);
+      return Promise.resolve({
+        experimentId: "1",
+        runId: `run-${sink.bundles.length}`,
+        alreadyPresent: false,
+      });
+    },
+    close() {
+      sink.closed++;
+      return Promise.resolve();
+    },
+  };
+  return sink;
+}
+
+function options(sink: TraceSink, extra: OpenTrackerOptions = {}): OpenTrackerOptions {
+  const env: Record<string, string> = { USER: "ada", OPENAI_API_KEY: "sk-very-secret-123" };
+  return {
+    env: (name) => env[name],
+    warn: () => {},
+    ...extra,
+    delivery: { openSqliteSink: () => sink, ...extra.delivery },
+  };
+}
+
+async function recordOne(
+  tracer: { startRun: (start: never) => unknown },
+  inputs: Record<string, unknown>,
+) {
+  const run = (tracer.startRun as (start: unknown) => {
+    finish(end: unknown): Promise<{ traceId?: string; runId?: string }>;
+  })({
+    workflowName: "greeting",
+    workflowVersion: "1.0.0",
+    nodeCount: 1,
+    provider: "openai",
+    model: "gpt-4o-mini",
+    inputs,
+  });
+  return await run.finish({ status: "success", outputs: inputs });
+}
+
+Deno.test("openTracker() opens nothing when tracking is off", async () => {
+  const sink = memorySink();
+  assertEquals(await openTracker(loaded(), options(sink)), undefined);
+  assertEquals(
+    await openTracker(loaded(GREETING, { enabled: true }), options(sink, { tracking: false })),
+    undefined,
+  );
+});
+
+Deno.test("openTracker() records with the workflow's settings, USER and the file, and scrubs secrets", async () => {
+  const sink = memorySink();
+  const workflow = {
+    ...loaded(GREETING, { enabled: true, experiment_name: "demo", async_logging: false }),
+    file: "flows/greeting.yaml",
+  };
+  const handle = await openTracker(workflow, options(sink));
+  assert(handle);
+  assertEquals(handle.trackingUri, "sqlite:///mlflow.db");
+  assertEquals(handle.async, false);
+  const ids = await recordOne(handle.tracer, { name: "key sk-very-secret-123 inside" });
+  // Synchronous delivery: written before finish returns, with the run id.
+  assertEquals(ids.runId, "run-1");
+  await handle.close();
+  await handle.close();
+  const [bundle] = sink.bundles;
+  assert(bundle);
+  assertEquals(bundle.experimentName, "demo");
+  assertEquals(bundle.run.tags["mlflow.user"], "ada");
+  assertEquals(bundle.run.tags["mlflow.source.name"], "flows/greeting.yaml");
+  assert(!serializeBundle(bundle).includes("sk-very-secret-123"), "the key was recorded");
+  assertEquals(sink.closed, 1);
+});
+
+Deno.test("openTracker() applies schema defaults when the workflow has no mlflow block", async () => {
+  const sink = memorySink();
+  const handle = await openTracker(loaded(), options(sink, { trackingUri: "sqlite:///runs.db" }));
+  assert(handle);
+  assertEquals(handle.async, true);
+  const ids = await recordOne(handle.tracer, { name: "Ada" });
+  assertEquals(ids.runId, undefined);
+  assert(ids.traceId?.startsWith("tr-"));
+  await handle.close();
+  assertEquals(sink.bundles[0]?.experimentName, "configurable_agents");
+  assertEquals(sink.bundles[0]?.trackingUri, "sqlite:///runs.db");
+});
+
+Deno.test("openTracker() close ends an open run as ERROR and writes it", async () => {
+  await using dir = await tempDir();
+  const uri = `sqlite:///${dir.path}/mlflow.db`;
+  const handle = await openTracker(loaded(), {
+    trackingUri: uri,
+    env: () => undefined,
+    warn: (message) => {
+      throw new Error(`unexpected warning: ${message}`);
+    },
+    cwd: dir.path,
+  });
+  assert(handle);
+  handle.tracer.startRun({
+    workflowName: "greeting",
+    workflowVersion: "1.0.0",
+    nodeCount: 1,
+    provider: "openai",
+    model: "gpt-4o-mini",
+    inputs: { name: "Ada" },
+  });
+  await handle.close(2000);
+  const rows = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
+  assertEquals(rows, [{ status: "ERROR" }]);
+  const runs = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM runs");
+  assertEquals(runs, [{ status: "KILLED" }]);
+});
+
+Deno.test("openTracker() warns once and records nothing when neither the file nor the spool is writable", async () => {
+  const sink = memorySink();
+  const warnings: string[] = [];
+  const handle = await openTracker(
+    loaded(GREETING, { enabled: true }),
+    options(sink, {
+      warn: (message) => warnings.push(message),
+      delivery: {
+        queryPermission: (descriptor) =>
+          Promise.resolve({ state: descriptor.name === "write" ? "prompt" : "granted" }),
+      },
+    }),
+  );
+  assertEquals(handle, undefined);
+  assertEquals(warnings.length, 1);
+  assertStringIncludes(
+    warnings[0]!,
+    'Cannot write traces to "sqlite:///mlflow.db" as Deno has no write permission',
+  );
+  assertStringIncludes(warnings[0]!, 'nor write permission for the spool ".mlflow-spool"');
+  assertStringIncludes(
+    warnings[0]!,
+    "add --allow-write=mlflow.db,mlflow.db-wal,mlflow.db-shm,mlflow.db-journal,mlruns,.mlflow-spool",
+  );
+});
+
+Deno.test("openTracker() keeps tracking when only the destination is blocked (the spool takes the trace)", async () => {
+  const sink = memorySink();
+  const handle = await openTracker(
+    loaded(),
+    options(sink, {
+      trackingUri: "http://mlflow.internal:5000",
+      delivery: {
+        queryPermission: (descriptor) =>
+          Promise.resolve({ state: descriptor.name === "net" ? "prompt" : "granted" }),
+      },
+    }),
+  );
+  assert(handle);
+  await handle.close(100);
+});
+
+Deno.test("openTracker() throws for a tracking URI that is neither sqlite nor http(s)", async () => {
+  const error = await assertRejects(
+    () => openTracker(loaded(), options(memorySink(), { trackingUri: "ftp://host/x" })),
+    Error,
+    'Cannot use tracking URI "ftp://host/x"',
+  );
+  assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
+});
