@@ -4,8 +4,7 @@
  *
  * @module
  */
-import process from "node:process";
-import { LineCounter, parseDocument } from "yaml";
+import { parseYamlDocument } from "../config/yaml_document.ts";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -97,24 +96,16 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
 
 /** Parses JSON or YAML text into a plain value. */
 function parseYaml(text: string, path: string): unknown {
-  const lineCounter = new LineCounter();
-  // npm:yaml reads process.env on every parse, which throws without --allow-env.
-  const saved = process.env;
-  process.env = {};
-  try {
-    const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const [error] = document.errors;
-    if (error) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      const reason = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+.*$/, "");
-      throw new UsageError(
-        `Cannot read inputs from "${path}" as line ${line}, column ${col} is not valid JSON or YAML: ${reason}`,
-      );
-    }
-    return document.toJS({ maxAliasCount: 100 });
-  } finally {
-    process.env = saved;
+  const parsed = parseYamlDocument(text);
+  const [error] = parsed.document.errors;
+  if (error) {
+    const { line, col } = parsed.lineCounter.linePos(error.pos[0]);
+    const reason = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+.*$/, "");
+    throw new UsageError(
+      `Cannot read inputs from "${path}" as line ${line}, column ${col} is not valid JSON or YAML: ${reason}`,
+    );
   }
+  return parsed.toJS();
 }
 
 function messageOf(error: unknown): string {

@@ -45,6 +45,14 @@ export async function main(args: readonly string[], io: CliIO = denoIO()): Promi
   }
 }
 
+/** Codes of errors in what the user gave (workflow, inputs), which exit with 2. */
+const USER_ERROR_CODES: readonly string[] = [
+  "CONFIG_INVALID",
+  "CONFIG_LOAD_FAILED",
+  "INPUT_INVALID",
+  "GRAPH_BUILD_FAILED",
+];
+
 /**
  * The exit code for an error that escaped a command.
  *
@@ -57,7 +65,7 @@ export function exitCodeOf(error: unknown): number {
     return "exitCode" in error && typeof error.exitCode === "number" ? error.exitCode : 2;
   }
   if (isWorkflowError(error)) {
-    return ["CONFIG_INVALID", "CONFIG_LOAD_FAILED", "INPUT_INVALID"].includes(error.code) ? 2 : 1;
+    return USER_ERROR_CODES.includes(error.code) ? 2 : 1;
   }
   return 1;
 }

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import process from "node:process";
-import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import type { YAMLError } from "yaml";
+import { parseYamlDocument } from "./yaml_document.ts";
 import type { Diagnostic } from "./diagnostic.ts";
 import { SourceMap } from "./_source_map.ts";
 
@@ -35,10 +35,8 @@ const SHAPE_HINT = "a workflow file is a mapping with schema_version, flow, stat
  * @returns The value, its source map and the problems found.
  */
 export function parseSource(text: string, file: string | undefined): ParsedSource {
-  const lineCounter = new LineCounter();
-  const document = withoutProcessEnv(() =>
-    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true })
-  );
+  const parsed = parseYamlDocument(text);
+  const { document } = parsed;
   const sourceMap = SourceMap.fromDocument(document, text, file);
   const diagnostics: Diagnostic[] = [
     ...document.errors.map((error) => yamlDiagnostic(error, "error", text, sourceMap)),
@@ -59,7 +57,7 @@ export function parseSource(text: string, file: string | undefined): ParsedSourc
 
   let value: unknown;
   try {
-    value = withoutProcessEnv(() => document.toJS({ maxAliasCount: 100 }));
+    value = parsed.toJS();
   } catch (error) {
     diagnostics.push(sourceMap.place({
       severity: "error",
@@ -80,23 +78,6 @@ export function parseSource(text: string, file: string | undefined): ParsedSourc
     return { value: undefined, sourceMap, diagnostics, ok: false };
   }
   return { value, sourceMap, diagnostics, ok: true };
-}
-
-/**
- * Runs `fn` with `process.env` swapped for an empty object. npm:yaml's node build reads
- * `process.env.LOG_TOKENS` and `process.env.LOG_STREAM` on every parse, which throws
- * `NotCapable` when the program runs without `--allow-env`; `validate` must run with
- * `--allow-read` only. The swap is safe because parsing is synchronous: no other code runs
- * before `finally` restores the real object.
- */
-function withoutProcessEnv<T>(fn: () => T): T {
-  const saved = process.env;
-  process.env = {};
-  try {
-    return fn();
-  } finally {
-    process.env = saved;
-  }
 }
 
 function yamlDiagnostic(
