@@ -121,6 +121,19 @@ function connect(node: string): void {
 }
 for (const node of codeEdges.keys()) if (!index.has(node)) connect(node);
 
+// The pure core touches no global I/O: everything comes in through deps (STYLE "Pure core").
+const PURE_AREAS = ["config", "engine"];
+const IMPURE = /\bDeno\.|\bDate\.now\(|\bconsole\.|\bglobalThis\.fetch\b|(?<![.\w])fetch\(/;
+for (const module of edges.keys()) {
+  if (!PURE_AREAS.includes(areaOf(module) ?? "")) continue;
+  const lines = (await Deno.readTextFile(new URL(module))).split("\n");
+  lines.forEach((line, index) => {
+    const code = line.replace(/\/\/.*$/, "");
+    if (/^\s*(\*|\/\*\*)/.test(line) || !IMPURE.test(code)) return;
+    problems.push(`${relative(module)}:${index + 1} touches global I/O: ${line.trim()}`);
+  });
+}
+
 if (problems.length > 0) {
   // deno-lint-ignore no-console
   console.error(`Architecture check failed:\n${problems.map((p) => `  ${p}`).join("\n")}`);
@@ -128,5 +141,5 @@ if (problems.length > 0) {
 }
 // deno-lint-ignore no-console
 console.log(
-  `Architecture check passed: ${edges.size} modules, no cycles, dependencies point inward`,
+  `Architecture check passed: ${edges.size} modules, no cycles, dependencies point inward, pure core`,
 );
