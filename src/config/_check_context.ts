@@ -99,6 +99,9 @@ export class CheckContext {
   /** Everything found so far. */
   readonly diagnostics: Diagnostic[] = [];
   readonly #types = new Map<string, FieldType | undefined>();
+  #parallelTargets:
+    | Map<string, { index: number; parallel: NonNullable<EdgeConfig["parallel"]> }>
+    | undefined;
 
   /**
    * @param view The valid parts of the workflow.
@@ -194,11 +197,17 @@ export class CheckContext {
   parallelEdgeOf(
     nodeId: string,
   ): { index: number; parallel: NonNullable<EdgeConfig["parallel"]> } | undefined {
-    const edges = this.view.edges ?? [];
-    for (const [index, edge] of edges.entries()) {
-      if (edge.parallel?.target_node === nodeId) return { index, parallel: edge.parallel };
+    if (!this.#parallelTargets) {
+      // Built once: a lookup per node over every edge would be quadratic in large workflows.
+      this.#parallelTargets = new Map();
+      for (const [index, edge] of (this.view.edges ?? []).entries()) {
+        const target = edge.parallel?.target_node;
+        if (target !== undefined && !this.#parallelTargets.has(target)) {
+          this.#parallelTargets.set(target, { index, parallel: edge.parallel! });
+        }
+      }
     }
-    return undefined;
+    return this.#parallelTargets.get(nodeId);
   }
 
   #report(

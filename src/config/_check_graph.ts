@@ -175,6 +175,8 @@ export function checkReachability(ctx: CheckContext): void {
   const finishing = walk(END, steps, "backward");
   const cycle = findPlainCycle(steps);
   const onPlainCycle = new Set(cycle?.map((step) => step.from));
+  const leaving = new Set(steps.map((step) => step.from));
+  const onCycle = nodesOnCycles(steps);
   const reported = new Set<string>();
   ids.forEach((id, index) => {
     if (reported.has(id)) return;
@@ -192,14 +194,14 @@ export function checkReachability(ctx: CheckContext): void {
     if (finishing.has(id) || onPlainCycle.has(id)) return;
     // Report where the way out is missing: a node no edge leaves, or a cycle with no exit.
     // Nodes that merely lead there are not reported again.
-    if (!steps.some((step) => step.from === id)) {
+    if (!leaving.has(id)) {
       ctx.error(
         "dead_end_node",
         `Cannot finish the workflow from node "${id}" as no edge leaves it`,
         path,
         { suggestion: `add '- {from: ${id}, to: END}'` },
       );
-    } else if (isOnCycle(id, steps)) {
+    } else if (onCycle.has(id)) {
       ctx.error(
         "dead_end_node",
         `Cannot finish the workflow from node "${id}" as every path from it returns to it and none leads to END`,
@@ -235,56 +237,128 @@ function stepsOf(edge: EdgeConfig, index: number): Step[] {
   return steps;
 }
 
+/** Steps grouped by the name they leave (`forward`) or reach (`backward`), in step order. */
+function adjacency(
+  steps: readonly Step[],
+  direction: "forward" | "backward",
+): Map<string, Step[]> {
+  const byName = new Map<string, Step[]>();
+  for (const step of steps) {
+    const here = direction === "forward" ? step.from : step.to;
+    const list = byName.get(here);
+    if (list) list.push(step);
+    else byName.set(here, [step]);
+  }
+  return byName;
+}
+
+/** Every name reachable from `origin` (itself included), breadth first. */
 function walk(
   origin: string,
   steps: readonly Step[],
   direction: "forward" | "backward",
 ): Set<string> {
+  const next = adjacency(steps, direction);
   const seen = new Set([origin]);
   const queue = [origin];
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-    for (const step of steps) {
-      const [here, next] = direction === "forward" ? [step.from, step.to] : [step.to, step.from];
-      if (here === name && !seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
+  for (let head = 0; head < queue.length; head++) {
+    for (const step of next.get(queue[head]!) ?? []) {
+      const there = direction === "forward" ? step.to : step.from;
+      if (!seen.has(there)) {
+        seen.add(there);
+        queue.push(there);
       }
     }
   }
   return seen;
 }
 
-/** Whether a node can come back to itself. */
-function isOnCycle(id: string, steps: readonly Step[]): boolean {
-  const after = walk(id, steps, "forward");
-  return steps.some((step) => step.to === id && after.has(step.from));
+/**
+ * The names that can come back to themselves: members of a strongly connected component of
+ * more than one name, or with a step to themselves (Tarjan's algorithm, without recursion so
+ * that long chains of nodes cannot overflow the stack).
+ */
+function nodesOnCycles(steps: readonly Step[]): Set<string> {
+  const next = adjacency(steps, "forward");
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cyclic = new Set<string>();
+  for (const step of steps) if (step.from === step.to) cyclic.add(step.from);
+  for (const root of next.keys()) {
+    if (index.has(root)) continue;
+    const frames: { name: string; edge: number }[] = [{ name: root, edge: 0 }];
+    index.set(root, index.size);
+    low.set(root, index.get(root)!);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      const out = next.get(frame.name) ?? [];
+      if (frame.edge < out.length) {
+        const to = out[frame.edge++]!.to;
+        if (!index.has(to)) {
+          index.set(to, index.size);
+          low.set(to, index.get(to)!);
+          stack.push(to);
+          onStack.add(to);
+          frames.push({ name: to, edge: 0 });
+        } else if (onStack.has(to)) {
+          low.set(frame.name, Math.min(low.get(frame.name)!, index.get(to)!));
+        }
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(frame.name)!));
+      if (low.get(frame.name) !== index.get(frame.name)) continue;
+      const component: string[] = [];
+      for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+        onStack.delete(name);
+        component.push(name);
+        if (name === frame.name) break;
+      }
+      if (component.length > 1) { for (const name of component) cyclic.add(name); }
+    }
+  }
+  return cyclic;
 }
 
-/** The first cycle made only of plain steps (depth-first search), if any. */
+/**
+ * The first cycle made only of plain steps (depth-first search, without recursion so that
+ * long chains of nodes cannot overflow the stack), if any.
+ */
 function findPlainCycle(steps: readonly Step[]): Step[] | undefined {
   const plain = steps.filter((step) => step.plain);
+  const next = adjacency(plain, "forward");
   const state = new Map<string, "open" | "done">();
-  const trail: Step[] = [];
-  const visit = (name: string): Step[] | undefined => {
-    state.set(name, "open");
-    for (const step of plain.filter((s) => s.from === name)) {
-      trail.push(step);
+  for (const first of plain) {
+    if (state.has(first.from)) continue;
+    // `trail[i]` is the step that led to `frames[i + 1]`.
+    const trail: Step[] = [];
+    const frames: { name: string; edge: number }[] = [{ name: first.from, edge: 0 }];
+    state.set(first.from, "open");
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      const out = next.get(frame.name) ?? [];
+      if (frame.edge >= out.length) {
+        state.set(frame.name, "done");
+        frames.pop();
+        trail.pop();
+        continue;
+      }
+      const step = out[frame.edge++]!;
       if (state.get(step.to) === "open") {
+        trail.push(step);
         return trail.slice(trail.findIndex((s) => s.from === step.to));
       }
       if (!state.has(step.to)) {
-        const found = visit(step.to);
-        if (found) return found;
+        trail.push(step);
+        state.set(step.to, "open");
+        frames.push({ name: step.to, edge: 0 });
       }
-      trail.pop();
     }
-    state.set(name, "done");
-    return undefined;
-  };
-  for (const step of plain) {
-    if (state.has(step.from)) continue;
-    const cycle = visit(step.from);
-    if (cycle) return cycle;
   }
   return undefined;
 }

@@ -7,6 +7,9 @@
 import { type Document, isAlias, isCollection, isMap, isScalar, isSeq } from "yaml";
 import type { Diagnostic, JsonPath } from "./diagnostic.ts";
 
+/** Most aliases whose content is mapped (as many as `toJS` expands before it gives up). */
+const MAX_ALIAS_WALKS = 100;
+
 /** A 1-based line and column. */
 export interface Position {
   /** 1-based line. */
@@ -32,6 +35,7 @@ interface Entry {
 /** Where the parts of a document are, by JSON path. */
 export class SourceMap {
   readonly #entries = new Map<string, Entry>();
+  #aliasWalks = 0;
   readonly #text: string;
   readonly #lineStarts: readonly number[];
   /** The file the document came from, when known. */
@@ -176,6 +180,9 @@ export class SourceMap {
 
   #walk(document: Document, node: unknown, path: JsonPath, depth: number): void {
     if (depth > 64) return;
+    // Each alias is walked as a copy of its anchor, so nested aliases ("billion laughs") would
+    // multiply the work: past MAX_ALIAS_WALKS, aliases keep only their own position.
+    if (isAlias(node) && ++this.#aliasWalks > MAX_ALIAS_WALKS) return;
     const target = isAlias(node) ? node.resolve(document) : node;
     if (isMap(target)) {
       for (const pair of target.items) {

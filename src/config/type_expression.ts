@@ -1,6 +1,7 @@
 /**
  * The type grammar of workflow files: `str | int | float | bool | object | list | dict |
- * list[T] | dict[K, V]`, nested to any depth and insensitive to whitespace.
+ * list[T] | dict[K, V]`, nested (up to {@linkcode MAX_TYPE_DEPTH} levels) and insensitive to
+ * whitespace.
  *
  * @module
  */
@@ -108,6 +109,15 @@ export function isAssignableType(source: TypeExpression, target: TypeExpression)
 
 const SCALAR_KINDS = new Set(["str", "int", "float", "bool", "object"]);
 
+/**
+ * Deepest nesting of `list[...]`/`dict[...]` a type string may have. Far beyond any real
+ * workflow; it keeps the recursive parser and the code that walks parsed types from
+ * overflowing the stack on a hostile file.
+ */
+export const MAX_TYPE_DEPTH = 100;
+
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+
 class TypeParser {
   readonly #text: string;
   #pos = 0;
@@ -116,9 +126,12 @@ class TypeParser {
     this.#text = text;
   }
 
-  parseType(): TypeExpression {
+  parseType(depth = 0): TypeExpression {
     this.#skipSpace();
     const start = this.#pos;
+    if (depth > MAX_TYPE_DEPTH) {
+      throw this.#error(`Types nest at most ${MAX_TYPE_DEPTH} levels deep`, start);
+    }
     const name = this.#readName();
     if (name === "") {
       const found = this.#pos < this.#text.length ? `"${this.#text[this.#pos]}"` : "the end";
@@ -129,15 +142,15 @@ class TypeParser {
     }
     if (name === "list") {
       if (!this.#consume("[")) return { kind: "list" };
-      const element = this.parseType();
+      const element = this.parseType(depth + 1);
       this.#expect("]");
       return { kind: "list", element };
     }
     if (name === "dict") {
       if (!this.#consume("[")) return { kind: "dict" };
-      const key = this.parseType();
+      const key = this.parseType(depth + 1);
       this.#expect(",");
-      const value = this.parseType();
+      const value = this.parseType(depth + 1);
       this.#expect("]");
       return { kind: "dict", key, value };
     }
@@ -155,7 +168,8 @@ class TypeParser {
   }
 
   #readName(): string {
-    const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.#text.slice(this.#pos));
+    NAME.lastIndex = this.#pos;
+    const match = NAME.exec(this.#text);
     if (!match) return "";
     this.#pos += match[0].length;
     return match[0];

@@ -64,8 +64,10 @@ const CONNECTION_CODES = new Set([
   "UND_ERR_SOCKET",
 ]);
 const TIMEOUT_TEXT = /\btimed? ?out\b|\btimeout\b/i;
+// "error reading a body from connection" is Deno's fetch when the socket closes mid-body;
+// "other side closed" and "premature close" are Node's (undici, node-fetch) for the same.
 const CONNECTION_TEXT =
-  /connection (?:refused|reset|closed|error)|error sending request|fetch failed|socket hang up|network ?error|broken pipe|dns error|failed to lookup address/i;
+  /connection (?:refused|reset|closed|error)|error sending request|error reading a body from connection|fetch failed|socket hang up|other side closed|premature close|network ?error|broken pipe|dns error|failed to lookup address/i;
 const ABORT_TEXT = /\baborted\b/i;
 const QUOTA_TEXT = /insufficient[_ ]quota|exceeded your current quota|credit balance/i;
 
@@ -79,7 +81,8 @@ const QUOTA_TEXT = /insufficient[_ ]quota|exceeded your current quota|credit bal
  * - HTTP 5xx (and Anthropic's 529): `server`, retryable. HTTP 408: `timeout`, retryable.
  * - HTTP 401/403: `auth`; 400, 404, 422 and other 4xx: `bad_request`; neither retryable.
  * - Timeouts (`TimeoutError`, `APIConnectionTimeoutError`, `ETIMEDOUT`): `timeout`, retryable.
- * - Resets, refused connections and other network failures: `connection`, retryable.
+ * - Resets (before or in the middle of a response), refused connections and other network
+ *   failures: `connection`, retryable.
  * - Aborts: `aborted`, not retryable, unless `options.signal` shows the abort was not the
  *   caller's (then a `timeout`). Any error once `options.signal` has aborted is `aborted`.
  * - Deno permission errors and anything else: `other`, not retryable.
