@@ -28,7 +28,16 @@ export function renderError(error: unknown, options: RenderErrorOptions): string
   const message = error instanceof Error ? error.message : String(error);
   lines.push(`${red("error")}: ${message}`);
   if (isWorkflowError(error)) {
-    for (const diagnostic of error.diagnostics) lines.push(`  ${formatDiagnosticLine(diagnostic)}`);
+    const [only] = error.diagnostics;
+    const repeated = error.diagnostics.length === 1 && only !== undefined &&
+      message.includes(only.message) && only.line === undefined;
+    if (!repeated) {
+      for (const diagnostic of error.diagnostics) {
+        lines.push(`  ${formatDiagnosticLine(diagnostic)}`);
+      }
+    } else if (only?.suggestion) {
+      lines.push(`  ${only.suggestion}`);
+    }
     if (error.nodeId) lines.push(`  node: ${error.nodeId}`);
   }
   const hint = error instanceof Error && "hint" in error && typeof error.hint === "string"
