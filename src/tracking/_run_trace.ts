@@ -70,7 +70,7 @@ const TRACE_ID_PREFIX = "tr-";
 
 /** JSON text of a value for an OpenTelemetry attribute (attributes must be primitives). */
 export function encodeJsonAttribute(value: unknown): string {
-  return pythonJsonDumps(toJsonValue(value));
+  return pythonJsonDumps(value, { keepNonFinite: false });
 }
 
 /** What an `exception` event records. */
@@ -89,7 +89,9 @@ export function describeError(error: unknown): ErrorDetails {
     const type = error.name || "Error";
     return { type, message: error.message, stacktrace: error.stack ?? `${type}: ${error.message}` };
   }
-  const message = typeof error === "string" ? error : pythonJsonDumps(toJsonValue(error));
+  const message = typeof error === "string"
+    ? error
+    : pythonJsonDumps(error, { keepNonFinite: false });
   return { type: "Error", message, stacktrace: `Error: ${message}` };
 }
 

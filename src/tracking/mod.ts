@@ -77,6 +77,7 @@ export {
 export {
   type JsonValue,
   pythonJsonDumps,
+  type PythonJsonDumpsOptions,
   pythonNumber,
   toJsonValue,
   type ToJsonValueOptions,

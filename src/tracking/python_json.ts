@@ -51,6 +51,17 @@ export function toJsonValue(value: unknown, options: ToJsonValueOptions = {}): J
   return normalize(value, new Set(), keepNonFinite) ?? null;
 }
 
+/** What `toJSON()` makes of an object (its text when `toJSON` throws); the object itself without one. */
+function convertedByToJSON(value: object): unknown {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON !== "function") return value;
+  try {
+    return toJSON.call(value);
+  } catch {
+    return String(value);
+  }
+}
+
 function normalize(
   value: unknown,
   seen: Set<object>,
@@ -70,20 +81,12 @@ function normalize(
   }
   if (value === null || typeof value !== "object") return null;
   if (seen.has(value)) return "[Circular]";
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    let converted: unknown;
-    try {
-      converted = toJSON.call(value);
-    } catch {
-      converted = String(value);
-    }
-    if (converted !== value) {
-      seen.add(value);
-      const result = normalize(converted, seen, keepNonFinite);
-      seen.delete(value);
-      return result;
-    }
+  const converted = convertedByToJSON(value);
+  if (converted !== value) {
+    seen.add(value);
+    const result = normalize(converted, seen, keepNonFinite);
+    seen.delete(value);
+    return result;
   }
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   seen.add(value);
@@ -108,9 +111,21 @@ function normalize(
   }
 }
 
+/** Options of {@linkcode pythonJsonDumps}. */
+export interface PythonJsonDumpsOptions {
+  /**
+   * Write `NaN` and `±Infinity` as Python does (`NaN`, `Infinity`); `false` writes them as
+   * `null`, as `pythonJsonDumps(toJsonValue(value))` would.
+   *
+   * @default {true}
+   */
+  keepNonFinite?: boolean;
+}
+
 /**
  * Serialises a value as Python's `json.dumps(value)` would (default arguments). The value is
- * first passed through {@linkcode toJsonValue} keeping non-finite numbers, so this never throws.
+ * read as {@linkcode toJsonValue} reads it (keeping non-finite numbers unless told otherwise),
+ * so this never throws.
  * JavaScript has one number type: an integral number below 1e16 is written as an integer
  * (`42`), any other number as Python writes a float (`0.5`, `1.8e-06`, `1e+16`).
  *
@@ -124,42 +139,100 @@ function normalize(
  * ```
  *
  * @param value Any value.
+ * @param options Whether to keep non-finite numbers.
  * @returns The JSON text.
  */
-export function pythonJsonDumps(value: unknown): string {
+export function pythonJsonDumps(value: unknown, options: PythonJsonDumpsOptions = {}): string {
+  const { keepNonFinite = true } = options;
   const parts: string[] = [];
-  write(toJsonValue(value, { keepNonFinite: true }), parts);
+  if (!writeValue(value, parts, new Set(), keepNonFinite)) parts.push("null");
   return parts.join("");
 }
 
-function write(value: JsonValue, parts: string[]): void {
-  if (value === null) {
+/**
+ * Writes a value as {@linkcode toJsonValue} would normalise it, straight into `parts`, without
+ * building the normalised copy first.
+ *
+ * @returns `false` when the value is one an object drops (`undefined`, a function, a symbol),
+ * having written nothing.
+ */
+function writeValue(
+  value: unknown,
+  parts: string[],
+  seen: Set<object>,
+  keepNonFinite: boolean,
+): boolean {
+  switch (typeof value) {
+    case "string":
+      parts.push(pythonString(value));
+      return true;
+    case "boolean":
+      parts.push(value ? "true" : "false");
+      return true;
+    case "bigint":
+      parts.push(value.toString());
+      return true;
+    case "number":
+      parts.push(Number.isFinite(value) || keepNonFinite ? pythonNumber(value) : "null");
+      return true;
+    case "undefined":
+    case "function":
+    case "symbol":
+      return false;
+  }
+  if (value === null || typeof value !== "object") {
     parts.push("null");
-  } else if (typeof value === "boolean") {
-    parts.push(value ? "true" : "false");
-  } else if (typeof value === "bigint") {
-    parts.push(value.toString());
-  } else if (typeof value === "number") {
-    parts.push(pythonNumber(value));
-  } else if (typeof value === "string") {
-    parts.push(pythonString(value));
-  } else if (Array.isArray(value)) {
-    parts.push("[");
-    value.forEach((item, index) => {
-      if (index > 0) parts.push(", ");
-      write(item, parts);
-    });
-    parts.push("]");
-  } else {
+    return true;
+  }
+  if (seen.has(value)) {
+    parts.push('"[Circular]"');
+    return true;
+  }
+  const converted = convertedByToJSON(value);
+  if (converted !== value) {
+    seen.add(value);
+    const written = writeValue(converted, parts, seen, keepNonFinite);
+    seen.delete(value);
+    return written;
+  }
+  if (value instanceof Error) {
+    parts.push(pythonString(`${value.name}: ${value.message}`));
+    return true;
+  }
+  if (value instanceof Map) {
+    // Keys of a Map may repeat once turned into strings, or reorder as integer-like object
+    // keys do: normalise it into an object first, as toJsonValue does.
+    const normalized = normalize(value, seen, keepNonFinite);
+    if (!writeValue(normalized, parts, new Set(), keepNonFinite)) parts.push("null");
+    return true;
+  }
+  seen.add(value);
+  try {
+    if (Array.isArray(value) || value instanceof Set) {
+      parts.push("[");
+      let index = 0;
+      for (const item of value as Iterable<unknown>) {
+        if (index++ > 0) parts.push(", ");
+        if (!writeValue(item, parts, seen, keepNonFinite)) parts.push("null");
+      }
+      parts.push("]");
+      return true;
+    }
     parts.push("{");
     let first = true;
-    for (const [key, item] of Object.entries(value)) {
-      if (!first) parts.push(", ");
-      first = false;
-      parts.push(pythonString(key), ": ");
-      write(item, parts);
+    for (const key of Object.keys(value)) {
+      const mark = parts.length;
+      parts.push(first ? "" : ", ", pythonString(key), ": ");
+      if (writeValue((value as Record<string, unknown>)[key], parts, seen, keepNonFinite)) {
+        first = false;
+      } else {
+        parts.length = mark;
+      }
     }
     parts.push("}");
+    return true;
+  } finally {
+    seen.delete(value);
   }
 }
 
@@ -186,6 +259,10 @@ export function pythonNumber(value: number): string {
 
 /** Python's `repr(float)`: the shortest round-trip digits, exponent form outside 1e-4..1e16. */
 function pythonFloatRepr(value: number): string {
+  // Between 1e-4 and 1e16 both languages write the shortest round-trip digits without an
+  // exponent, so JavaScript's own text is Python's.
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) return String(value);
   const sign = value < 0 ? "-" : "";
   const [mantissa = "0", exponentText = "0"] = Math.abs(value).toExponential().split("e");
   const digits = mantissa.replace(".", "");
@@ -204,26 +281,22 @@ function pythonFloatRepr(value: number): string {
   return `${sign}${digits[0]}${fraction}e${exponentSign}${exponentDigits}`;
 }
 
-const SHORT_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\b": "\\b",
-  "\f": "\\f",
-};
+/** Text that Python writes as it is between quotes: printable ASCII but `"` and `\\`. */
+const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** What `JSON.stringify` leaves as it is and `ensure_ascii` escapes: DEL and non-ASCII. */
+const NON_ASCII = /[\x7f-\uffff]/g;
 
-/** A string as Python's `json.dumps` writes it with `ensure_ascii=True`. */
+function escapeNonAscii(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * A string as Python's `json.dumps` writes it with `ensure_ascii=True`. `JSON.stringify` escapes
+ * exactly what Python escapes below 0x7f (the same short forms, `\u00XX` in lowercase for other
+ * control characters, lone surrogates as `\udXXX`); what is left is DEL and every other UTF-16
+ * code unit above it, escaped one unit at a time as Python does.
+ */
 function pythonString(text: string): string {
-  let result = '"';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string;
-    const code = text.charCodeAt(i);
-    const short = SHORT_ESCAPES[char];
-    if (short !== undefined) result += short;
-    else if (code < 0x20 || code > 0x7e) result += `\\u${code.toString(16).padStart(4, "0")}`;
-    else result += char;
-  }
-  return `${result}"`;
+  if (PLAIN_TEXT.test(text)) return `"${text}"`;
+  return JSON.stringify(text).replace(NON_ASCII, escapeNonAscii);
 }

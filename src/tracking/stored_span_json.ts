@@ -130,5 +130,17 @@ export function toStoredSpan(span: SpanRecord): StoredSpan {
  * @throws {SyntaxError} When an id is not hexadecimal.
  */
 export function storedSpanJson(span: SpanRecord): string {
-  return pythonJsonDumps(toStoredSpan(span));
+  let text = storedTexts.get(span);
+  if (text === undefined) {
+    text = pythonJsonDumps(toStoredSpan(span));
+    storedTexts.set(span, text);
+  }
+  return text;
 }
+
+/**
+ * The stored text of each span record seen, while the record lives: a bundle's spans are
+ * written once to size the trace (`mlflow.trace.sizeStats`) and again into `spans.content`.
+ * Span records are plain data that nothing changes once built.
+ */
+const storedTexts = new WeakMap<SpanRecord, string>();

@@ -6,6 +6,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { createMlflowTracker } from "../../src/tracking/mlflow_tracker.ts";
 import type { SqliteSink } from "../../src/tracking/sqlite/sqlite_sink.ts";
 import type {
   BundleDelivery,
@@ -160,4 +161,29 @@ export async function recordGoldenShapedRun(
     status: "success",
     outputs: { draft: "Tide pools are...", approved: false },
   });
+}
+
+/**
+ * The bundle of one golden-shaped run (artifact level `standard`), recorded with a fake clock.
+ *
+ * @param experimentName Experiment of the bundle.
+ * @param call The LLM call of the run.
+ * @returns The bundle.
+ */
+export async function recordGoldenBundle(
+  experimentName: string,
+  call: LlmCallRecord = GOLDEN_CALL,
+): Promise<TraceBundle> {
+  const delivery = memoryDelivery();
+  const tracker = createMlflowTracker({
+    trackingUri: "sqlite:///mlflow.db",
+    experimentName,
+    mlflow: { artifact_level: "standard" },
+    delivery,
+    now: fakeClock(),
+  });
+  await recordGoldenShapedRun(tracker, call);
+  const result = delivery.bundles[0];
+  if (result === undefined) throw new Error("No bundle");
+  return result;
 }

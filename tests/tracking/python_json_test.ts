@@ -87,3 +87,32 @@ Deno.test("toJsonValue() never throws on dates, maps, sets, errors, cycles and n
   });
   assertEquals(pythonJsonDumps({ nan: Number.NaN }), '{"nan": NaN}');
 });
+
+Deno.test("pythonJsonDumps() writes what toJsonValue() makes of a value, without the copy", () => {
+  const cyclic: Record<string, unknown> = { name: "loop" };
+  cyclic.self = cyclic;
+  const value = {
+    when: new Date(Date.UTC(2026, 10, 27)),
+    map: new Map<unknown, unknown>([["b", 1], [2, "two"], ["2", "again"]]),
+    set: new Set(["é", undefined]),
+    error: new RangeError("too big"),
+    list: [cyclic, () => 1, Symbol("s"), 1n, -0, 1e-7],
+    skip: undefined,
+    text: 'quote " backslash \\ tab \t del \u007f emoji 😀 lone \ud800',
+    nan: Number.NaN,
+    inf: -Infinity,
+  };
+  assertEquals(
+    pythonJsonDumps(value),
+    pythonJsonDumps(toJsonValue(value, { keepNonFinite: true })),
+  );
+  assertEquals(
+    pythonJsonDumps(value, { keepNonFinite: false }),
+    pythonJsonDumps(toJsonValue(value)),
+  );
+  assertEquals(pythonJsonDumps({ nan: Number.NaN }, { keepNonFinite: false }), '{"nan": null}');
+  assertEquals(
+    pythonJsonDumps(value.list),
+    '[{"name": "loop", "self": "[Circular]"}, null, null, 1, 0, 1e-07]',
+  );
+});

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { WorkflowError } from "../../errors.ts";
 import { pythonJsonDumps } from "../python_json.ts";
 import { storedSpanJson } from "../stored_span_json.ts";
@@ -26,12 +26,33 @@ export interface ExperimentRow {
 const MAX_DOUBLE = 1.7976931348623157e308;
 const DEFAULT_WORKSPACE = "default";
 
+/** Prepared statements of each open database, by SQL text. */
+const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+/**
+ * The prepared statement of `sql` on `db`, prepared once per connection (preparing costs more
+ * than running a small insert).
+ */
+function statement(db: DatabaseSync, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(sql);
+  if (prepared === undefined) {
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared;
+}
+
 function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputValue>): void {
   const columns = Object.keys(row);
   const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${
     columns.map(() => "?").join(", ")
   })`;
-  db.prepare(sql).run(...Object.values(row));
+  statement(db, sql).run(...Object.values(row));
 }
 
 /**
@@ -50,7 +71,8 @@ export function findOrCreateExperiment(
   options: { schema: MlflowSchemaInfo; artifactRoot: string; nowMs: number },
 ): ExperimentRow {
   const { schema, artifactRoot, nowMs } = options;
-  const found = db.prepare(
+  const found = statement(
+    db,
     `SELECT experiment_id, artifact_location, lifecycle_stage FROM experiments WHERE name = ?${
       schema.hasWorkspace ? " AND workspace = ?" : ""
     }`,

@@ -3,7 +3,8 @@
  * with `node:sqlite`, so `mlflow ui --backend-store-uri sqlite:///path.db` shows them without a
  * server. A new file gets the full schema of MLflow 3.11.1; an existing MLflow file (3.9.0, 3.10
  * or 3.11.1) is checked before anything is written. WAL journal and a busy timeout, with retries
- * at transaction start, let many processes write one file at once.
+ * at transaction start, let many processes write one file at once; `synchronous = NORMAL` (safe
+ * in WAL mode) keeps commits cheap.
  *
  * @module
  */
@@ -82,8 +83,9 @@ export interface SqliteSinkOptions {
   warn?: (message: string) => void;
 }
 
-type Resolved = Required<Omit<SqliteSinkOptions, "cwd" | "artifactRoot">> & {
+type Resolved = Required<Omit<SqliteSinkOptions, "cwd" | "artifactRoot" | "writeFile">> & {
   artifactRoot: string;
+  writeFile: SqliteSinkOptions["writeFile"];
 };
 
 function isBusy(error: unknown): boolean {
@@ -103,9 +105,23 @@ function trackingError(action: string, location: string, error: unknown): Workfl
   );
 }
 
-async function defaultWriteFile(path: string, content: string): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  await Deno.writeTextFile(path, content);
+/**
+ * Writes files the default way: each distinct directory created once (a run's 20-odd files
+ * share a handful of directories), then every file at once. Creating a file costs about 0.5 ms
+ * on a virtual disk, and Deno runs asynchronous file calls on a thread pool, so writing them
+ * side by side takes a third less time than one after another, and less than synchronous calls
+ * (see bench/RESULTS.md).
+ */
+async function writeFiles(files: readonly ArtifactFile[]): Promise<void> {
+  const directories = [...new Set(files.map((file) => dirname(file.path)))];
+  await Promise.all(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
+  await Promise.all(files.map((file) => Deno.writeTextFile(file.path, file.content)));
+}
+
+/** An artifact with its absolute path. */
+interface ArtifactFile {
+  path: string;
+  content: string;
 }
 
 /**
@@ -154,7 +170,7 @@ export class SqliteSink implements TraceSink {
     const root = options.artifactRoot ?? join(cwd, "mlruns");
     const resolved: Resolved = {
       artifactRoot: root.includes("://") || isAbsolute(root) ? root : resolve(cwd, root),
-      writeFile: options.writeFile ?? defaultWriteFile,
+      writeFile: options.writeFile,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
       random: options.random ?? Math.random,
@@ -173,6 +189,10 @@ export class SqliteSink implements TraceSink {
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(resolved.busyTimeoutMs))}`);
       await retryBusy(resolved, path, () => db.exec("PRAGMA journal_mode = WAL"));
+      // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: the file cannot be
+      // corrupted, and only a power loss (not a crash) can undo the last commits. A commit then
+      // costs a third of what it does with FULL (see bench/RESULTS.md).
+      db.exec("PRAGMA synchronous = NORMAL");
       if (tableNames(db).size === 0) await initialize(db, path, resolved);
       const schema = checkMlflowSchema(db, path);
       return new SqliteSink(path, db, schema, resolved);
@@ -264,7 +284,7 @@ export class SqliteSink implements TraceSink {
       }
       return;
     }
-    for (const artifact of bundle.run.artifacts) {
+    const files: ArtifactFile[] = bundle.run.artifacts.map((artifact) => {
       const relative = artifact.path.replaceAll("\\", "/");
       if (relative.startsWith("/") || relative.split("/").includes("..")) {
         throw new WorkflowError(
@@ -273,8 +293,12 @@ export class SqliteSink implements TraceSink {
           { phase: "track" },
         );
       }
-      await this.#options.writeFile(join(directory, ...relative.split("/")), artifact.content);
-    }
+      return { path: join(directory, ...relative.split("/")), content: artifact.content };
+    });
+    const { writeFile } = this.#options;
+    // The files are independent: write them at once rather than one after another.
+    if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
+    else await writeFiles(files);
   }
 
   /**

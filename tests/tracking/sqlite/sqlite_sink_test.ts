@@ -6,7 +6,6 @@ import {
   assertStringIncludes,
 } from "../../_helpers/assert.ts";
 import { isWorkflowError, WorkflowError } from "../../../src/errors.ts";
-import { createMlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import {
   PINNED_MLFLOW_REVISION,
   PINNED_MLFLOW_SCHEMA_SQL,
@@ -15,40 +14,20 @@ import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import type { TraceBundle } from "../../../src/tracking/trace_bundle.ts";
 import {
   createMlflowDatabase,
-  fakeClock,
   GOLDEN_CALL,
-  memoryDelivery,
   MLFLOW_SCHEMAS,
   readMlflowFixture,
-  recordGoldenShapedRun,
+  recordGoldenBundle,
   tableRows,
 } from "../_helpers.ts";
+import { withTempDir } from "../delivery/_temp_dir.ts";
 
-async function bundle(call = GOLDEN_CALL): Promise<TraceBundle> {
-  const delivery = memoryDelivery();
-  const tracker = createMlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
-    experimentName: "sink-tests",
-    mlflow: { artifact_level: "standard" },
-    delivery,
-    now: fakeClock(),
-  });
-  await recordGoldenShapedRun(tracker, call);
-  const result = delivery.bundles[0];
-  if (result === undefined) throw new Error("No bundle");
-  return result;
+function bundle(call = GOLDEN_CALL): Promise<TraceBundle> {
+  return recordGoldenBundle("sink-tests", call);
 }
 
 const bundle0 = await bundle();
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = withTempDir;
 
 function schemaObjects(db: DatabaseSync): string[] {
   return db.prepare(

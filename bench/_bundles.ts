@@ -1,0 +1,64 @@
+/**
+ * Trace bundles for sink benchmarks: one recorded from a real mock run of the benchmark
+ * workflow, and copies of it under fresh trace ids (a sink writes a trace id only once).
+ *
+ * @module
+ */
+import { compileWorkflow } from "../src/engine/mod.ts";
+import { createMlflowTracker, type TraceBundle } from "../src/tracking/mod.ts";
+import { benchDeps, linearWorkflow } from "./_fixtures.ts";
+
+/**
+ * Records one mock run of the `nodes`-node benchmark workflow and returns its bundle (one root
+ * span, one CHAIN and one CHAT_MODEL span per node).
+ *
+ * @param nodes Number of nodes of the workflow.
+ * @param artifactLevel `artifact_level` of the bundle.
+ * @returns The bundle.
+ */
+export async function recordBundle(
+  nodes: number,
+  artifactLevel: "minimal" | "standard" | "full",
+): Promise<TraceBundle> {
+  const bundles: TraceBundle[] = [];
+  const tracker = createMlflowTracker({
+    trackingUri: "sqlite:///bench.db",
+    experimentName: "bench",
+    mlflow: { artifact_level: artifactLevel },
+    delivery: {
+      submit: (bundle) => {
+        bundles.push(bundle);
+        return Promise.resolve({ state: "queued" });
+      },
+      flush: () => Promise.resolve(),
+    },
+  });
+  const compiled = compileWorkflow(linearWorkflow(nodes), benchDeps(0));
+  await compiled.run({ topic: "tide pools" }, { mock: true, tracer: tracker });
+  await tracker.shutdown();
+  const [bundle] = bundles;
+  if (bundle === undefined) throw new Error("Cannot record a bundle as the run recorded none");
+  return bundle;
+}
+
+let counter = 0;
+
+/**
+ * A copy of a bundle under a new, unique trace id.
+ *
+ * @param bundle The bundle.
+ * @returns The copy.
+ */
+export function withFreshTraceId(bundle: TraceBundle): TraceBundle {
+  const copy = structuredClone(bundle);
+  const hex = (++counter).toString(16).padStart(8, "0") +
+    crypto.randomUUID().replaceAll("-", "").slice(8);
+  const traceId = `tr-${hex}`;
+  copy.trace.traceId = traceId;
+  for (const span of copy.trace.spans) {
+    span.traceId = hex;
+    span.attributes["mlflow.traceRequestId"] = traceId;
+  }
+  copy.run.tags["configurable_agents.trace_id"] = traceId;
+  return copy;
+}

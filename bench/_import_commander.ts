@@ -1,0 +1,2 @@
+// Cold-start probe: the cost of loading "commander" alone.
+import "commander";

@@ -1,0 +1,2 @@
+// Cold-start probe: the cost of loading "zod" alone.
+import "zod";
