@@ -124,7 +124,9 @@ export interface RunTracker {
 export async function runTracker(
   loaded: LoadedWorkflow,
   deps: EngineDeps,
-  options: Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn">,
+  options: Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn"> & {
+    sqliteWorker?: boolean;
+  },
 ): Promise<RunTracker> {
   const { tracker } = options;
   if (tracker !== undefined) return { tracer: tracker || undefined, handle: undefined };
@@ -133,6 +135,7 @@ export async function runTracker(
     env: deps.env,
     warn: options.warn ?? denoWarn,
     cwd: deps.cwd,
+    sqliteWorker: options.sqliteWorker,
   });
   return { tracer: handle?.tracer, handle };
 }

@@ -11,6 +11,7 @@ import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
 import { checkDestination, type PermissionQuery } from "../tracking/delivery/preflight.ts";
 import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
 import { createMlflowTracker } from "../tracking/mlflow_tracker.ts";
+import type { TraceSink } from "../tracking/trace_bundle.ts";
 import type { Tracer } from "../tracking/tracer.ts";
 import { denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
 import { trackingDestination } from "./tracking_destination.ts";
@@ -62,6 +63,15 @@ export interface OpenTrackerOptions {
    * @default {the workflow's setting, true without one}
    */
   async?: boolean | undefined;
+  /**
+   * With asynchronous logging to a SQLite file, write from a worker thread
+   * (`SqliteWorkerSink`), so that the synchronous `node:sqlite` writes never hold up the
+   * workflow. Starting the worker costs about 35 ms: worth it for batches and long-lived
+   * processes, not for one short run.
+   *
+   * @default {false}
+   */
+  sqliteWorker?: boolean | undefined;
   /**
    * `mlflow.source.name` of traces and runs.
    *
@@ -154,13 +164,16 @@ export async function openTracker(
     warn(blocked);
     return undefined;
   }
+  const sqlite = { ...(cwd === undefined ? {} : { cwd }), ...extra.sqlite };
+  const inWorker = options.sqliteWorker && async && !extra.openSqliteSink;
   const delivery = openDelivery(trackingUri, {
     ...extra,
     warn,
     async,
     env,
     spoolDir,
-    sqlite: { ...(cwd === undefined ? {} : { cwd }), ...extra.sqlite },
+    sqlite,
+    ...(inWorker ? { openSqliteSink: (path) => openWorkerSink(path, sqlite, warn) } : {}),
   });
   const user = env("USER") || env("USERNAME");
   const tracker = createMlflowTracker({
@@ -233,4 +246,18 @@ async function unwritable(
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Opens the SQLite sink in a worker thread, loading its module only when used. */
+async function openWorkerSink(
+  path: string,
+  sqlite: { cwd?: string; artifactRoot?: string },
+  warn: (message: string) => void,
+): Promise<TraceSink> {
+  const { SqliteWorkerSink } = await import("../tracking/sqlite/sqlite_worker_sink.ts");
+  return await SqliteWorkerSink.open(path, {
+    ...(sqlite.cwd === undefined ? {} : { cwd: sqlite.cwd }),
+    ...(sqlite.artifactRoot === undefined ? {} : { artifactRoot: sqlite.artifactRoot }),
+    warn,
+  });
 }

@@ -129,7 +129,8 @@ export async function runBatch(
   }
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
-  const { tracer, handle } = await runTracker(loaded, deps, options);
+  // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).
+  const { tracer, handle } = await runTracker(loaded, deps, { ...options, sqliteWorker: true });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const totals = new BatchTotals();
