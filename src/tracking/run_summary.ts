@@ -8,7 +8,7 @@
  */
 import { type CostedCall, type CostSummary, summarizeCosts } from "./pricing/summarize_costs.ts";
 import { byStartTime } from "./_span_record.ts";
-import type { TokenUsage } from "./tracer.ts";
+import { llmCallOf as readLlmCall } from "./span_llm_call.ts";
 import type { SpanRecord } from "./trace_bundle.ts";
 
 /** What one node did over all its executions. */
@@ -25,12 +25,6 @@ export interface RunSummary extends CostSummary {
   nodes: Record<string, NodeExecutions>;
 }
 
-function numberField(value: unknown, key: string): number | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const field = (value as Record<string, unknown>)[key];
-  return typeof field === "number" ? field : undefined;
-}
-
 /** `provider/model` split at the first slash. */
 function splitModel(key: string): { provider: string; model: string } {
   const slash = key.indexOf("/");
@@ -40,8 +34,9 @@ function splitModel(key: string): { provider: string; model: string } {
 }
 
 /**
- * Reads the LLM call of a span: a span with token usage. Calls are keyed by the provider and
- * model they are priced as (`configurable_agents.priced_as`, else `mlflow.llm.provider` and
+ * Reads the LLM call of a span that recorded token usage (a call that failed before answering
+ * has none and is not a call to pay for). Calls are keyed by the provider and model they are
+ * priced as (`configurable_agents.priced_as`, else `mlflow.llm.provider` and
  * `mlflow.llm.model`), so a mock call counts as the model it estimates.
  *
  * @param span A span.
@@ -49,37 +44,11 @@ function splitModel(key: string): { provider: string; model: string } {
  * @returns The call, or `undefined` when the span recorded none.
  */
 export function llmCallOf(span: SpanRecord, nodeId: string | undefined): CostedCall | undefined {
-  const usageValue = span.attributes["mlflow.chat.tokenUsage"];
-  const inputTokens = numberField(usageValue, "input_tokens");
-  const outputTokens = numberField(usageValue, "output_tokens");
-  if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  const usage: TokenUsage = {
-    input_tokens: inputTokens,
-    output_tokens: outputTokens,
-    total_tokens: numberField(usageValue, "total_tokens") ?? inputTokens + outputTokens,
-  };
-  const cacheRead = numberField(usageValue, "cache_read_input_tokens");
-  if (cacheRead !== undefined) usage.cache_read_input_tokens = cacheRead;
-  const cacheCreation = numberField(usageValue, "cache_creation_input_tokens");
-  if (cacheCreation !== undefined) usage.cache_creation_input_tokens = cacheCreation;
-  const costValue = span.attributes["mlflow.llm.cost"];
-  const totalCost = numberField(costValue, "total_cost");
-  const pricedAs = span.attributes["configurable_agents.priced_as"];
-  const { provider, model } = typeof pricedAs === "string" ? splitModel(pricedAs) : {
-    provider: String(span.attributes["mlflow.llm.provider"] ?? "unknown"),
-    model: String(span.attributes["mlflow.llm.model"] ?? "unknown"),
-  };
-  return {
-    nodeId,
-    provider,
-    model,
-    usage,
-    cost: totalCost === undefined ? undefined : {
-      input_cost: numberField(costValue, "input_cost") ?? 0,
-      output_cost: numberField(costValue, "output_cost") ?? 0,
-      total_cost: totalCost,
-    },
-  };
+  if (span.attributes["mlflow.chat.tokenUsage"] === undefined) return undefined;
+  const call = readLlmCall(span);
+  if (call === undefined) return undefined;
+  const { provider, model } = splitModel(call.pricedAs);
+  return { nodeId, provider, model, usage: call.usage, cost: call.cost };
 }
 
 /**

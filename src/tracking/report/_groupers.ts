@@ -6,7 +6,7 @@
  */
 import type { SpanRecord } from "../trace_bundle.ts";
 import { type CostGroup, type CostReportRow, finite } from "./_cost_group.ts";
-import { llmCallOf, nodeOfSpans, type SpanLlmCall } from "./_span_costs.ts";
+import { llmCallOf, nodeOfSpans, type SpanLlmCall } from "../span_llm_call.ts";
 import {
   type StoredRun,
   type StoredTrace,

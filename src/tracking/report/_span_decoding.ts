@@ -76,12 +76,6 @@ export function decodeOtlpJsonSpan(value: unknown): SpanRecord | undefined {
   };
 }
 
-/** MLflow's span type of a span (`mlflow.spanType`), `UNKNOWN` when absent. */
-export function spanTypeOf(span: SpanRecord): string {
-  const type = span.attributes["mlflow.spanType"];
-  return typeof type === "string" ? type : "UNKNOWN";
-}
-
 function decodeEvents(
   value: unknown,
   attributes: (value: unknown) => Record<string, unknown>,

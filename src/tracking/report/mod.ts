@@ -44,7 +44,7 @@ export {
   renderCostReportTable,
   TOTAL_LABEL,
 } from "./render_cost_report.ts";
-export type { SpanLlmCall } from "./_span_costs.ts";
+export type { SpanLlmCall } from "../span_llm_call.ts";
 export type { SpanEventRecord, SpanRecord, SpanStatusCode } from "../trace_bundle.ts";
 export type { CostBreakdown, TokenUsage } from "../tracer.ts";
 export { findExperimentIds } from "./find_experiment_ids.ts";

@@ -6,8 +6,7 @@
  */
 import type { TokenUsage } from "../tracer.ts";
 import { formatCount, formatSeconds, formatUsd } from "./_format.ts";
-import { llmCallOf, type SpanLlmCall } from "./_span_costs.ts";
-import { spanTypeOf } from "./_span_decoding.ts";
+import { llmCallOf, type SpanLlmCall, spanTypeOf } from "../span_llm_call.ts";
 import type { StoredTrace } from "./tracking_reader.ts";
 
 /** One span of the tree. */

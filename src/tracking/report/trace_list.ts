@@ -6,7 +6,7 @@
  */
 import { findExperimentIds } from "./find_experiment_ids.ts";
 import { alignColumns, formatCount, formatSeconds, formatUsd } from "./_format.ts";
-import { costOf, usageOf } from "./_span_costs.ts";
+import { costOf, usageOf } from "../span_llm_call.ts";
 import type { TokenUsage } from "../tracer.ts";
 import {
   COST_UNKNOWN_MODELS_TAG,

@@ -1,12 +1,24 @@
 /**
  * Reads the LLM calls of a trace back from its spans: model, provider, token usage and cost of
- * each CHAT_MODEL (or LLM) span, and the node (CHAIN span) each call belongs to.
+ * each CHAT_MODEL (or LLM) span, and the node (CHAIN span) each call belongs to. The tracker's
+ * run summary and the reports both read calls through here, so they cannot disagree. No
+ * OpenTelemetry imports: reports load this without the tracer.
  *
  * @module
  */
-import type { CostBreakdown, TokenUsage } from "../tracer.ts";
-import type { SpanRecord } from "../trace_bundle.ts";
-import { spanTypeOf } from "./_span_decoding.ts";
+import type { CostBreakdown, TokenUsage } from "./tracer.ts";
+import type { SpanRecord } from "./trace_bundle.ts";
+
+/**
+ * The MLflow span type of a span (`mlflow.spanType`), `UNKNOWN` when absent.
+ *
+ * @param span A span.
+ * @returns Its type, such as `CHAIN` or `CHAT_MODEL`.
+ */
+export function spanTypeOf(span: SpanRecord): string {
+  const type = span.attributes["mlflow.spanType"];
+  return typeof type === "string" ? type : "UNKNOWN";
+}
 
 /** One LLM call as its span recorded it. */
 export interface SpanLlmCall {
