@@ -61,7 +61,8 @@ export interface MockChatModelCallOptions extends BaseChatModelCallOptions {
  * A LangChain chat model for runs without a provider (`provider: mock`, `run --mock`).
  *
  * - Answers are deterministic for a seed and a prompt (all message contents and bound tool
- *   schemas), and read plausibly: strings name their field and the prompt's subject
+ *   schemas); the same prompt asked again of the same model (a node revisited by a loop or a
+ *   route back) gets a fresh answer, so mock runs of refine loops move on. They read plausibly: strings name their field and the prompt's subject
  *   ("Mock summary about tide pools, in brief"), lists have 2-3 items, numbers fall in ranges
  *   that suit their field name and schema bounds.
  * - Tools: a call with bound tools requests, in one message, every bound tool the
@@ -98,6 +99,8 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
   /** Model name reported in the responses. */
   readonly modelName: string;
   readonly #sleep: Sleep;
+  /** How often each prompt text was asked, so that a repeated prompt gets a new answer. */
+  readonly #asked = new Map<string, number>();
 
   /**
    * The LangChain class name.
@@ -174,7 +177,12 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
     signal?.throwIfAborted();
     const tools = options.tools ?? [];
     const facts = readConversation(messages, tools);
-    const random = seededRandom(this.seed, facts.promptText);
+    const asked = this.#asked.get(facts.promptText) ?? 0;
+    this.#asked.set(facts.promptText, asked + 1);
+    const random = seededRandom(
+      this.seed,
+      asked === 0 ? facts.promptText : `${facts.promptText}\u0000${asked}`,
+    );
     const toCall = toolsToCall(tools, options.tool_choice, facts.calledTools);
     const toolCalls = toCall.map((tool, index) => mockToolCall(tool, index, facts, random));
     const content = toolCalls.length > 0 ? "" : answer(facts);

@@ -69,6 +69,21 @@ Deno.test("MockChatModel answers deterministically for a seed and a prompt", asy
   assertNotEquals(first, otherPrompt);
 });
 
+Deno.test("MockChatModel gives a repeated prompt a fresh answer, the same for every seed run", async () => {
+  const askTwice = async () => {
+    const model = new MockChatModel({ seed: 3 }).withStructuredOutput(ArticleSchema);
+    return [
+      await model.invoke("Write about coral reefs"),
+      await model.invoke("Write about coral reefs"),
+    ];
+  };
+  const [first, second] = await askTwice();
+  const [firstAgain, secondAgain] = await askTwice();
+
+  assertNotEquals(first, second);
+  assertEquals([first, second], [firstAgain, secondAgain]);
+});
+
 Deno.test("MockChatModel schema conformance holds over many seeds", async () => {
   const schema = z.object({
     scores: z.array(z.int()),
