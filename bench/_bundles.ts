@@ -6,6 +6,7 @@
  */
 import { compileWorkflow } from "../src/engine/mod.ts";
 import { createMlflowTracker, type TraceBundle } from "../src/tracking/mod.ts";
+import { TRACE_ID_TAG } from "../src/tracking/trace_bundle.ts";
 import { benchDeps, linearWorkflow } from "./_fixtures.ts";
 
 /**
@@ -59,6 +60,6 @@ export function withFreshTraceId(bundle: TraceBundle): TraceBundle {
     span.traceId = hex;
     span.attributes["mlflow.traceRequestId"] = traceId;
   }
-  copy.run.tags["configurable_agents.trace_id"] = traceId;
+  copy.run.tags[TRACE_ID_TAG] = traceId;
   return copy;
 }

@@ -5,131 +5,8 @@
  *
  * @module
  */
-import type { Summary, VariantResult } from "./_stats.ts";
-
-/** One benchmark of `deno bench --json` (times in nanoseconds). */
-export interface BenchEntry {
-  /** File URL. */
-  origin: string;
-  /** Group, or `null`. */
-  group: string | null;
-  /** Name. */
-  name: string;
-  /** Whether it is its group's baseline. */
-  baseline: boolean;
-  /** Its result. */
-  results: Array<{
-    ok?: { n: number; min: number; max: number; avg: number; p75: number; p99: number };
-    failed?: unknown;
-  }>;
-}
-
-/** The output of `deno bench --json`. */
-export interface BenchJson {
-  /** Runtime. */
-  runtime: string;
-  /** CPU model. */
-  cpu: string;
-  /** Every benchmark. */
-  benches: BenchEntry[];
-}
-
-/** A measured variant of `ratios.ts` or `cold_start.ts`. */
-export type Variant = VariantResult & { command?: string };
-
-/** What `ratios.ts` prints. */
-export interface RatiosJson {
-  /** Target 1. */
-  tracing: {
-    nodes: number;
-    latencyMs: number;
-    block: number;
-    variants: Record<string, Variant>;
-  };
-  /** Time to flush and close both trackings at the end. */
-  tracingCloseMs: number;
-  /** Target 4 with an instant model. */
-  engine_0ms: { nodes: number; latencyMs: number; variants: Record<string, Variant> };
-  /** Target 4 with a 5 ms model. */
-  engine_5ms: { nodes: number; latencyMs: number; variants: Record<string, Variant> };
-}
-
-/** What `cold_start.ts` prints. */
-export interface ColdStartJson {
-  /** Measured rounds. */
-  rounds: number;
-  /** Each command. */
-  commands: Record<string, Variant & { command: string }>;
-}
-
-/** One batch of `batch.ts`. */
-export interface BatchRun {
-  /** `engine` or `hand`. */
-  mode: string;
-  /** Items. */
-  items: number;
-  /** Wall time. */
-  wallMs: number;
-  /** CPU time. */
-  cpuMs: number;
-  /** Successful runs. */
-  succeeded: number;
-  /** Peak sampled RSS. */
-  peakRssKb: number;
-  /** Peak sampled RSS once 10 %, 50 % and 100 % of the items were done. */
-  peakRssKbAtProgress?: Record<string, number>;
-  /** Live heap after a full collection at the end (and at 10 % and 50 %), kilobytes. */
-  liveHeapKbAtProgress?: Record<string, number>;
-  /** RSS before the batch. */
-  rssBeforeKb: number;
-  /** Ideal wall time. */
-  idealMs: number;
-  /** Wall time over ideal. */
-  ratioToIdeal: number;
-}
-
-/** What `batch.ts` prints. */
-export interface BatchJson {
-  /** Runs at once. */
-  concurrency: number;
-  /** Mock latency. */
-  latencyMs: number;
-  /** Nodes. */
-  nodes: number;
-  /** Each batch. */
-  runs: BatchRun[];
-}
-
-/** Everything the suite measured. */
-export interface SuiteResults {
-  /** When the suite started. */
-  started: Date;
-  /** When it finished. */
-  finished: Date;
-  /** The machine. */
-  machine: {
-    cores: number;
-    memoryBytes: number | undefined;
-    cpu: string;
-    os: string;
-    arch: string;
-    deno: string;
-    v8: string;
-    typescript: string;
-    loadBefore: number[] | undefined;
-    loadAfter: number[] | undefined;
-  };
-  /** `deno bench --json`. */
-  bench: BenchJson;
-  /** `ratios.ts`. */
-  ratios: RatiosJson;
-  /** `cold_start.ts`. */
-  coldStart: ColdStartJson;
-  /** `batch.ts`. */
-  batch: BatchJson;
-  /** `bench/CHANGES.md`. */
-  changes: string;
-}
+import type { Summary } from "./_stats.ts";
+import type { BenchJson, RatiosJson, SuiteResults } from "./_results_json.ts";
 
 /** Commands, as a reader would type them from the repository root. */
 export const COMMANDS = {
@@ -405,7 +282,7 @@ export function renderResults(results: SuiteResults): string {
     "",
     `Flushing and closing every tracking at the end took ${ms(ratios.tracingCloseMs)}.`,
     "",
-    ...absoluteCosts(ratios, sinkFigures(bench, "SqliteSink")),
+    ...absoluteCosts(ratios, sink),
     "",
     `SQLite sink, from \`${COMMANDS.bench}\` (group \`sqlite sink\`): the cost of one more span is the difference between a 101-span and a 21-span bundle, divided by 80; throughput is 101 spans over the time of a 101-span bundle.`,
     "",

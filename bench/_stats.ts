@@ -91,9 +91,9 @@ export interface VariantResult {
   summary: Summary;
   /** Median over rounds of its duration divided by the baseline's in the same round. */
   ratio: number;
-  /** Interquartile range of those per-round ratios. */
+  /** 25th percentile of those per-round ratios. */
   ratioP25: number;
-  /** Interquartile range of those per-round ratios. */
+  /** 75th percentile of those per-round ratios. */
   ratioP75: number;
 }
 

@@ -9,34 +9,7 @@
  *
  * @module
  */
-
-/** What `_batch_child.ts` reports. */
-export interface BatchReport {
-  /** `engine` or `hand`. */
-  mode: string;
-  /** Items run. */
-  items: number;
-  /** Runs at once. */
-  concurrency: number;
-  /** Mock latency per call. */
-  latencyMs: number;
-  /** Nodes of the workflow. */
-  nodes: number;
-  /** Wall time of the batch. */
-  wallMs: number;
-  /** CPU time of the process during the batch. */
-  cpuMs: number;
-  /** Successful runs. */
-  succeeded: number;
-  /** Largest sampled resident memory, kilobytes. */
-  peakRssKb: number;
-  /** Largest sampled resident memory once 10 %, 50 % and 100 % of the items were done. */
-  peakRssKbAtProgress: Record<string, number>;
-  /** Live heap after a full collection, kilobytes, at the end (and at 10 % and 50 %). */
-  liveHeapKbAtProgress: Record<string, number>;
-  /** Resident memory before the batch, kilobytes. */
-  rssBeforeKb: number;
-}
+import type { BatchReport } from "./_results_json.ts";
 
 const CONCURRENCY = 50;
 const LATENCY_MS = 20;

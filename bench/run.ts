@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { type BenchJson, renderResults, type SuiteResults } from "./_render_results.ts";
+import { renderResults } from "./_render_results.ts";
+import type { BenchJson, SuiteResults } from "./_results_json.ts";
 
 const here = new URL("./", import.meta.url).pathname;
 const root = new URL("../", import.meta.url).pathname;

@@ -103,6 +103,9 @@ Deno.bench({
       );
     }
     await run.finish({ status: "success", outputs: { topic: "tide pools" } });
-    if (last?.trace.spans.length !== 21) throw new Error("Cannot bench: expected 21 spans");
+    const spans = last?.trace.spans.length ?? 0;
+    if (spans !== 21) {
+      throw new Error(`Cannot measure the tracer as the run recorded ${spans} spans: expected 21`);
+    }
   },
 });

@@ -41,29 +41,33 @@ function rate(source: Record<string, unknown>, key: string): number | undefined 
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+/** Catalog rate keys (before `_per_million_tokens`) and the names the price table gives them. */
+const RATE_NAMES = [
+  ["input", "input"],
+  ["output", "output"],
+  ["cache_read", "cacheRead"],
+  ["cache_write", "cacheWrite"],
+] as const;
+
+/** The rates a catalog entry (or one of its long-context tiers) gives, by table name. */
+function ratesIn(source: Record<string, unknown>): Partial<Omit<Rates, "longContext">> {
+  const found: Partial<Omit<Rates, "longContext">> = {};
+  for (const [key, name] of RATE_NAMES) {
+    const value = rate(source, key);
+    if (value !== undefined) found[name] = value;
+  }
+  return found;
+}
+
 function ratesOf(pricing: Record<string, unknown>): Rates | undefined {
-  const input = rate(pricing, "input");
-  const output = rate(pricing, "output");
+  const { input, output, ...cache } = ratesIn(pricing);
   if (input === undefined || output === undefined) return undefined;
-  const rates: Rates = { input, output };
-  const cacheRead = rate(pricing, "cache_read");
-  const cacheWrite = rate(pricing, "cache_write");
-  if (cacheRead !== undefined) rates.cacheRead = cacheRead;
-  if (cacheWrite !== undefined) rates.cacheWrite = cacheWrite;
+  const rates: Rates = { input, output, ...cache };
   const tiers = Array.isArray(pricing.long_context) ? pricing.long_context.filter(isRecord) : [];
   const longContext = tiers.flatMap((tier) => {
     const threshold = tier.threshold_tokens;
     if (typeof threshold !== "number" || !(threshold > 0)) return [];
-    const entry: NonNullable<Rates["longContext"]>[number] = { thresholdTokens: threshold };
-    for (const [key, name] of [["input", "input"], ["output", "output"]] as const) {
-      const value = rate(tier, key);
-      if (value !== undefined) entry[name] = value;
-    }
-    const tierCacheRead = rate(tier, "cache_read");
-    const tierCacheWrite = rate(tier, "cache_write");
-    if (tierCacheRead !== undefined) entry.cacheRead = tierCacheRead;
-    if (tierCacheWrite !== undefined) entry.cacheWrite = tierCacheWrite;
-    return [entry];
+    return [{ thresholdTokens: threshold, ...ratesIn(tier) }];
   }).sort((a, b) => a.thresholdTokens - b.thresholdTokens);
   if (longContext.length > 0) rates.longContext = longContext;
   return rates;

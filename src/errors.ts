@@ -110,3 +110,20 @@ export function isWorkflowError(error: unknown): error is WorkflowError {
   return error instanceof Error && error.name === "WorkflowError" && "code" in error &&
     "phase" in error;
 }
+
+/**
+ * The message of a thrown value, for quoting it in another message: an `Error`'s `message`,
+ * anything else as a string.
+ *
+ * @example Usage
+ * ```ts
+ * import { errorMessage } from "./errors.ts";
+ * if (errorMessage(new Error("boom")) !== "boom" || errorMessage(42) !== "42") throw new Error();
+ * ```
+ *
+ * @param error Any thrown value.
+ * @returns Its message, without the stack.
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

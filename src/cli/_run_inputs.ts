@@ -5,6 +5,7 @@
  * @module
  */
 import { parseYamlDocument } from "../config/yaml_document.ts";
+import { errorMessage } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -74,7 +75,7 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
   try {
     text = await io.readTextFile(path);
   } catch (error) {
-    throw new UsageError(`Cannot read inputs from "${path}" as ${messageOf(error)}`, {
+    throw new UsageError(`Cannot read inputs from "${path}" as ${errorMessage(error)}`, {
       hint: "check the path and that --allow-read covers it",
       cause: error,
     });
@@ -106,8 +107,4 @@ function parseYaml(text: string, path: string): unknown {
     );
   }
   return parsed.toJS();
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

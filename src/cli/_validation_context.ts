@@ -5,8 +5,8 @@
  * @module
  */
 import type { ValidationHooks } from "../config/mod.ts";
-import { createToolRegistry, validateToolConfig } from "../tools/mod.ts";
-import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
+import { workflowValidationHooks } from "../runtime/workflow_validation_hooks.ts";
+import { createToolRegistry } from "../tools/mod.ts";
 import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 import type { CliIO } from "./io.ts";
 
@@ -21,14 +21,6 @@ import type { CliIO } from "./io.ts";
 export async function cliValidationContext(
   io: Pick<CliIO, "env" | "readTextFile">,
 ): Promise<ValidationHooks> {
-  const registry = createToolRegistry();
   const prices = await loadPriceTableFromEnv({ env: io.env, readTextFile: io.readTextFile });
-  return {
-    toolNames: registry.names(),
-    isModelPriced: (provider, model) => isModelPriced(provider, model, prices),
-    checkToolConfig: (name, config) => {
-      const tool = registry.get(name);
-      return tool ? validateToolConfig(tool, config) : [];
-    },
-  };
+  return workflowValidationHooks(createToolRegistry(), prices);
 }

@@ -5,10 +5,10 @@
  * @module
  */
 import { CommanderError } from "commander";
-import { isWorkflowError } from "../errors.ts";
 import { type CliIO, denoIO } from "./io.ts";
 import { buildProgram } from "./program.ts";
 import { renderError } from "./render_error.ts";
+import { exitCodeOf } from "./_exit_code.ts";
 
 /**
  * Runs the CLI.
@@ -43,29 +43,4 @@ export async function main(args: readonly string[], io: CliIO = denoIO()): Promi
     io.stderr(renderError(error, { verbose, color: io.color }));
     return exitCodeOf(error);
   }
-}
-
-/** Codes of errors in what the user gave (workflow, inputs), which exit with 2. */
-const USER_ERROR_CODES: readonly string[] = [
-  "CONFIG_INVALID",
-  "CONFIG_LOAD_FAILED",
-  "INPUT_INVALID",
-  "GRAPH_BUILD_FAILED",
-];
-
-/**
- * The exit code for an error that escaped a command.
- *
- * @param error Anything thrown.
- * @returns The code a `UsageError` carries (2 unless it says otherwise), 2 for a bad workflow
- * or bad inputs, 1 for everything else.
- */
-export function exitCodeOf(error: unknown): number {
-  if (error instanceof Error && error.name === "UsageError") {
-    return "exitCode" in error && typeof error.exitCode === "number" ? error.exitCode : 2;
-  }
-  if (isWorkflowError(error)) {
-    return USER_ERROR_CODES.includes(error.code) ? 2 : 1;
-  }
-  return 1;
 }

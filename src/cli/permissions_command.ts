@@ -4,11 +4,9 @@
  *
  * @module
  */
-import { WorkflowError } from "../errors.ts";
-import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
 import type { CliIO } from "./io.ts";
 import type { PermissionsOptions } from "./options.ts";
-import { UsageError } from "./usage_error.ts";
+import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
 
 /** The `--json` report of `permissions`. */
 export interface PermissionsReport {
@@ -49,14 +47,7 @@ export async function permissionsCommand(
   options: PermissionsOptions,
   io: CliIO,
 ): Promise<number> {
-  if (options.trackingUri !== undefined) {
-    try {
-      parseTrackingUri(options.trackingUri);
-    } catch (error) {
-      if (!(error instanceof WorkflowError)) throw error;
-      throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});
-    }
-  }
+  checkTrackingUriOption(options.trackingUri);
   const runtime = await import("../runtime/mod.ts");
   const env = (name: string) => io.env(name);
   const loaded = await runtime.loadRunnableWorkflow(file, {

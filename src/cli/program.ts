@@ -195,7 +195,7 @@ function collect(value: string, previous: string[]): string[] {
 function integer(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number)) {
-    throw new UsageError(`Cannot use "${value}" as a number: expected a whole number`);
+    throw new UsageError(`Cannot use "${value}" as it is not a whole number`);
   }
   return number;
 }
@@ -203,7 +203,9 @@ function integer(value: string): number {
 function nonNegativeInteger(value: string): number {
   const number = integer(value);
   if (number < 0) {
-    throw new UsageError(`Cannot use "${value}": expected a whole number of 0 or more`);
+    throw new UsageError(
+      `Cannot use "${value}" as it is below 0: give a whole number of 0 or more`,
+    );
   }
   return number;
 }
@@ -211,7 +213,9 @@ function nonNegativeInteger(value: string): number {
 function positiveInteger(value: string): number {
   const number = integer(value);
   if (number < 1) {
-    throw new UsageError(`Cannot use "${value}": expected a whole number of 1 or more`);
+    throw new UsageError(
+      `Cannot use "${value}" as it is below 1: give a whole number of 1 or more`,
+    );
   }
   return number;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isWorkflowError } from "../errors.ts";
+import { errorMessage, isWorkflowError } from "../errors.ts";
 import { type Diagnostic, formatJsonPath } from "../config/diagnostic.ts";
 
 /** How to render. */
@@ -25,7 +25,7 @@ export interface RenderErrorOptions {
 export function renderError(error: unknown, options: RenderErrorOptions): string {
   const red = (text: string) => options.color ? `\x1b[31m${text}\x1b[0m` : text;
   const lines: string[] = [];
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   lines.push(`${red("error")}: ${message}`);
   if (isWorkflowError(error)) {
     const [only] = error.diagnostics;

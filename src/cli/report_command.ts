@@ -21,7 +21,7 @@ import {
 } from "../tracking/report/mod.ts";
 import type { CliIO } from "./io.ts";
 import type { ReportCostsOptions } from "./options.ts";
-import { UsageError } from "./usage_error.ts";
+import { asUsageError, asUsageErrorAsync, UsageError } from "./usage_error.ts";
 
 /**
  * Runs `report costs`.
@@ -85,39 +85,4 @@ function nothingRecorded(location: string, experiment: string | undefined): Trac
     readTrace: () => Promise.resolve(undefined),
     close: () => Promise.resolve(),
   };
-}
-
-/**
- * Runs `fn`, turning the errors the report module throws for bad flags (`TypeError` for a
- * tracking URI, `RangeError` for a value, `SyntaxError` for a date) into a {@linkcode UsageError}.
- *
- * @param fn What to run.
- * @returns Its result.
- */
-export function asUsageError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw usageErrorOf(error);
-  }
-}
-
-/**
- * The async form of {@linkcode asUsageError}.
- *
- * @param fn What to run.
- * @returns Its result.
- */
-export async function asUsageErrorAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw usageErrorOf(error);
-  }
-}
-
-function usageErrorOf(error: unknown): unknown {
-  const isFlagError = error instanceof RangeError || error instanceof SyntaxError ||
-    (error instanceof TypeError && error.message.includes("tracking URI"));
-  return isFlagError ? new UsageError(error.message, { cause: error }) : error;
 }

@@ -8,11 +8,10 @@
  *
  * @module
  */
-import { isWorkflowError, WorkflowError } from "../errors.ts";
+import { errorMessage, isWorkflowError } from "../errors.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { BatchOutcome, BatchSummary, RunWorkflowOptions } from "../runtime/mod.ts";
-import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
 import type { CliIO } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
@@ -27,17 +26,11 @@ import {
   renderState,
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
+import { exitCodeOf } from "./_exit_code.ts";
+import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
 
 /** Longest wait for tracking to finish before `run` exits, in milliseconds. */
 const TRACKING_FLUSH_MS = 5000;
-
-/** Error codes that mean the workflow or its inputs are invalid (exit 2). */
-const INVALID_CODES = new Set([
-  "CONFIG_INVALID",
-  "CONFIG_LOAD_FAILED",
-  "INPUT_INVALID",
-  "GRAPH_BUILD_FAILED",
-]);
 
 type Runtime = typeof import("../runtime/mod.ts");
 
@@ -75,7 +68,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const inputFile = options.inputFile === undefined
     ? undefined
     : await readInputFile(options.inputFile, io);
-  if (options.trackingUri !== undefined) checkTrackingUri(options.trackingUri);
+  checkTrackingUriOption(options.trackingUri);
 
   const runtime = await import("../runtime/mod.ts");
   const loaded = await runtime.loadRunnableWorkflow(file, {
@@ -184,7 +177,7 @@ async function runJsonl(
       : new Blob([await io.readTextFile(path)]).stream();
   } catch (error) {
     throw new UsageError(
-      `Cannot read inputs from "${path}" as ${error instanceof Error ? error.message : error}`,
+      `Cannot read inputs from "${path}" as ${errorMessage(error)}`,
       { hint: "check the path and that --allow-read covers it", cause: error },
     );
   }
@@ -284,25 +277,11 @@ function interrupted(session: Session): number {
   return 1;
 }
 
-function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError) return error.exitCode;
-  return isWorkflowError(error) && INVALID_CODES.has(error.code) ? 2 : 1;
-}
-
-function checkTrackingUri(uri: string): void {
-  try {
-    parseTrackingUri(uri);
-  } catch (error) {
-    if (!(error instanceof WorkflowError)) throw error;
-    throw new UsageError(error.message, { ...(error.hint ? { hint: error.hint } : {}) });
-  }
-}
-
 /** The node column: the longest node id, with room for `[i]` after a parallel target's. */
 function labelWidth(loaded: LoadedWorkflow): number {
   const { nodes, edges } = loaded.config;
   const targets = new Set(
-    edges.flatMap((edge) => "parallel" in edge && edge.parallel ? [edge.parallel.target_node] : []),
+    edges.flatMap((edge) => edge.parallel ? [edge.parallel.target_node] : []),
   );
   return Math.max(...nodes.map((node) => node.id.length + (targets.has(node.id) ? 3 : 0)));
 }

@@ -19,9 +19,7 @@ import {
 } from "../tracking/report/mod.ts";
 import type { CliIO } from "./io.ts";
 import type { TracesListOptions, TracesShowOptions } from "./options.ts";
-import { renderError } from "./render_error.ts";
-import { asUsageError, asUsageErrorAsync } from "./report_command.ts";
-import { UsageError } from "./usage_error.ts";
+import { asUsageError, asUsageErrorAsync, UsageError } from "./usage_error.ts";
 
 /**
  * Runs `traces list`: the newest `--limit` traces with workflow, start, duration, status,
@@ -62,8 +60,9 @@ export async function tracesListCommand(options: TracesListOptions, io: CliIO): 
  * @param traceId The trace id.
  * @param options Parsed flags.
  * @param io The outside world.
- * @returns The exit code: 0, or 1 when no such trace exists (the message goes to stderr).
- * @throws {UsageError} A bad tracking URI or experiment (exit code 2).
+ * @returns The exit code (0).
+ * @throws {UsageError} A bad tracking URI or experiment (exit code 2), or no trace with that id
+ * (exit code 1).
  * @throws {WorkflowError} The store cannot be read.
  */
 export async function tracesShowCommand(
@@ -81,14 +80,12 @@ export async function tracesShowCommand(
       ? await asUsageErrorAsync(() => findExperimentIds(reader, options.experiment))
       : undefined;
     if (!trace || (experimentIds && !experimentIds.includes(trace.experimentId))) {
-      // main() exits 2 for every UsageError; a trace that is not there is a failed lookup (1).
-      const notFound = new UsageError(
+      // A trace that is not there is a failed lookup (exit 1), not a mistyped command (exit 2).
+      throw new UsageError(
         `Cannot show trace "${id}" as no trace has that id at ${reader?.location ?? uri}` +
           (options.experiment === undefined ? "" : ` in experiment "${options.experiment}"`),
         { exitCode: 1, hint: "List the recorded traces with: traces list" },
       );
-      io.stderr(renderError(notFound, { verbose: options.verbose, color: io.color }));
-      return notFound.exitCode;
     }
     const roots = buildSpanTree(trace);
     io.stdout(

@@ -6,12 +6,11 @@
  */
 import { isAbsolute, join } from "node:path";
 import { DEFAULT_SPOOL_DIR, Spool } from "../tracking/delivery/spool.ts";
-import { openSink, parseTrackingUri } from "../tracking/delivery/open_sink.ts";
+import { openSink } from "../tracking/delivery/open_sink.ts";
 import { type PushReport, pushSpool } from "../tracking/delivery/push_spool.ts";
-import { isWorkflowError } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import type { TracesPushOptions } from "./options.ts";
-import { UsageError } from "./usage_error.ts";
+import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
 
 /**
  * Runs `traces push`.
@@ -24,14 +23,7 @@ import { UsageError } from "./usage_error.ts";
 export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): Promise<number> {
   const spoolDir = options.spoolDir ?? DEFAULT_SPOOL_DIR;
   const dir = isAbsolute(spoolDir) ? spoolDir : join(io.cwd(), spoolDir);
-  if (options.trackingUri !== undefined) {
-    try {
-      parseTrackingUri(options.trackingUri);
-    } catch (error) {
-      if (!isWorkflowError(error)) throw error;
-      throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});
-    }
-  }
+  checkTrackingUriOption(options.trackingUri);
   const controller = new AbortController();
   const removeSignalHandler = io.onSignal(() => controller.abort());
   let report: PushReport;

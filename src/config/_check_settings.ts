@@ -7,6 +7,7 @@
  * @module
  */
 import type { JsonPath } from "./diagnostic.ts";
+import { errorMessage } from "../errors.ts";
 import type { CheckContext } from "./_check_context.ts";
 import { TRACKING_URI_SCHEMES } from "./constants.ts";
 import { IDENTIFIER_PATTERN } from "./_schema_atoms.ts";
@@ -22,35 +23,26 @@ export function checkTools(ctx: CheckContext): void {
   const checkConfig = ctx.hooks.checkToolConfig;
   ctx.view.nodes.forEach((node, index) => {
     node?.tools?.forEach((tool, t) => {
+      const entry = ["nodes", index, "tools", t];
+      // A bare name stands for the whole entry; a mapping has its `name` and `config`.
+      const at = (key: string) => typeof tool === "string" ? entry : [...entry, key];
       const name = typeof tool === "string" ? tool : tool.name;
       if (!known || known.includes(name)) {
         const config = typeof tool === "string" ? {} : tool.config ?? {};
-        const at = typeof tool === "string" ? ["nodes", index, "tools", t] : [
-          "nodes",
-          index,
-          "tools",
-          t,
-          "config",
-        ];
         for (const issue of checkConfig?.(name, config) ?? []) {
           ctx.error(
             "invalid_tool_config",
             `Cannot configure tool "${name}" of node "${node.id}": ${issue.message}`,
-            [...at, ...issue.path],
+            [...at("config"), ...issue.path],
           );
         }
         return;
       }
-      const path = typeof tool === "string"
-        ? ["nodes", index, "tools", t]
-        : ["nodes", index, "tools", t, "name"];
       ctx.error(
         "unknown_tool",
         `Cannot give node "${node.id}" the tool "${name}" as no tool has that name`,
-        path,
-        {
-          suggestion: suggestName(name, known, "tools"),
-        },
+        at("name"),
+        { suggestion: suggestName(name, known, "tools") },
       );
     });
   });
@@ -131,7 +123,7 @@ export function checkTracking(ctx: CheckContext): void {
       ctx.error(
         "invalid_pattern",
         `Cannot use "${pattern}" to redact as it is neither a field name nor a regular expression: ${
-          error instanceof Error ? error.message : String(error)
+          errorMessage(error)
         }`,
         [...base, "redact", r],
       );

@@ -7,6 +7,7 @@
  * @module
  */
 import type { YAMLError } from "yaml";
+import { errorMessage } from "../errors.ts";
 import { parseYamlDocument } from "./yaml_document.ts";
 import type { Diagnostic } from "./diagnostic.ts";
 import { SourceMap } from "./_source_map.ts";
@@ -81,9 +82,7 @@ export function parseSource(text: string, file: string | undefined): ParsedSourc
     diagnostics.push(sourceMap.place({
       severity: "error",
       code: "yaml_syntax",
-      message: `Cannot read the YAML as ${
-        lowerFirst(error instanceof Error ? error.message : String(error))
-      }`,
+      message: `Cannot read the YAML as ${lowerFirst(errorMessage(error))}`,
       path: [],
     }));
     return { value: undefined, sourceMap, diagnostics, ok: false };

@@ -5,7 +5,7 @@
  * @module
  */
 import type { z } from "zod";
-import { type Diagnostic, formatJsonPath, type JsonPath } from "./diagnostic.ts";
+import { type Diagnostic, formatJsonPath, type JsonPath, toJsonPath } from "./diagnostic.ts";
 import { IDENTIFIER_PATTERN } from "./_schema_atoms.ts";
 import { objectKeysAt } from "./_schema_walk.ts";
 import type { Position, SourceMap } from "./_source_map.ts";
@@ -36,7 +36,7 @@ export function schemaDiagnostics(issues: readonly Issue[], context: IssueContex
 }
 
 function convert(issue: Issue, base: JsonPath, context: IssueContext): Diagnostic[] {
-  const path: JsonPath = [...base, ...issue.path.map(toSegment)];
+  const path: JsonPath = [...base, ...toJsonPath(issue.path)];
   const found = valueAt(context.input, path);
   const where = `"${formatJsonPath(path)}"`;
   const error = (
@@ -258,10 +258,6 @@ function customDiagnostic(
   }, position);
 }
 
-function toSegment(segment: PropertyKey): string | number {
-  return typeof segment === "number" ? segment : String(segment);
-}
-
 /** The value at a path, and whether the last key is absent from its parent. */
 function valueAt(root: unknown, path: JsonPath): { value: unknown; missing: boolean } {
   let value = root;
@@ -277,11 +273,8 @@ function valueAt(root: unknown, path: JsonPath): { value: unknown; missing: bool
 /**
  * Describes a value for a message: text in quotes (shortened), numbers and booleans as they
  * are, and the kind of anything else.
- *
- * @param value Any value from the document.
- * @returns A short description.
  */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

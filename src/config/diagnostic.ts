@@ -50,6 +50,23 @@ export function formatJsonPath(path: JsonPath): string {
 }
 
 /**
+ * Turns the path of a schema issue (zod's `PropertyKey[]`) into a {@linkcode JsonPath}:
+ * indexes stay numbers, every other key becomes a string.
+ *
+ * @example Usage
+ * ```ts
+ * import { toJsonPath } from "./diagnostic.ts";
+ * if (JSON.stringify(toJsonPath(["nodes", 0, "id"])) !== '["nodes",0,"id"]') throw new Error();
+ * ```
+ *
+ * @param path The issue's path.
+ * @returns The same path as a JSON path.
+ */
+export function toJsonPath(path: readonly PropertyKey[]): (string | number)[] {
+  return path.map((key) => typeof key === "number" ? key : String(key));
+}
+
+/**
  * Orders diagnostics by file position (line, then column), keeping the order of those at the
  * same place; diagnostics without a position come last.
  *

@@ -3,8 +3,8 @@
  * parallel fan-outs.
  *
  * The exported schemas carry explicit zod types so that the package has no slow types
- * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly the type of the
- * schema it annotates, so an annotation cannot drift from its schema.
+ * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly
+ * the type of the schema it annotates, so an annotation cannot drift from its schema.
  *
  * @module
  */

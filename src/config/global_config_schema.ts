@@ -2,8 +2,8 @@
  * The `config` section of a workflow file: model, execution and observability settings.
  *
  * The exported schemas carry explicit zod types so that the package has no slow types
- * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly the type of the
- * schema it annotates, so an annotation cannot drift from its schema.
+ * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly
+ * the type of the schema it annotates, so an annotation cannot drift from its schema.
  *
  * @module
  */

@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { WorkflowError } from "../errors.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 import type { LoadedWorkflow } from "./loaded_workflow.ts";
 import type { ValidationHooks } from "./_check_context.ts";
 import { analyzeSource } from "./_analyze.ts";
 import { parseSource } from "./_parse_source.ts";
+import { promptFilePath } from "./prompt_file_path.ts";
 import { type SafeParseWorkflowResult, toResult, unwrapResult } from "./_workflow_result.ts";
 
 /** Options of {@linkcode loadWorkflow}. */
@@ -65,7 +66,7 @@ export async function safeLoadWorkflow(
   } catch (error) {
     throw new WorkflowError(
       "CONFIG_LOAD_FAILED",
-      `Cannot load the workflow "${path}" as the file cannot be read: ${describeError(error)}`,
+      `Cannot load the workflow "${path}" as the file cannot be read: ${errorMessage(error)}`,
       { phase: "load", cause: error, hint: "check the path and that --allow-read covers it" },
     );
   }
@@ -75,12 +76,12 @@ export async function safeLoadWorkflow(
   const promptFileNames: Record<string, string> = {};
   for (const promptFile of promptFilesOf(parsed.value)) {
     signal?.throwIfAborted();
-    const resolved = resolveRelative(path, promptFile);
+    const resolved = promptFilePath(path, promptFile);
     promptFileNames[promptFile] = resolved;
     try {
       promptFiles[promptFile] = await readTextFile(resolved);
     } catch (error) {
-      promptFileErrors[promptFile] = `"${resolved}" cannot be read: ${describeError(error)}`;
+      promptFileErrors[promptFile] = `"${resolved}" cannot be read: ${errorMessage(error)}`;
     }
   }
   const analysis = analyzeSource(parsed, {
@@ -140,16 +141,4 @@ function promptFilesOf(value: unknown): string[] {
       : undefined
   );
   return [...new Set(files.filter((f): f is string => typeof f === "string" && f !== ""))];
-}
-
-/** `prompt` relative to the directory of `base`, unless it is absolute. */
-function resolveRelative(base: string, relative: string): string {
-  if (/^(?:[A-Za-z]:)?[\\/]/.test(relative)) return relative;
-  const slash = Math.max(base.lastIndexOf("/"), base.lastIndexOf("\\"));
-  return slash === -1 ? relative : `${base.slice(0, slash + 1)}${relative}`;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

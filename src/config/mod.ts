@@ -35,7 +35,14 @@ export {
   type ValidationHooks,
 } from "./validate_workflow.ts";
 export type { LoadedWorkflow } from "./loaded_workflow.ts";
-export { type Diagnostic, formatJsonPath, type JsonPath, sortDiagnostics } from "./diagnostic.ts";
+export { promptFilePath } from "./prompt_file_path.ts";
+export {
+  type Diagnostic,
+  formatJsonPath,
+  type JsonPath,
+  sortDiagnostics,
+  toJsonPath,
+} from "./diagnostic.ts";
 export { workflowJsonSchema } from "./json_schema.ts";
 export { workflowToMermaid, type WorkflowToMermaidOptions } from "./workflow_to_mermaid.ts";
 export { renderRunName, RUN_NAME_PLACEHOLDERS, type RunNameValues } from "./run_name.ts";

@@ -2,8 +2,8 @@
  * The `nodes` section of a workflow file and the model settings nodes and the workflow share.
  *
  * The exported schemas carry explicit zod types so that the package has no slow types
- * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly the type of the
- * schema it annotates, so an annotation cannot drift from its schema.
+ * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly
+ * the type of the schema it annotates, so an annotation cannot drift from its schema.
  *
  * @module
  */

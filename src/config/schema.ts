@@ -6,8 +6,8 @@
  * re-exported here.
  *
  * The exported schemas carry explicit zod types so that the package has no slow types
- * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly the type of the
- * schema it annotates, so an annotation cannot drift from its schema.
+ * (`deno publish`). `exactSchema` makes the compiler check that each annotation is exactly
+ * the type of the schema it annotates, so an annotation cannot drift from its schema.
  *
  * @module
  */

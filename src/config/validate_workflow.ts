@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Diagnostic } from "./diagnostic.ts";
+import { type Diagnostic, sortDiagnostics } from "./diagnostic.ts";
 import type { LoadedWorkflow } from "./loaded_workflow.ts";
 import type { WorkflowConfig } from "./schema.ts";
 import { parseSource } from "./_parse_source.ts";
@@ -72,5 +72,5 @@ export function validateWorkflow(
     const text = node.prompt ?? texts[node.id];
     if (text !== undefined) promptSources.set(index, { text, file: node.prompt_file });
   });
-  return runChecks(viewOfConfig(config), promptSources, options, sourceMap);
+  return sortDiagnostics(runChecks(viewOfConfig(config), promptSources, options, sourceMap));
 }

@@ -8,7 +8,7 @@
 import type { Diagnostic, JsonPath } from "../config/diagnostic.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { END, type NodeConfig, START } from "../config/schema.ts";
-import { WorkflowError } from "../errors.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 import { resolveModelSpec } from "../llm/mod.ts";
 import { type EdgeContext, type EdgeKind, type EdgeKindName, edgeKindOf } from "./_edge_kind.ts";
 import { LOOP_EDGE } from "./_edge_loop.ts";
@@ -129,9 +129,7 @@ export function compileGraph(
   } catch (error) {
     throw buildError(
       [{
-        message: `Cannot build the graph: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        message: `Cannot build the graph: ${errorMessage(error)}`,
         path: ["edges"],
       }],
       loaded.file,
@@ -255,9 +253,7 @@ function planNode(
   } catch (error) {
     return {
       problems: [{
-        message: `Cannot build the output schema of node "${node.id}": ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        message: `Cannot build the output schema of node "${node.id}": ${errorMessage(error)}`,
         path: [...path, "output_schema"],
       }],
     };

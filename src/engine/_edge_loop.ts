@@ -16,7 +16,7 @@ import type { GraphState } from "./_langgraph.ts";
  * @param nodeId The loop's source node.
  * @returns The channel name.
  */
-export function loopCounterChannel(nodeId: string): string {
+function loopCounterChannel(nodeId: string): string {
   return `__loop_${nodeId}`;
 }
 

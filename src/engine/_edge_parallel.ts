@@ -41,7 +41,7 @@ class CollectedItem {
  * @param update The update.
  * @returns The new value.
  */
-export function collectReducer(current: unknown, update: unknown): unknown {
+function collectReducer(current: unknown, update: unknown): unknown {
   if (!(update instanceof CollectedItem)) return update;
   const list = Array.isArray(current) ? [...current] : [];
   list[update.position] = update.value;

@@ -11,7 +11,7 @@ import {
   expressionFields,
   parseExpression,
 } from "../config/expression.ts";
-import { WorkflowError } from "../errors.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 import { connectRouter, type EdgeKind, edgePart } from "./_edge_kind.ts";
 import { closestName } from "../config/suggest.ts";
 
@@ -29,7 +29,7 @@ export const ROUTES_EDGE: EdgeKind = {
       } catch (error) {
         problems.push(
           `Cannot parse the route condition "${logic}" after "${edge.from}": ${
-            error instanceof Error ? error.message : String(error)
+            errorMessage(error)
           }`,
         );
         continue;
@@ -56,18 +56,16 @@ export const ROUTES_EDGE: EdgeKind = {
   channels: () => ({}),
   decorations: () => [],
   router: (edge) => {
-    const routes = edgePart(edge, "routes").map((route) => ({
-      to: route.to,
-      logic: route.condition === "default" ? undefined : route.condition.logic,
-      expression: route.condition === "default"
-        ? undefined
-        : parseExpression(route.condition.logic),
-    }));
-    const fallback = routes.find((route) => route.expression === undefined)?.to;
+    const routes = edgePart(edge, "routes");
+    const conditional = routes.flatMap(({ condition, to }) =>
+      condition === "default"
+        ? []
+        : [{ to, logic: condition.logic, expression: parseExpression(condition.logic) }]
+    );
+    const fallback = routes.find((route) => route.condition === "default")?.to;
     return (state) => {
-      for (const route of routes) {
-        if (!route.expression) continue;
-        if (evaluate(route.expression, route.logic ?? "", state, edge.from)) return route.to;
+      for (const { to, logic, expression } of conditional) {
+        if (evaluate(expression, logic, state, edge.from)) return to;
       }
       if (fallback === undefined) {
         throw routeError(edge.from, "no condition is true and there is no default route");
@@ -90,7 +88,7 @@ function evaluate(
   } catch (error) {
     throw routeError(
       from,
-      `condition "${logic}" failed: ${error instanceof Error ? error.message : String(error)}`,
+      `condition "${logic}" failed: ${errorMessage(error)}`,
       error,
     );
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
-import { isWorkflowError, WorkflowError } from "../errors.ts";
+import { errorMessage, isWorkflowError, WorkflowError } from "../errors.ts";
 import type { RunTrace } from "../tracking/tracer.ts";
 import {
   classifyProviderError,
@@ -174,7 +174,7 @@ function unwrapOwnError(error: unknown): unknown {
 
 function asCallError(error: unknown, context: ModelCallContext): WorkflowError {
   if (isWorkflowError(error)) return attachNodeId(error, context.nodeId);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new WorkflowError(
     "LLM_REQUEST_FAILED",
     `Cannot get an answer from model "${context.model}" for node "${context.nodeId}" as the provider call failed: ${message}`,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isWorkflowError, WorkflowError } from "../errors.ts";
+import { errorMessage, isWorkflowError, WorkflowError } from "../errors.ts";
 import { stopReasonOf, withStopReason } from "./stop_reason.ts";
 
 /**
@@ -35,6 +35,18 @@ export function attachNodeId(
 }
 
 /**
+ * Names the node that was running when a limit of the run or the node fired (a timeout, a
+ * cancellation): the error with the node's id and `(node "<id>" was running)` after its message.
+ *
+ * @param error The error of the limit.
+ * @param nodeId The node that was running.
+ * @returns An error with a node id (the same error when it has one already).
+ */
+export function attachRunningNode(error: WorkflowError, nodeId: string): WorkflowError {
+  return attachNodeId(error, nodeId, `${error.message} (node "${nodeId}" was running)`);
+}
+
+/**
  * Turns anything thrown in a node into a `WorkflowError` with the node's id.
  *
  * @param error The thrown value.
@@ -43,7 +55,7 @@ export function attachNodeId(
  */
 export function asNodeError(error: unknown, nodeId: string): WorkflowError {
   if (isWorkflowError(error)) return attachNodeId(error, nodeId);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new WorkflowError("NODE_FAILED", `Cannot finish node "${nodeId}" as ${message}`, {
     phase: "execute",
     nodeId,

@@ -14,7 +14,7 @@ import type { ModelCallContext } from "./_model_call.ts";
 import type { NodePlan, RunContext } from "./_node_plan.ts";
 import { modelOf } from "./_node_models.ts";
 import { withStopReason } from "./stop_reason.ts";
-import { asNodeError, attachNodeId } from "./_node_errors.ts";
+import { asNodeError, attachRunningNode } from "./_node_errors.ts";
 import { structuredAnswer } from "./_structured_answer.ts";
 import { runToolLoop } from "./_tool_calls.ts";
 import { UsageTally } from "./_usage_tally.ts";
@@ -193,7 +193,5 @@ function nodeTimeout(plan: NodePlan): WorkflowError {
 }
 
 function withNode(reason: unknown, nodeId: string): unknown {
-  return isWorkflowError(reason)
-    ? attachNodeId(reason, nodeId, `${reason.message} (node "${nodeId}" was running)`)
-    : reason;
+  return isWorkflowError(reason) ? attachRunningNode(reason, nodeId) : reason;
 }

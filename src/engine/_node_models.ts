@@ -78,7 +78,7 @@ async function buildModel(plan: NodePlan, run: RunContext): Promise<NodeModel> {
  * @param nodeId The node id.
  * @returns A 32-bit seed.
  */
-export function mockSeed(seed: number, nodeId: string): number {
+function mockSeed(seed: number, nodeId: string): number {
   let hash = 0x811c9dc5;
   for (const char of `${seed}:${nodeId}`) {
     hash ^= char.codePointAt(0) ?? 0;

@@ -6,12 +6,12 @@
  * @module
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import { isWorkflowError, WorkflowError } from "../errors.ts";
+import { errorMessage, isWorkflowError, WorkflowError } from "../errors.ts";
 import type { RunRecordIds, RunTrace } from "../tracking/tracer.ts";
 import { createAbortScope, defaultSetTimer, raceAbort } from "./_abort_scope.ts";
 import { type CompiledGraphParts, declaredState } from "./_compile_graph.ts";
 import { ensureLangsmithOffline } from "../llm/mod.ts";
-import { attachNodeId } from "./_node_errors.ts";
+import { attachRunningNode } from "./_node_errors.ts";
 import { prepareModels } from "./_node_models.ts";
 import { NOOP_TRACER } from "./_noop_tracer.ts";
 import { runConfigurable, type RunContext } from "./_node_plan.ts";
@@ -198,7 +198,7 @@ function runError(thrown: unknown, signal: AbortSignal, recursionLimit: number):
       "recursion_limit",
     );
   }
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  const message = errorMessage(thrown);
   return new WorkflowError("NODE_FAILED", `Cannot finish the run as ${message}`, {
     phase: "execute",
     cause: thrown,
@@ -209,7 +209,7 @@ function runError(thrown: unknown, signal: AbortSignal, recursionLimit: number):
 function whileRunning(error: WorkflowError, running: readonly string[]): WorkflowError {
   const [nodeId] = running;
   if (nodeId === undefined) return error;
-  return attachNodeId(error, nodeId, `${error.message} (node "${nodeId}" was running)`);
+  return attachRunningNode(error, nodeId);
 }
 
 function cancelled(): WorkflowError {

@@ -14,7 +14,7 @@ import { callModel, type MessageRunnable, type ModelCallContext } from "./_model
 import type { OutputModel } from "./output_model.ts";
 
 /** Name of the function the model calls to answer. */
-export const ANSWER_FUNCTION = "answer";
+const ANSWER_FUNCTION = "answer";
 
 interface StructuredResult {
   raw: AIMessage | undefined;

@@ -6,7 +6,8 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
-import { WorkflowError } from "../errors.ts";
+import { formatJsonPath, toJsonPath } from "../config/diagnostic.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 import type { Tool, ToolContext } from "../tools/tool.ts";
 import { raceAbort } from "./_abort_scope.ts";
 import { callModel, type MessageRunnable, type ModelCallContext } from "./_model_call.ts";
@@ -107,7 +108,7 @@ async function runToolCall(
     });
   } catch (error) {
     if (call.signal.aborted) throw call.signal.reason;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (entry && entry.onError === "fail") {
       throw new WorkflowError(
         "TOOL_FAILED",
@@ -139,8 +140,9 @@ async function invokeTool(
   if (!parsed.success) {
     throw new TypeError(
       `Cannot call tool "${entry.tool.name}" as its arguments are invalid: ${
-        parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-          .join("; ")
+        parsed.error.issues.map((issue) =>
+          `${formatJsonPath(toJsonPath(issue.path))}: ${issue.message}`
+        ).join("; ")
       }`,
     );
   }

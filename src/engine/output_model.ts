@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { formatJsonPath, toJsonPath } from "../config/diagnostic.ts";
 import type { NodeConfig, ObjectFieldSpec } from "../config/schema.ts";
 import { parseTypeExpression, type TypeExpression } from "../config/type_expression.ts";
 import { typeSchema } from "./type_schema.ts";
@@ -138,11 +139,9 @@ function described(schema: z.ZodType, description: string | undefined): z.ZodTyp
   return description ? schema.describe(description) : schema;
 }
 
-function formatIssues(error: z.ZodError, prefix: readonly PropertyKey[]): string[] {
+function formatIssues(error: z.ZodError, prefix: readonly string[]): string[] {
   return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path].map((key, index) =>
-      typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`
-    ).join("");
-    return path ? `${path}: ${issue.message}` : issue.message;
+    const path = [...prefix, ...toJsonPath(issue.path)];
+    return path.length > 0 ? `${formatJsonPath(path)}: ${issue.message}` : issue.message;
   });
 }

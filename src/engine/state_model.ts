@@ -5,7 +5,7 @@
  * @module
  */
 import type { z } from "zod";
-import type { Diagnostic } from "../config/diagnostic.ts";
+import { type Diagnostic, formatJsonPath, toJsonPath } from "../config/diagnostic.ts";
 import type { ObjectFieldSpec, StateFieldConfig } from "../config/schema.ts";
 import {
   formatTypeExpression,
@@ -170,19 +170,14 @@ function defaultValue(field: StateFieldModel, diagnostics: Diagnostic[]): unknow
 
 function typeDiagnostics(field: StateFieldModel, error: z.ZodError): Diagnostic[] {
   return error.issues.map((issue) => {
-    const where = issue.path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`)
-      .join("");
+    const path = [field.name, ...toJsonPath(issue.path)];
     return {
       severity: "error",
       code: "invalid_input",
-      message: `Cannot accept input "${field.name}${where}" as it does not match type "${
+      message: `Cannot accept input "${formatJsonPath(path)}" as it does not match type "${
         formatTypeExpression(field.type)
       }": ${issue.message}`,
-      path: [
-        "inputs",
-        field.name,
-        ...issue.path.map((key) => typeof key === "number" ? key : String(key)),
-      ],
+      path: ["inputs", ...path],
     };
   });
 }

@@ -25,12 +25,12 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 export function redactSecrets(text: string): string {
   let result = text;
   for (const pattern of SECRET_PATTERNS) {
-    result = result.replace(pattern, (match: string, prefix: unknown) => {
+    result = result.replace(pattern, (_match: string, prefix: unknown) => {
       if (typeof prefix === "string" && /^(Bearer|Basic)$/i.test(prefix)) {
         return `${prefix} [REDACTED]`;
       }
       if (typeof prefix === "string" && prefix.endsWith("=")) return `${prefix}[REDACTED]`;
-      return match.length > 0 ? "[REDACTED]" : match;
+      return "[REDACTED]";
     });
   }
   return result;

@@ -37,8 +37,9 @@ export interface CreateChatModelOptions {
  * Builds the chat model of `spec` from the provider's LangChain.js integration, imported only
  * when used: `ChatOpenAI` (openai, key `OPENAI_API_KEY`), `ChatOpenAI` with `base_url`
  * (openai-compatible, key `OPENAI_COMPATIBLE_API_KEY` when set, else a placeholder, as local
- * servers need none; the OpenAI key is never sent to another server), `ChatAnthropic` (`ANTHROPIC_API_KEY`), `ChatGoogleGenerativeAI` (`GOOGLE_API_KEY` or
- * `GEMINI_API_KEY`), `ChatOllama` (`base_url`, `OLLAMA_HOST` or `http://localhost:11434`) and
+ * servers need none; the OpenAI key is never sent to another server), `ChatAnthropic`
+ * (`ANTHROPIC_API_KEY`), `ChatGoogleGenerativeAI` (`GOOGLE_API_KEY` or `GEMINI_API_KEY`),
+ * `ChatOllama` (`base_url`, `OLLAMA_HOST` or `http://localhost:11434`) and
  * {@linkcode MockChatModel} (`mock`).
  *
  * Every built-in retry of the LangChain classes and their SDK clients is off (`maxRetries: 0`):

@@ -62,9 +62,10 @@ export interface MockChatModelCallOptions extends BaseChatModelCallOptions {
  *
  * - Answers are deterministic for a seed and a prompt (all message contents and bound tool
  *   schemas); the same prompt asked again of the same model (a node revisited by a loop or a
- *   route back) gets a fresh answer, so mock runs of refine loops move on. They read plausibly: strings name their field and the prompt's subject
- *   ("Mock summary about tide pools, in brief"), lists have 2-3 items, numbers fall in ranges
- *   that suit their field name and schema bounds.
+ *   route back) gets a fresh answer, so mock runs of refine loops move on. They read
+ *   plausibly: strings name their field and the prompt's subject ("Mock summary about tide
+ *   pools, in brief"), lists have 2-3 items, numbers fall in ranges that suit their field name
+ *   and schema bounds.
  * - Tools: a call with bound tools requests, in one message, every bound tool the
  *   conversation has not called yet, with arguments generated from the tool's JSON schema;
  *   once each has been called (its results are in the conversation) it answers in text. A

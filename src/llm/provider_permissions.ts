@@ -54,8 +54,7 @@ const PROVIDER_HOSTS: Readonly<
 /**
  * The environment variables a provider reads, for `--allow-env`: its key variables
  * (`OPENAI_API_KEY`; `OPENAI_COMPATIBLE_API_KEY`; `ANTHROPIC_API_KEY`; `GOOGLE_API_KEY` and
- * `GEMINI_API_KEY`), and
- * `OLLAMA_HOST` for Ollama; none for `mock`.
+ * `GEMINI_API_KEY`), and `OLLAMA_HOST` for Ollama; none for `mock`.
  *
  * @example Usage
  * ```ts

@@ -10,7 +10,6 @@ import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { EngineDeps, RunDeps } from "../engine/engine_types.ts";
 import { MockChatModel } from "../llm/mock_chat_model.ts";
 import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
-import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
 import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 import { priceCall } from "../tracking/pricing/price_call.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
@@ -18,6 +17,7 @@ import type { Tracer } from "../tracking/tracer.ts";
 import { denoEngineDeps, denoWarn } from "./deno_deps.ts";
 import { openTracker, type TrackerHandle } from "./open_tracker.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
+import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 
 /** A run ready to start. */
 export interface RunSetup {
@@ -25,8 +25,6 @@ export interface RunSetup {
   readonly loaded: LoadedWorkflow;
   /** The engine's collaborators. */
   readonly deps: EngineDeps;
-  /** The prices the calls are priced with. */
-  readonly priceTable: PriceTable;
 }
 
 /**
@@ -70,7 +68,7 @@ export async function prepareRun(
       : {}),
     ...definedOnly(overrides),
   };
-  return { loaded, deps, priceTable };
+  return { loaded, deps };
 }
 
 /** What {@linkcode loadForRun} validates against. */
@@ -86,7 +84,8 @@ export interface LoadForRunOptions {
 }
 
 /**
- * Loads and validates a workflow file against the registry's tools and the price table.
+ * Loads and validates a workflow file against the registry's tools (names and settings) and
+ * the price table, as `validate` does.
  *
  * @param path The workflow file.
  * @param options Tools, prices, file reader and signal.
@@ -97,9 +96,8 @@ export function loadForRun(path: string, options: LoadForRunOptions): Promise<Lo
   const { registry, priceTable, readTextFile, signal } = options;
   return loadWorkflow(path, {
     readTextFile,
-    toolNames: registry.names(),
-    isModelPriced: (provider, model) => isModelPriced(provider, model, priceTable),
     signal,
+    ...workflowValidationHooks(registry, priceTable),
   });
 }
 

@@ -34,6 +34,7 @@ export { DEFAULT_CLOSE_TIMEOUT_MS, openTracker } from "./open_tracker.ts";
 export type { OpenTrackerOptions, TrackerHandle } from "./open_tracker.ts";
 export { flushTracking } from "./flush_tracking.ts";
 export { trackingDestination } from "./tracking_destination.ts";
+export { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 export type { TrackingDestinationOptions } from "./tracking_destination.ts";
 export { permissionFlags, workflowPermissions } from "./workflow_permissions.ts";
 export type { WorkflowPermissions, WorkflowPermissionsOptions } from "./workflow_permissions.ts";

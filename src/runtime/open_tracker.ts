@@ -5,9 +5,10 @@
  * @module
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import { errorMessage } from "../errors.ts";
 import { MlflowSchema } from "../config/schema.ts";
 import { openDelivery, type OpenDeliveryOptions } from "../tracking/delivery/open_delivery.ts";
-import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
+import { parseTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
 import { checkDestination, type PermissionQuery } from "../tracking/delivery/preflight.ts";
 import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
 import { createMlflowTracker } from "../tracking/mlflow_tracker.ts";
@@ -202,7 +203,7 @@ export async function openTracker(
         try {
           await delivery.close(timeoutMs);
         } catch (error) {
-          warn(`Cannot close the tracking delivery to "${trackingUri}": ${messageOf(error)}`);
+          warn(`Cannot close the tracking delivery to "${trackingUri}": ${errorMessage(error)}`);
         }
       })();
       return closing;
@@ -242,10 +243,6 @@ async function unwritable(
   }
   return `${check.reason}, nor ${missing.join(" and ")} permission for the spool "${spoolDir}": ` +
     `runs are not recorded; add ${flags.join(" ")}, or turn tracking off`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Opens the SQLite sink in a worker thread, loading its module only when used. */

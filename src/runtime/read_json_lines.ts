@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { errorMessage } from "../errors.ts";
 
 /** One line of a batch: the inputs of a run, or why the line cannot be one. */
 export type BatchItem =
@@ -116,7 +117,7 @@ function parseLine(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return { line, error: `Cannot read line ${line} as it is not valid JSON: ${reason}` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

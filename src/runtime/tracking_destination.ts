@@ -5,7 +5,7 @@
  * @module
  */
 import type { WorkflowConfig } from "../config/schema.ts";
-import { defaultTrackingUri } from "../tracking/delivery/open_sink.ts";
+import { defaultTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
 import type { EnvReader } from "../tracking/http/mlflow_auth.ts";
 
 /** Options of {@linkcode trackingDestination}. */

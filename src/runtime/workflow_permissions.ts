@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import { promptFilePath } from "../config/prompt_file_path.ts";
 import { providerEnvVars, providerHosts } from "../llm/provider_permissions.ts";
 import { resolveModelSpec } from "../llm/model_spec.ts";
 import { collectToolPermissions } from "../tools/collect_tool_permissions.ts";
 import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
-import { parseTrackingUri } from "../tracking/delivery/open_sink.ts";
+import { parseTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
 import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
 import type { EnvReader } from "../tracking/http/mlflow_auth.ts";
 import { OTLP_EXPORTER_ENV_NAMES } from "../tracking/http/mlflow_auth.ts";
@@ -138,7 +138,7 @@ export function workflowPermissions(
   if (loaded.file !== undefined) {
     read.add(loaded.file);
     for (const node of config.nodes) {
-      if (node.prompt_file) read.add(relativeTo(loaded.file, node.prompt_file));
+      if (node.prompt_file) read.add(promptFilePath(loaded.file, node.prompt_file));
     }
   }
   const prices = env(PRICES_ENV_VAR)?.trim();
@@ -211,9 +211,4 @@ export function permissionFlags(permissions: Omit<WorkflowPermissions, "tracking
     if (values.length) flags.push(`--allow-${kind}=${values.join(",")}`);
   }
   return flags;
-}
-
-/** A prompt file's path as the loader reads it: relative to the workflow file's directory. */
-function relativeTo(workflowFile: string, promptFile: string): string {
-  return isAbsolute(promptFile) ? promptFile : join(dirname(workflowFile), promptFile);
 }

@@ -25,7 +25,8 @@ export const ROOTS_DESCRIPTION =
  * @param context The call's context: `cwd`, `realPath` and `lstat` when it has them.
  * @returns The path to use: the real path when `realPath` is available, else the normalised one.
  * @throws {WorkflowError} `PERMISSION_DENIED` when the path is outside every root, leads
- * out through a symbolic link, or (to write) is a dangling symbolic link; `TOOL_FAILED` when it (or, to write, its directory) is missing.
+ * out through a symbolic link, or (to write) is a dangling symbolic link; `TOOL_FAILED` when
+ * it (or, to write, its directory) is missing.
  */
 export async function resolveConfinedPath(
   requested: string,
@@ -33,9 +34,8 @@ export async function resolveConfinedPath(
   access: PathAccess,
   context: Pick<ToolContext, "cwd" | "realPath" | "lstat">,
 ): Promise<string> {
-  const verb = access === "read" ? "read" : "write";
   if (requested.includes("\0")) {
-    throw toolFailed(`Cannot ${verb} file "${requested}" as its path contains a NUL character`);
+    throw toolFailed(`Cannot ${access} file "${requested}" as its path contains a NUL character`);
   }
   const absolute = (p: string) =>
     context.cwd !== undefined && !path.isAbsolute(p) ? path.join(context.cwd, p) : p;
@@ -46,10 +46,10 @@ export async function resolveConfinedPath(
   );
   const outside = (why: string) =>
     toolRefused(
-      `Cannot ${verb} file "${requested}" as it ${why}: allowed roots are ${
+      `Cannot ${access} file "${requested}" as it ${why}: allowed roots are ${
         roots.map((root) => `"${root}"`).join(", ")
       }`,
-      `Use a path inside a root, or add its directory to the roots of ${verb}_file in the node's tools config`,
+      `Use a path inside a root, or add its directory to the roots of ${access}_file in the node's tools config`,
     );
   if (!normalRoots.some((root) => isInside(target, root))) {
     throw outside("is outside the allowed roots");
@@ -62,7 +62,7 @@ export async function resolveConfinedPath(
       realPath(root).catch((error: unknown) => {
         if (isNotFound(error)) return undefined;
         throw toolFailed(
-          `Cannot ${verb} file "${requested}" as root "${root}" cannot be resolved`,
+          `Cannot ${access} file "${requested}" as root "${root}" cannot be resolved`,
           error,
         );
       })

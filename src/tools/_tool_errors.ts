@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { WorkflowError } from "../errors.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 
 /**
  * A failed tool call.
@@ -40,16 +40,6 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /**
- * A short description of an error for a message, without its stack.
- *
- * @param error Any thrown value.
- * @returns Its message, or its string form.
- */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
  * The error of a failed file read or write, after the path was accepted.
  *
  * @param action `read` or `write`.
@@ -74,5 +64,5 @@ export function fileFailure(
       error,
     );
   }
-  return toolFailed(`Cannot ${action} file "${requested}": ${describeError(error)}`, error);
+  return toolFailed(`Cannot ${action} file "${requested}": ${errorMessage(error)}`, error);
 }

@@ -75,6 +75,16 @@ export function decodePrefix(bytes: Uint8Array, truncated: boolean, charset = "u
 }
 
 /**
+ * The size of text in UTF-8.
+ *
+ * @param text The text.
+ * @returns Its length in bytes.
+ */
+export function utf8ByteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/**
  * Cuts text to at most `maxBytes` bytes of UTF-8, at a character boundary.
  *
  * @param text The text.

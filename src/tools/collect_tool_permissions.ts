@@ -32,24 +32,10 @@ export type MergedToolPermissions = Required<ToolPermissions>;
  * @returns One set with every kind, sorted, without repeats.
  */
 export function mergeToolPermissions(sets: Iterable<ToolPermissions>): MergedToolPermissions {
-  const merged = {
-    net: new Set<string>(),
-    read: new Set<string>(),
-    write: new Set<string>(),
-    env: new Set<string>(),
-  };
-  for (const set of sets) {
-    for (const kind of ["net", "read", "write", "env"] as const) {
-      for (const value of set[kind] ?? []) merged[kind].add(value);
-    }
-  }
-  const sorted = (values: Set<string>) => [...values].sort();
-  return {
-    net: sorted(merged.net),
-    read: sorted(merged.read),
-    write: sorted(merged.write),
-    env: sorted(merged.env),
-  };
+  const all = [...sets];
+  const merged = (kind: keyof ToolPermissions) =>
+    [...new Set(all.flatMap((set) => set[kind] ?? []))].sort();
+  return { net: merged("net"), read: merged("read"), write: merged("write"), env: merged("env") };
 }
 
 /**

@@ -4,10 +4,11 @@
  * @module
  */
 import { z } from "zod";
+import { errorMessage } from "../errors.ts";
 import { defineTool } from "./define_tool.ts";
 import type { Tool } from "./tool.ts";
 import { formatHostRule, type HostRule, isHostAllowed, parseHostRule } from "./_host_allow_list.ts";
-import { describeError, toolFailed, toolRefused } from "./_tool_errors.ts";
+import { toolFailed, toolRefused } from "./_tool_errors.ts";
 import { decodePrefix, readLimited } from "./_utf8.ts";
 
 /** Redirects `http_get` follows before giving up. */
@@ -111,7 +112,7 @@ export const httpGetTool: Tool = defineTool({
         );
       }
       return toolFailed(
-        `Cannot fetch "${display(url)}" as ${action}: ${describeError(error)}`,
+        `Cannot fetch "${display(url)}" as ${action}: ${errorMessage(error)}`,
         error,
       );
     };

@@ -9,7 +9,7 @@ import type { Tool } from "./tool.ts";
 import { resolveConfinedPath } from "./_confined_path.ts";
 import { FILE_PATH_PARAMETER, rootsConfigSchema } from "./_roots_config.ts";
 import { fileFailure } from "./_tool_errors.ts";
-import { truncateUtf8 } from "./_utf8.ts";
+import { truncateUtf8, utf8ByteLength } from "./_utf8.ts";
 
 /** Default `max_bytes` of `read_file`. */
 export const READ_FILE_DEFAULT_MAX_BYTES = 100_000;
@@ -79,7 +79,7 @@ export const readFileTool: Tool = defineTool({
     return {
       path: args.path,
       content,
-      bytes: new TextEncoder().encode(content).byteLength,
+      bytes: utf8ByteLength(content),
       truncated: false,
     };
   },

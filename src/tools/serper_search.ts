@@ -4,10 +4,10 @@
  * @module
  */
 import { z } from "zod";
-import { WorkflowError } from "../errors.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 import { defineTool } from "./define_tool.ts";
 import type { Tool } from "./tool.ts";
-import { describeError, toolFailed } from "./_tool_errors.ts";
+import { toolFailed } from "./_tool_errors.ts";
 
 /** The Serper endpoint `serper_search` posts to. */
 export const SERPER_SEARCH_URL = "https://google.serper.dev/search";
@@ -123,7 +123,7 @@ export const serperSearchTool: Tool = defineTool({
       context.signal.throwIfAborted();
       throw toolFailed(
         `Cannot search with "serper_search" as the request to google.serper.dev failed: ${
-          scrub(describeError(error), key)
+          scrub(errorMessage(error), key)
         }`,
       );
     }
@@ -156,7 +156,7 @@ async function readText(response: Response, signal: AbortSignal, key: string): P
     signal.throwIfAborted();
     throw toolFailed(
       `Cannot search with "serper_search" as its answer could not be read: ${
-        scrub(describeError(error), key)
+        scrub(errorMessage(error), key)
       }`,
     );
   }

@@ -49,7 +49,7 @@ export class ToolRegistry {
    */
   register(tool: Tool): this {
     if (typeof tool !== "object" || tool === null) {
-      throw new TypeError(`Cannot register tool as ${String(tool)} is not a tool object`);
+      throw new TypeError(`Cannot register "${String(tool)}" as it is not a tool object`);
     }
     if (!isToolName(tool.name)) {
       throw new TypeError(`Cannot register tool "${String(tool.name)}" as ${TOOL_NAME_RULE}`);

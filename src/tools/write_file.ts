@@ -9,6 +9,7 @@ import type { Tool } from "./tool.ts";
 import { resolveConfinedPath } from "./_confined_path.ts";
 import { FILE_PATH_PARAMETER, rootsConfigSchema } from "./_roots_config.ts";
 import { fileFailure, toolFailed } from "./_tool_errors.ts";
+import { utf8ByteLength } from "./_utf8.ts";
 
 /** Default `max_bytes` of `write_file`. */
 export const WRITE_FILE_DEFAULT_MAX_BYTES = 1_000_000;
@@ -62,7 +63,7 @@ export const writeFileTool: Tool = defineTool({
   ),
   async invoke(args, context): Promise<WriteFileResult> {
     const { roots, max_bytes: maxBytes } = context.config;
-    const size = new TextEncoder().encode(args.content).byteLength;
+    const size = utf8ByteLength(args.content);
     if (size > maxBytes) {
       throw toolFailed(
         `Cannot write file "${args.path}" as its content has ${size} bytes: max_bytes is ${maxBytes}`,
@@ -80,6 +81,6 @@ export const writeFileTool: Tool = defineTool({
   permissions: (config) => ({ write: [...config.roots], read: [...config.roots] }),
   mock: (args): WriteFileResult => ({
     path: args.path,
-    bytes_written: new TextEncoder().encode(args.content).byteLength,
+    bytes_written: utf8ByteLength(args.content),
   }),
 });

@@ -69,7 +69,7 @@ function totalsJson(totals: CostTotals): Record<string, unknown> {
  * @param summary The run's summary.
  * @returns Plain JSON data.
  */
-export function costSummaryJson(summary: RunSummary): Record<string, unknown> {
+function costSummaryJson(summary: RunSummary): Record<string, unknown> {
   const map = (groups: Record<string, CostTotals>) =>
     Object.fromEntries(Object.entries(groups).map(([key, totals]) => [key, totalsJson(totals)]));
   const nodeIds = new Set([...Object.keys(summary.nodes), ...Object.keys(summary.byNode)]);

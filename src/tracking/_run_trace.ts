@@ -69,7 +69,7 @@ const DEFAULT_MESSAGE_FORMAT = "langchain";
 const TRACE_ID_PREFIX = "tr-";
 
 /** JSON text of a value for an OpenTelemetry attribute (attributes must be primitives). */
-export function encodeJsonAttribute(value: unknown): string {
+function encodeJsonAttribute(value: unknown): string {
   return pythonJsonDumps(value, { keepNonFinite: false });
 }
 
@@ -92,7 +92,12 @@ export function describeError(error: unknown): ErrorDetails {
   const message = typeof error === "string"
     ? error
     : pythonJsonDumps(error, { keepNonFinite: false });
-  return { type: "Error", message, stacktrace: `Error: ${message}` };
+  return errorDetails("Error", message);
+}
+
+/** The details of an error the tracer records itself (no thrown value, no stack). */
+function errorDetails(type: string, message: string): ErrorDetails {
+  return { type, message, stacktrace: `${type}: ${message}` };
 }
 
 /** A `RunTrace` on OpenTelemetry spans. */
@@ -221,13 +226,15 @@ export class OtelRunTrace implements RunTrace {
 
   async #finish(end: RunEnd): Promise<RunRecordIds> {
     const cancelled = end.status === "cancelled";
+    const because = end.reason ? ` (${end.reason})` : "";
     const leftOpen = [...this.#open].filter((span) => span !== this.#root).reverse();
     for (const span of leftOpen) {
-      const message = cancelled
-        ? `The run was cancelled${end.reason ? ` (${end.reason})` : ""}`
-        : "The span was still open when the run ended";
-      const type = cancelled ? "Cancelled" : "Interrupted";
-      this.#recordException(span, { type, message, stacktrace: `${type}: ${message}` });
+      this.#recordException(
+        span,
+        cancelled
+          ? errorDetails("Cancelled", `The run was cancelled${because}`)
+          : errorDetails("Interrupted", "The span was still open when the run ended"),
+      );
       this.#end(span);
     }
     const root = this.#root;
@@ -240,11 +247,12 @@ export class OtelRunTrace implements RunTrace {
     } else if (end.error !== undefined) {
       this.#recordException(root, describeError(end.error));
     } else {
-      const type = cancelled ? "Cancelled" : "Failed";
-      const message = cancelled
-        ? `The run was cancelled${end.reason ? ` (${end.reason})` : ""}`
-        : `The run failed${end.reason ? ` (${end.reason})` : ""}`;
-      this.#recordException(root, { type, message, stacktrace: `${type}: ${message}` });
+      this.#recordException(
+        root,
+        cancelled
+          ? errorDetails("Cancelled", `The run was cancelled${because}`)
+          : errorDetails("Failed", `The run failed${because}`),
+      );
     }
     const endTimeMs = this.#deps.now();
     this.#open.delete(root);
@@ -332,7 +340,8 @@ function scopeOf(span: Span, initial: Record<string, AttributeValue> | undefined
   };
 }
 
-const NOOP_SCOPE: SpanScope = {
+/** A scope that records nothing (for spans of a run that already finished, or of no run). */
+export const NOOP_SCOPE: SpanScope = {
   setOutputs(): void {},
   setLlmCall(): void {},
   setAttributes(): void {},

@@ -12,7 +12,7 @@ import type { SpanRecord, SpanStatusCode as RecordStatusCode } from "./trace_bun
  * Attributes the tracker stores on OpenTelemetry spans as JSON text (OpenTelemetry attribute
  * values must be primitives); a `SpanRecord` holds them as native values again.
  */
-export const JSON_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([
+const JSON_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([
   "mlflow.spanInputs",
   "mlflow.spanOutputs",
   "mlflow.chat.tokenUsage",
@@ -41,7 +41,7 @@ export function msToHrTime(ms: number): HrTime {
 }
 
 /** An `HrTime` as nanoseconds since the epoch. */
-export function hrTimeToNanos(time: HrTime): bigint {
+function hrTimeToNanos(time: HrTime): bigint {
   return BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
 }
 

@@ -12,7 +12,13 @@ import { type RunSummary, summarizeRun } from "./run_summary.ts";
 import { buildTraceRecord } from "./trace_record.ts";
 import type { JsonValue } from "./python_json.ts";
 import type { RunEnd, RunStart } from "./tracer.ts";
-import type { RunRecord, SpanRecord, TraceBundle } from "./trace_bundle.ts";
+import {
+  COST_UNKNOWN_MODELS_TAG,
+  type RunRecord,
+  type SpanRecord,
+  TRACE_ID_TAG,
+  type TraceBundle,
+} from "./trace_bundle.ts";
 
 /** The state of a run after one node, kept for `artifact_level: full`. */
 export interface StateSnapshot {
@@ -188,10 +194,10 @@ export function buildTraceBundle(input: BundleInput): TraceBundle {
     "mlflow.source.name": input.sourceName,
     "mlflow.source.type": "LOCAL",
     "mlflow.runName": input.runName,
-    "configurable_agents.trace_id": trace.traceId,
+    [TRACE_ID_TAG]: trace.traceId,
   };
   if (summary.unpricedModels.length > 0) {
-    tags["configurable_agents.cost_unknown_models"] = summary.unpricedModels.join(",");
+    tags[COST_UNKNOWN_MODELS_TAG] = summary.unpricedModels.join(",");
   }
   if (end.reason !== undefined) tags["configurable_agents.stop_reason"] = end.reason;
   const run: RunRecord = {

@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { WorkflowError } from "../errors.ts";
+import { errorMessage, WorkflowError } from "../errors.ts";
 import { type JsonValue, pythonJsonDumps, toJsonValue } from "./python_json.ts";
 
 /** The text that replaces a masked value. */
@@ -140,7 +140,7 @@ export class CapturePolicy {
         throw new WorkflowError(
           "CONFIG_INVALID",
           `Cannot use redact entry "${entry}" as it is not a valid regular expression: ${
-            error instanceof Error ? error.message : String(error)
+            errorMessage(error)
           }`,
           { phase: "validate", cause: error, hint: "Escape special characters or name a field" },
         );

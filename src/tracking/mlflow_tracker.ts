@@ -11,7 +11,7 @@ import { TracerProvider } from "@opentelemetry/sdk-trace";
 import type { Tracer as OtelTracer } from "@opentelemetry/api";
 import { type ArtifactLevel, CapturePolicy, type NodeCaptureSettings } from "./capture_policy.ts";
 import { buildTraceBundle } from "./bundle_builder.ts";
-import { type CompletedRun, describeError, OtelRunTrace } from "./_run_trace.ts";
+import { type CompletedRun, describeError, NOOP_SCOPE, OtelRunTrace } from "./_run_trace.ts";
 import { SpanCollector } from "./_span_collector.ts";
 import { toSpanRecord } from "./_span_record.ts";
 import { renderRunName } from "../config/run_name.ts";
@@ -118,8 +118,6 @@ export interface ShutdownOptions {
    */
   reason?: string;
 }
-
-const NOOP_SCOPE: SpanScope = { setOutputs() {}, setLlmCall() {}, setAttributes() {} };
 
 const NOOP_RUN: RunTrace = {
   traceId: undefined,

@@ -64,7 +64,7 @@ export {
   type TraceRecordOptions,
   truncatePreview,
 } from "./trace_record.ts";
-export { llmCallOf, type NodeExecutions, type RunSummary, summarizeRun } from "./run_summary.ts";
+export { costedCallOf, type NodeExecutions, type RunSummary, summarizeRun } from "./run_summary.ts";
 // The summary's building blocks come from the pricing module (listed again by its own exports).
 export type { CostedCall, CostSummary, CostTotals } from "./pricing/summarize_costs.ts";
 export {

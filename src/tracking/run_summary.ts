@@ -8,7 +8,7 @@
  */
 import { type CostedCall, type CostSummary, summarizeCosts } from "./pricing/summarize_costs.ts";
 import { byStartTime } from "./_span_record.ts";
-import { llmCallOf as readLlmCall } from "./span_llm_call.ts";
+import { llmCallOf } from "./span_llm_call.ts";
 import type { SpanRecord } from "./trace_bundle.ts";
 
 /** What one node did over all its executions. */
@@ -34,18 +34,21 @@ function splitModel(key: string): { provider: string; model: string } {
 }
 
 /**
- * Reads the LLM call of a span that recorded token usage (a call that failed before answering
- * has none and is not a call to pay for). Calls are keyed by the provider and model they are
- * priced as (`configurable_agents.priced_as`, else `mlflow.llm.provider` and
- * `mlflow.llm.model`), so a mock call counts as the model it estimates.
+ * The LLM call of a span as the cost summary counts it, when the span recorded token usage (a
+ * call that failed before answering has none and is not a call to pay for). Calls are keyed by
+ * the provider and model they are priced as (`configurable_agents.priced_as`, else
+ * `mlflow.llm.provider` and `mlflow.llm.model`), so a mock call counts as the model it estimates.
  *
  * @param span A span.
  * @param nodeId The node the span belongs to.
  * @returns The call, or `undefined` when the span recorded none.
  */
-export function llmCallOf(span: SpanRecord, nodeId: string | undefined): CostedCall | undefined {
+export function costedCallOf(
+  span: SpanRecord,
+  nodeId: string | undefined,
+): CostedCall | undefined {
   if (span.attributes["mlflow.chat.tokenUsage"] === undefined) return undefined;
-  const call = readLlmCall(span);
+  const call = llmCallOf(span);
   if (call === undefined) return undefined;
   const { provider, model } = splitModel(call.pricedAs);
   return { nodeId, provider, model, usage: call.usage, cost: call.cost };
@@ -88,7 +91,7 @@ export function summarizeRun(
       node.executions += 1;
       node.durationMs += Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
     }
-    const call = llmCallOf(span, nodeId);
+    const call = costedCallOf(span, nodeId);
     if (call !== undefined) calls.push(call);
   }
   return { ...summarizeCosts(calls), nodes };

@@ -2,10 +2,20 @@
  * A finished run as plain data: its trace (info and spans) and its MLflow run. The tracer
  * builds one bundle per workflow run; a sink writes it (SQLite file, tracking server) or the
  * spool keeps it until `traces push`. Bundles are JSON-serialisable except for the `bigint`
- * nanosecond times (see `serializeBundle` in the spool).
+ * nanosecond times (see `serializeBundle` in the spool). The keys that link a run and its
+ * trace are here too, so the writers and the reports cannot disagree on them.
  *
  * @module
  */
+
+/** Run tag holding the trace id of the run (how a run's own trace is found again). */
+export const TRACE_ID_TAG = "configurable_agents.trace_id";
+
+/** Run tag listing `provider/model` of the calls that could not be priced (comma-separated). */
+export const COST_UNKNOWN_MODELS_TAG = "configurable_agents.cost_unknown_models";
+
+/** Trace metadata holding the run id of the trace (added by the sink). */
+export const SOURCE_RUN_METADATA = "mlflow.sourceRun";
 
 /** OpenTelemetry span status, as MLflow names it. */
 export type SpanStatusCode = "UNSET" | "OK" | "ERROR";

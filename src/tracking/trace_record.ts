@@ -114,8 +114,10 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return (sorted[lower] ?? 0) * (1 - weight) + (sorted[upper] ?? 0) * weight;
 }
 
+const encoder = new TextEncoder();
+
 function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+  return encoder.encode(text).length;
 }
 
 /** `mlflow.trace.sizeStats` as MLflow computes it (span JSON sizes plus the trace info). */

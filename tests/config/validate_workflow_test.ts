@@ -115,6 +115,27 @@ Deno.test("validateWorkflow() runs on a LoadedWorkflow and on a bare config with
   assertEquals([placed?.file, placed?.line, placed?.column], ["demo.yaml", 10, 23]);
 });
 
+Deno.test("validateWorkflow() lists its diagnostics in file order", () => {
+  const workflow = parseWorkflow(VALID);
+  const [research] = workflow.config.nodes;
+  const [, toEnd] = workflow.config.edges;
+  // The edge check runs before the template check; the report still follows the file.
+  const changed = {
+    ...workflow.config,
+    nodes: [{ ...research!, prompt: "Research {state.topik}" }],
+    edges: [{ from: "START", to: "reserch" }, toEnd!],
+  };
+  const text = VALID.replace("{state.topic}", "{state.topik}").replace(
+    "to: research}",
+    "to: reserch}",
+  );
+  const found = validateWorkflow(changed, { source: { text } });
+  assertEquals(found.map((d) => [d.code, d.line]), [
+    ["unknown_placeholder", 10],
+    ["unknown_node", 13],
+  ]);
+});
+
 Deno.test("validateWorkflow() checks tool names only when it is given them", () => {
   const workflow = parseWorkflow(
     VALID.replace("outputs: [notes]", "outputs: [notes]\n    tools: [web_search]"),

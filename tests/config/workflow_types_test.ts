@@ -6,8 +6,8 @@ import {
   CONFIG_TYPES,
   CONFIG_TYPES_FILE,
   generateConfigTypes,
-  renderTypes,
 } from "../../scripts/generate_config_types.ts";
+import { renderTypes } from "../../scripts/render_types.ts";
 
 /**
  * `true` when `A` and `B` are the same type (TypeScript's identity relation), not merely

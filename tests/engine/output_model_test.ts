@@ -71,3 +71,12 @@ Deno.test("createOutputModel() checks an int answer written to a float field", (
   assert(model.check({ score: 3 }).ok);
   assert(!model.check({ score: 3.5 }).ok);
 });
+
+Deno.test("createOutputModel() names a bad value by a path that reads back, odd keys quoted", () => {
+  const model = createOutputModel({ id: "n", outputs: ["counts"] }, {
+    counts: target("dict[str, list[int]]"),
+  });
+  const bad = model.check({ counts: { "two words": [1, 2.5] } });
+  assert(!bad.ok);
+  assert(bad.problems[0]?.startsWith('counts["two words"][1]:'), bad.problems[0]);
+});

@@ -77,6 +77,29 @@ Deno.test("runWorkflow() validates a file against the user's tools and uses thei
   assertEquals(result.metadata.nodeExecutions[0]?.toolCalls, 1);
 });
 
+Deno.test("runWorkflow() rejects a tool config that validate rejects, before any model call", async () => {
+  await using dir = await tempDir();
+  const file = `${dir.path}/fetch.yaml`;
+  // http_get needs allowed_hosts: `validate` reports it, and so must `run`, even in a mock run.
+  await Deno.writeTextFile(file, LOOKUP_WORKFLOW.replace("tools: [weather]", "tools: [http_get]"));
+  let events = 0;
+  const error = await assertRejects(
+    () =>
+      runWorkflow(file, { city: "Porto" }, {
+        mock: true,
+        tracker: false,
+        onEvent: () => events++,
+      }),
+    Error,
+    "Cannot load the workflow",
+  );
+  assert(isWorkflowError(error) && error.code === "CONFIG_INVALID");
+  const [problem] = error.diagnostics;
+  assertEquals(problem?.code, "invalid_tool_config");
+  assertStringIncludes(problem?.message ?? "", 'Cannot configure tool "http_get" of node "look"');
+  assertEquals(events, 0, "the run never started");
+});
+
 Deno.test("runWorkflow() prices calls with the table CONFIGURABLE_AGENTS_PRICES names", async () => {
   await using dir = await tempDir();
   const prices = `${dir.path}/prices.json`;

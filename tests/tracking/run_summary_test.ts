@@ -1,5 +1,5 @@
 import { assertEquals } from "../_helpers/assert.ts";
-import { llmCallOf, summarizeRun } from "../../src/tracking/run_summary.ts";
+import { costedCallOf, summarizeRun } from "../../src/tracking/run_summary.ts";
 import type { SpanRecord } from "../../src/tracking/trace_bundle.ts";
 
 let next = 0;
@@ -81,7 +81,7 @@ Deno.test("summarizeRun() keeps an unpriced call's cost unknown wherever it coun
   assertEquals(summary.unpricedModels, ["openai/gpt-x"]);
 });
 
-Deno.test("llmCallOf() counts a call as the model it is priced as, and skips spans without usage", () => {
+Deno.test("costedCallOf() counts a call as the model it is priced as, and skips spans without usage", () => {
   const mock = call("mock", "gpt-4o-mini", 3, undefined, {
     "configurable_agents.priced_as": "openai/gpt-4o-mini",
     "mlflow.chat.tokenUsage": {
@@ -91,12 +91,12 @@ Deno.test("llmCallOf() counts a call as the model it is priced as, and skips spa
       cache_read_input_tokens: 2,
     },
   });
-  assertEquals(llmCallOf(mock, "n"), {
+  assertEquals(costedCallOf(mock, "n"), {
     nodeId: "n",
     provider: "openai",
     model: "gpt-4o-mini",
     usage: { input_tokens: 3, output_tokens: 4, total_tokens: 7, cache_read_input_tokens: 2 },
     cost: undefined,
   });
-  assertEquals(llmCallOf(span("CHAT_MODEL"), "n"), undefined);
+  assertEquals(costedCallOf(span("CHAT_MODEL"), "n"), undefined);
 });

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { errorMessage } from "../../errors.ts";
 import type { BundleDelivery, DeliveryOutcome, TraceBundle, TraceSink } from "../trace_bundle.ts";
 import { redactUri } from "../http/mlflow_auth.ts";
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
@@ -110,6 +111,7 @@ class QueuedDelivery implements Delivery {
   readonly #queue: Item[] = [];
   readonly #push: string;
   readonly #flushTimeoutMs: number;
+  readonly #sleep: Sleep;
   #current: Item | undefined;
   #running: Promise<void> | undefined;
   #sink: Promise<TraceSink> | undefined;
@@ -121,6 +123,7 @@ class QueuedDelivery implements Delivery {
     this.#options = options;
     this.#push = options.pushCommand ?? "cli.ts traces push";
     this.#flushTimeoutMs = options.flushTimeoutMs ?? 5000;
+    this.#sleep = options.sleep ?? defaultSleep;
     if (options.sink) this.#sink = Promise.resolve(options.sink);
   }
 
@@ -141,10 +144,9 @@ class QueuedDelivery implements Delivery {
   async flush(timeoutMs: number = this.#flushTimeoutMs): Promise<void> {
     if (!this.pending) return;
     const controller = new AbortController();
-    const sleep = this.#options.sleep ?? defaultSleep;
     const timedOut = await Promise.race([
       this.#idle().then(() => false),
-      sleep(timeoutMs, controller.signal).then(() => true),
+      this.#sleep(timeoutMs, controller.signal).then(() => true),
     ]);
     controller.abort();
     if (!timedOut || !this.pending) return;
@@ -175,7 +177,7 @@ class QueuedDelivery implements Delivery {
     const controller = new AbortController();
     await Promise.race([
       this.#idle(),
-      (this.#options.sleep ?? defaultSleep)(timeoutMs, controller.signal),
+      this.#sleep(timeoutMs, controller.signal),
     ]);
     controller.abort();
     live.delete(this);
@@ -255,7 +257,7 @@ class QueuedDelivery implements Delivery {
       return {
         ok: false,
         kind: "unreachable",
-        reason: error instanceof Error ? error.message : String(error),
+        reason: errorMessage(error),
       };
     }
   }
@@ -269,7 +271,7 @@ class QueuedDelivery implements Delivery {
     } catch (error) {
       const dir = this.#options.spool.dir;
       const lost = `Cannot keep trace "${bundle.trace.traceId}" in the spool "${dir}" as ${
-        error instanceof Error ? error.message : String(error)
+        errorMessage(error)
       }: the trace is lost; add --allow-write=${dir}`;
       this.#options.warn(lost);
       return { state: "spooled", spoolFile: "", reason: `${reason}; ${lost}` };
@@ -277,7 +279,7 @@ class QueuedDelivery implements Delivery {
   }
 
   #failure(bundle: TraceBundle, error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const hint = error instanceof Error && "hint" in error && typeof error.hint === "string"
       ? ` (${error.hint})`
       : "";

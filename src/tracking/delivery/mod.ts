@@ -11,14 +11,13 @@ export {
   flushAllDeliveries,
 } from "./create_delivery.ts";
 export { openDelivery, type OpenDeliveryOptions } from "./open_delivery.ts";
+export { openSink, type OpenSinkDeps } from "./open_sink.ts";
 export {
   DEFAULT_TRACKING_URI,
   defaultTrackingUri,
-  openSink,
-  type OpenSinkDeps,
   parseTrackingUri,
   type TrackingDestination,
-} from "./open_sink.ts";
+} from "./parse_tracking_uri.ts";
 export {
   checkDestination,
   type Connect,

@@ -7,7 +7,7 @@
  * @module
  */
 import { OTLP_EXPORTER_ENV_NAMES, redactUri } from "../http/mlflow_auth.ts";
-import { parseTrackingUri } from "./open_sink.ts";
+import { parseTrackingUri } from "./parse_tracking_uri.ts";
 
 /** `Deno.permissions.query`, injectable. */
 export type PermissionQuery = (

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorMessage } from "../../errors.ts";
 import { redactUri } from "../http/mlflow_auth.ts";
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
 import type { TraceSink } from "../trace_bundle.ts";
@@ -101,7 +102,7 @@ export async function pushSpool(options: PushSpoolOptions): Promise<PushReport> 
         await spool.remove(file);
         (receipt.alreadyPresent ? report.alreadyPresent : report.delivered).push(traceId);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         if (uri !== undefined && isMlflowRequestError(error) && error.unreachable) {
           down.set(uri, message);
         }

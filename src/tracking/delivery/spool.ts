@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { encodeMetricValue } from "../http/mlflow_client.ts";
+import { encodeMetricValue } from "../http/_log_batch.ts";
 import type { TraceBundle } from "../trace_bundle.ts";
 
 /** Default spool directory, relative to the current directory. */

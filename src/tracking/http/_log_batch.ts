@@ -8,15 +8,15 @@
  */
 
 /** Most metrics in one `log-batch`. */
-export const MAX_METRICS_PER_BATCH = 1000;
+const MAX_METRICS_PER_BATCH = 1000;
 /** Most params and tags together in one `log-batch`. */
-export const MAX_PARAMS_TAGS_PER_BATCH = 100;
+const MAX_PARAMS_TAGS_PER_BATCH = 100;
 /** Longest metric, param or tag key. */
-export const MAX_KEY_LENGTH = 250;
+const MAX_KEY_LENGTH = 250;
 /** Longest param value. */
-export const MAX_PARAM_VALUE_LENGTH = 6000;
+const MAX_PARAM_VALUE_LENGTH = 6000;
 /** Longest tag value. */
-export const MAX_TAG_VALUE_LENGTH = 8000;
+const MAX_TAG_VALUE_LENGTH = 8000;
 
 /** One metric value to log. */
 export interface MetricInput {

@@ -5,23 +5,35 @@
  *
  * @module
  */
+import { errorMessage } from "../../errors.ts";
 import type { z } from "zod";
 import { MlflowRequestError } from "./mlflow_request_error.ts";
 import { ErrorBody } from "./_mlflow_schemas.ts";
 
+/** The HTTP methods MLflow's REST API uses. */
 export type Method = "GET" | "POST" | "PUT";
 
 /** One request. */
 export interface RequestSpec<T> {
+  /** What the request does, for messages: "Cannot <action> as ...". */
   action: string;
+  /** HTTP method. */
   method: Method;
+  /** Path below the base URL, with a leading slash. */
   path: string;
+  /** Query parameters. */
   query?: Record<string, string>;
+  /** A JSON body (sent as `application/json`). */
   json?: unknown;
+  /** A raw body, when there is no `json`. */
   body?: BodyInit;
+  /** `Content-Type` of a raw body. */
   contentType?: string;
+  /** Checks the JSON answer and turns it into `T`; the JSON as it is without one. */
   schema?: z.ZodType<T>;
+  /** Return the answer as text, unchecked. */
   text?: boolean;
+  /** Return `undefined` for a 404 instead of throwing. */
   notFound?: "undefined";
 }
 
@@ -47,7 +59,11 @@ export class RestTransport {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
 
-  /** @param options Base URL, fetch, headers, timeout and abort signal. */
+  /**
+   * Creates a transport; it sends nothing yet.
+   *
+   * @param options Base URL, fetch, headers, timeout and abort signal.
+   */
   constructor(options: RestTransportOptions) {
     this.#base = options.base;
     this.#fetch = options.fetch;
@@ -56,6 +72,15 @@ export class RestTransport {
     this.#signal = options.signal;
   }
 
+  /**
+   * Sends one request with the auth headers, bounded by the timeout and the abort signal.
+   *
+   * @param spec What to send and how to read the answer.
+   * @returns The answer: text with `text`, `undefined` for a 404 with `notFound`, else the
+   * JSON checked by `schema`.
+   * @throws {MlflowRequestError} The server is unreachable, too slow, answered an error or
+   * answered something that does not have MLflow's shape; the request was aborted.
+   */
   async request<T>(spec: RequestSpec<T> & { text: true }): Promise<string>;
   async request<T>(spec: RequestSpec<T> & { notFound: "undefined" }): Promise<T | undefined>;
   async request<T>(spec: RequestSpec<T>): Promise<T>;
@@ -97,9 +122,8 @@ export class RestTransport {
       this.#signal?.removeEventListener("abort", onAbort);
     }
     if (status < 200 || status > 299) {
-      const error = this.#httpError(spec.action, status, text);
       if (spec.notFound && status === 404) return undefined;
-      throw error;
+      throw this.#httpError(spec.action, status, text);
     }
     if (spec.text) return text;
     return this.#parse(spec, text);
@@ -171,7 +195,7 @@ export class RestTransport {
         { kind: "aborted", cause },
       );
     }
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     return new MlflowRequestError(
       `Cannot ${action} as the MLflow tracking server at "${this.#base}" is unreachable: ${reason}`,
       { kind: "network", cause },

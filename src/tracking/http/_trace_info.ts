@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SpanRecord, TraceBundle } from "../trace_bundle.ts";
+import { SOURCE_RUN_METADATA, type SpanRecord, type TraceBundle } from "../trace_bundle.ts";
 import type { StartTraceInput } from "./mlflow_client.ts";
 
 const USAGE_KEYS = [
@@ -59,7 +59,7 @@ export function startTraceInput(
   const metadata: Record<string, string> = {
     "mlflow.trace_schema.version": "3",
     ...trace.metadata,
-    "mlflow.sourceRun": runId,
+    [SOURCE_RUN_METADATA]: runId,
   };
   const usage = tokenUsageMetadata(trace.spans);
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = usage;

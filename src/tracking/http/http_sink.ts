@@ -8,9 +8,15 @@
  *
  * @module
  */
-import { WorkflowError } from "../../errors.ts";
+import { errorMessage, WorkflowError } from "../../errors.ts";
 import { storedSpanJson } from "../stored_span_json.ts";
-import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
+import {
+  type DeliveryReceipt,
+  SOURCE_RUN_METADATA,
+  TRACE_ID_TAG,
+  type TraceBundle,
+  type TraceSink,
+} from "../trace_bundle.ts";
 import { denoEnv, type EnvReader, redactUri } from "./mlflow_auth.ts";
 import { MlflowClient } from "./mlflow_client.ts";
 import type { MlflowRun, MlflowTraceInfo } from "./mlflow_entities.ts";
@@ -28,9 +34,6 @@ import {
 } from "./otlp_spans.ts";
 import { startTraceInput } from "./_trace_info.ts";
 import { artifactDestination } from "./_wire_format.ts";
-
-/** Run tag that links an MLflow run to its trace; used to find the run again. */
-export const TRACE_ID_RUN_TAG = "configurable_agents.trace_id";
 
 /** Statuses of `/v1/traces` that mean "this server has no OTLP endpoint". */
 const OTLP_UNSUPPORTED = new Set([404, 405, 501]);
@@ -123,7 +126,7 @@ export class HttpSink implements TraceSink {
     const experimentId = await this.#experimentId(bundle.experimentName);
     const existingTrace = await client.getTraceInfo(trace.traceId);
     const existingRun = await this.#findRun(experimentId, trace.traceId);
-    const recorded = existingTrace?.metadata["mlflow.sourceRun"] !== undefined;
+    const recorded = existingTrace?.metadata[SOURCE_RUN_METADATA] !== undefined;
     if (recorded && existingRun && existingRun.info.status !== "RUNNING") {
       return { experimentId, runId: existingRun.info.runId, alreadyPresent: true };
     }
@@ -133,19 +136,19 @@ export class HttpSink implements TraceSink {
       runName: run.runName,
       startTime: run.startTimeMs,
       userId: run.tags["mlflow.user"],
-      tags: { "mlflow.runName": run.runName, ...run.tags, [TRACE_ID_RUN_TAG]: trace.traceId },
+      tags: { "mlflow.runName": run.runName, ...run.tags, [TRACE_ID_TAG]: trace.traceId },
     })).info;
     const runId = runInfo.runId;
 
-    let spansAsArtifact = existingTrace !== undefined &&
-      existingTrace.tags["mlflow.trace.spansLocation"] !== "TRACKING_STORE";
-    if (!existingTrace) spansAsArtifact = !(await this.#sendSpans(bundle, experimentId));
+    // A trace from an earlier, partial delivery keeps where its spans went.
+    const spansAsArtifact = existingTrace
+      ? existingTrace.tags["mlflow.trace.spansLocation"] !== "TRACKING_STORE"
+      : !(await this.#sendSpans(bundle, experimentId));
 
     await client.logBatch(runId, { params: run.params });
-    let traceInfo: MlflowTraceInfo | undefined = existingTrace;
-    if (!recorded) {
-      traceInfo = await client.startTrace(startTraceInput(bundle, experimentId, runId));
-    }
+    const traceInfo = recorded
+      ? existingTrace
+      : await client.startTrace(startTraceInput(bundle, experimentId, runId));
     if (spansAsArtifact) await this.#uploadSpans(bundle, traceInfo);
     await client.logBatch(runId, {
       metrics: Object.entries(run.metrics).map(([key, value]) => ({
@@ -193,7 +196,7 @@ export class HttpSink implements TraceSink {
   async #findRun(experimentId: string, traceId: string): Promise<MlflowRun | undefined> {
     const page = await this.#client.searchRuns({
       experimentIds: [experimentId],
-      filter: `tags.\`${TRACE_ID_RUN_TAG}\` = '${traceId}'`,
+      filter: `tags.\`${TRACE_ID_TAG}\` = '${traceId}'`,
       maxResults: 10,
       orderBy: ["attributes.start_time ASC"],
     });
@@ -215,7 +218,7 @@ export class HttpSink implements TraceSink {
       throw new WorkflowError(
         denied ? "PERMISSION_DENIED" : "TRACKING_UNAVAILABLE",
         `Cannot send the spans of trace "${bundle.trace.traceId}" over OTLP as the exporter could not start: ${
-          cause instanceof Error ? cause.message : String(cause)
+          errorMessage(cause)
         }`,
         {
           phase: "track",
@@ -304,7 +307,7 @@ export class HttpSink implements TraceSink {
         this.#warnOnce(
           `local-error:${destination.path}`,
           `Cannot write the artifacts of run "${bundle.run.runName}" to "${destination.path}": ${
-            error instanceof Error ? error.message : String(error)
+            errorMessage(error)
           }; artifacts skipped`,
         );
       }

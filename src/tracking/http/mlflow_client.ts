@@ -30,10 +30,10 @@ import {
   UpdateRunResponse,
 } from "./_mlflow_schemas.ts";
 import { type LogBatchInput, planLogBatches } from "./_log_batch.ts";
-
-export { encodeMetricValue, type LogBatchInput, type MetricInput } from "./_log_batch.ts";
 import { RestTransport } from "./_rest_transport.ts";
 import { artifactProxyPath, formatDuration } from "./_wire_format.ts";
+
+export { encodeMetricValue, type LogBatchInput, type MetricInput } from "./_log_batch.ts";
 
 /** How to reach the tracking server. */
 export interface MlflowClientOptions {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { HttpSink, type HttpSinkOptions, TRACE_ID_RUN_TAG } from "./http_sink.ts";
+export { HttpSink, type HttpSinkOptions } from "./http_sink.ts";
 export { denoLocalArtifactFiles, type LocalArtifactFiles } from "./local_artifact_files.ts";
 export {
   authHeaders,

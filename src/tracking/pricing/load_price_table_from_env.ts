@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { WorkflowError } from "../../errors.ts";
+import { errorMessage, WorkflowError } from "../../errors.ts";
 import { BUNDLED_PRICES } from "./bundled_prices.ts";
 import { loadPriceTable, type PriceTable } from "./price_table.ts";
 
@@ -50,17 +50,17 @@ export async function loadPriceTableFromEnv(deps: PriceTableEnvDeps): Promise<Pr
   } catch (cause) {
     throw new WorkflowError(
       "CONFIG_LOAD_FAILED",
-      `Cannot load prices from "${path}" as it is not a readable JSON file: ${reason(cause)}`,
+      `Cannot load prices from "${path}" as it is not a readable JSON file: ${errorMessage(cause)}`,
       { phase: "load", hint, cause },
     );
   }
   try {
     return loadPriceTable(json, { sourceName: `"${path}"` });
   } catch (cause) {
-    throw new WorkflowError("CONFIG_LOAD_FAILED", reason(cause), { phase: "load", hint, cause });
+    throw new WorkflowError("CONFIG_LOAD_FAILED", errorMessage(cause), {
+      phase: "load",
+      hint,
+      cause,
+    });
   }
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,7 +6,7 @@
 import type { CostBreakdown, TokenUsage } from "../tracer.ts";
 import { BUNDLED_PRICES } from "./bundled_prices.ts";
 import { findModelPrice } from "./find_model_price.ts";
-import type { ModelRates, PriceTable } from "./price_table.ts";
+import type { LongContextRates, ModelRates, PriceTable } from "./price_table.ts";
 
 /** The provider and model a call is priced as (a mock call is priced as the model it stands in for). */
 export interface PricedAs {
@@ -64,7 +64,7 @@ export function priceCall(
 function ratesFor(price: ModelRates, inputTokens: number): Omit<ModelRates, "longContext"> {
   const tier = (price.longContext ?? [])
     .filter((candidate) => inputTokens > candidate.thresholdTokens)
-    .reduce<NonNullable<ModelRates["longContext"]>[number] | undefined>(
+    .reduce<LongContextRates | undefined>(
       (best, candidate) =>
         best === undefined || candidate.thresholdTokens > best.thresholdTokens ? candidate : best,
       undefined,

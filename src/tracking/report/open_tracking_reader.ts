@@ -5,14 +5,18 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { WorkflowError } from "../../errors.ts";
+import { errorMessage, WorkflowError } from "../../errors.ts";
 import { redactUri } from "../http/mlflow_auth.ts";
+import {
+  defaultTrackingUri,
+  parseTrackingUri as parseDestination,
+  type TrackingDestination,
+} from "../delivery/parse_tracking_uri.ts";
 import { createRestReader } from "./rest_reader.ts";
 import { openSqliteReader } from "./sqlite_reader.ts";
 import type { TrackingReader } from "./tracking_reader.ts";
 
-/** The tracking URI used when neither a flag nor `MLFLOW_TRACKING_URI` names one. */
-export const DEFAULT_TRACKING_URI = "sqlite:///mlflow.db";
+export { DEFAULT_TRACKING_URI } from "../delivery/parse_tracking_uri.ts";
 
 /** Where a tracking URI points. */
 export type TrackingLocation =
@@ -37,11 +41,12 @@ export function chooseTrackingUri(
   flag: string | undefined,
   env: (name: string) => string | undefined,
 ): string {
-  return flag?.trim() || env("MLFLOW_TRACKING_URI")?.trim() || DEFAULT_TRACKING_URI;
+  return flag?.trim() || defaultTrackingUri(env);
 }
 
 /**
- * Parses a tracking URI the way MLflow does: `sqlite:///mlflow.db` is relative to `cwd`,
+ * Parses a tracking URI by the rules the sinks write with (`parseTrackingUri` of the delivery),
+ * so a report reads the file a run wrote: `sqlite:///mlflow.db` is relative to `cwd`,
  * `sqlite:////abs/path.db` is absolute; `http://` and `https://` are servers.
  *
  * @example Usage
@@ -57,19 +62,19 @@ export function chooseTrackingUri(
  * @throws {TypeError} When the scheme is not sqlite, http or https, or no file is named.
  */
 export function parseTrackingUri(uri: string, cwd: string): TrackingLocation {
-  const text = uri.trim();
-  if (/^https?:\/\//i.test(text)) return { kind: "http", url: text };
-  const sqlite = /^sqlite:\/\/\/(.+)$/i.exec(text);
-  if (sqlite?.[1]) {
-    const path = sqlite[1].split("?")[0] ?? "";
-    if (path && path !== ":memory:") {
-      return { kind: "sqlite", path: isAbsolute(path) ? path : resolve(cwd, path) };
-    }
+  let destination: TrackingDestination;
+  try {
+    destination = parseDestination(uri);
+  } catch (cause) {
+    throw new TypeError(
+      `Cannot read tracked runs from "${redactUri(uri.trim())}" as it is not a tracking URI: ` +
+        `use sqlite:///path.db or http(s)://host:port`,
+      { cause },
+    );
   }
-  throw new TypeError(
-    `Cannot read tracked runs from "${redactUri(text)}" as it is not a tracking URI: ` +
-      `use sqlite:///path.db or http(s)://host:port`,
-  );
+  if (destination.kind === "http") return { kind: "http", url: destination.uri };
+  const { path } = destination;
+  return { kind: "sqlite", path: isAbsolute(path) ? path : resolve(cwd, path) };
 }
 
 /** What {@linkcode openTrackingReader} needs from outside. */
@@ -134,7 +139,7 @@ export function openTrackingReader(
   } catch (cause) {
     throw new WorkflowError(
       "PERMISSION_DENIED",
-      `Cannot read "${location.path}" as Deno may not read it: ${messageOf(cause)}`,
+      `Cannot read "${location.path}" as Deno may not read it: ${errorMessage(cause)}`,
       { phase: "track", cause, hint: `Run with --allow-read=${location.path}` },
     );
   }
@@ -148,8 +153,4 @@ function statExists(path: string): boolean {
     if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

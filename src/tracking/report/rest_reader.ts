@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { z } from "zod";
 import { MlflowClient } from "../http/mlflow_client.ts";
 import type { MlflowRun } from "../http/mlflow_entities.ts";
-import { MlflowRequestError } from "../http/mlflow_request_error.ts";
+import { RestTransport } from "../http/_rest_transport.ts";
 import { decodeOtlpJsonSpan } from "./_span_decoding.ts";
 import type {
   RunQuery,
@@ -54,11 +55,14 @@ export interface RestReaderOptions {
 /** Largest page `traces/search` serves. */
 const TRACE_PAGE_LIMIT = 500;
 
+/** The answers read here are objects, decoded leniently below (MLflow 3.x shapes vary). */
+const JsonObject = z.record(z.string(), z.unknown());
+
 /**
  * Creates a reader over an MLflow tracking server's REST API. Runs are searched with
  * {@linkcode MlflowClient}; experiments, trace search and spans (which the client does not read
- * yet) with the same base URL, credentials and timeout. Credentials go only into the
- * `Authorization` header, never into a message.
+ * yet) through the same REST transport: base URL, credentials, timeout and errors. Credentials
+ * go only into the `Authorization` header, never into a message.
  *
  * @example Usage
  * ```ts
@@ -98,10 +102,9 @@ export function createRestReader(
 
 class RestReader implements TrackingReader {
   readonly location: string;
-  #client: MlflowClient;
-  #fetch: typeof fetch;
-  #signal: AbortSignal | undefined;
-  #runPageSize: number;
+  readonly #client: MlflowClient;
+  readonly #transport: RestTransport;
+  readonly #runPageSize: number;
 
   constructor(
     client: MlflowClient,
@@ -109,8 +112,13 @@ class RestReader implements TrackingReader {
   ) {
     this.#client = client;
     this.location = client.baseUrl;
-    this.#fetch = options.fetch;
-    this.#signal = options.signal;
+    this.#transport = new RestTransport({
+      base: client.baseUrl,
+      fetch: options.fetch,
+      headers: client.otlpEndpoint().headers,
+      timeoutMs: client.timeoutMs,
+      signal: options.signal,
+    });
     this.#runPageSize = options.runPageSize;
   }
 
@@ -118,12 +126,12 @@ class RestReader implements TrackingReader {
     const experiments: StoredExperiment[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.#call("search experiments", "/api/2.0/mlflow/experiments/search", {
+      const page = await this.#post("search experiments", "/api/2.0/mlflow/experiments/search", {
         max_results: 1000,
         view_type: "ACTIVE_ONLY",
         ...(pageToken ? { page_token: pageToken } : {}),
       });
-      for (const experiment of arrayOf(page?.experiments)) {
+      for (const experiment of arrayOf(page.experiments)) {
         if (isRecord(experiment) && experiment.lifecycle_stage !== "deleted") {
           experiments.push({
             experimentId: String(experiment.experiment_id),
@@ -131,7 +139,7 @@ class RestReader implements TrackingReader {
           });
         }
       }
-      pageToken = page && tokenOf(page);
+      pageToken = tokenOf(page);
     } while (pageToken);
     return experiments;
   }
@@ -184,7 +192,7 @@ class RestReader implements TrackingReader {
     const traces: StoredTraceInfo[] = [];
     let pageToken: string | undefined;
     while (experimentIds.length > 0 && traces.length < limit) {
-      const page = await this.#call("search traces", "/api/3.0/mlflow/traces/search", {
+      const page = await this.#post("search traces", "/api/3.0/mlflow/traces/search", {
         locations: experimentIds.map((id) => ({
           type: "MLFLOW_EXPERIMENT",
           mlflow_experiment: { experiment_id: id },
@@ -196,19 +204,25 @@ class RestReader implements TrackingReader {
         order_by: ["timestamp_ms DESC"],
         ...(pageToken ? { page_token: pageToken } : {}),
       });
-      for (const value of arrayOf(page?.traces)) {
+      for (const value of arrayOf(page.traces)) {
         const info = decodeTraceInfo(value);
         if (info && traces.length < limit) traces.push(info);
       }
-      pageToken = page && tokenOf(page);
+      pageToken = tokenOf(page);
       if (!pageToken) break;
     }
     return traces;
   }
 
   async readTrace(traceId: string): Promise<StoredTrace | undefined> {
-    const path = `/api/3.0/mlflow/traces/get?trace_id=${encodeURIComponent(traceId)}`;
-    const body = await this.#call(`read trace "${traceId}"`, path);
+    const body = await this.#transport.request({
+      action: `read trace "${traceId}"`,
+      method: "GET",
+      path: "/api/3.0/mlflow/traces/get",
+      query: { trace_id: traceId },
+      schema: JsonObject,
+      notFound: "undefined",
+    });
     if (body === undefined) return undefined;
     const trace = isRecord(body.trace) ? body.trace : {};
     const info = decodeTraceInfo(trace.trace_info);
@@ -224,67 +238,9 @@ class RestReader implements TrackingReader {
     return Promise.resolve();
   }
 
-  async #call(
-    action: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Record<string, unknown> | undefined> {
-    const base = this.#client.baseUrl;
-    const timeoutMs = this.#client.timeoutMs;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const signal = this.#signal
-      ? AbortSignal.any([this.#signal, controller.signal])
-      : controller.signal;
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.#fetch(`${base}${path}`, {
-        method: body === undefined ? "GET" : "POST",
-        headers: { ...this.#client.otlpEndpoint().headers, "Content-Type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal,
-      });
-      text = await response.text();
-    } catch (cause) {
-      const why = timedOut
-        ? `did not answer within ${timeoutMs / 1000} s`
-        : `is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`;
-      throw new MlflowRequestError(
-        `Cannot ${action} as the MLflow tracking server at "${base}" ${why}`,
-        { kind: timedOut ? "timeout" : "network", cause },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-    if (response.status === 404 && body === undefined) return undefined;
-    let json: unknown;
-    try {
-      json = text.trim() ? JSON.parse(text) : {};
-    } catch {
-      json = undefined;
-    }
-    if (!response.ok || !isRecord(json)) {
-      const detail = isRecord(json) && typeof json.message === "string"
-        ? json.message
-        : text.trim().slice(0, 200);
-      throw new MlflowRequestError(
-        `Cannot ${action} as the MLflow tracking server at "${base}" answered ${response.status}` +
-          (detail ? `: ${detail}` : ""),
-        {
-          kind: "http",
-          status: response.status,
-          hint: response.status === 401 || response.status === 403
-            ? "set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD"
-            : undefined,
-        },
-      );
-    }
-    return json;
+  /** A search: `POST` with a JSON body, the answer an object. */
+  #post(action: string, path: string, json: unknown): Promise<Record<string, unknown>> {
+    return this.#transport.request({ action, method: "POST", path, json, schema: JsonObject });
   }
 }
 

@@ -7,7 +7,7 @@
 import type { TokenUsage } from "../tracer.ts";
 import { formatCount, formatSeconds, formatUsd } from "./_format.ts";
 import { llmCallOf, type SpanLlmCall, spanTypeOf } from "../span_llm_call.ts";
-import type { StoredTrace } from "./tracking_reader.ts";
+import { SOURCE_RUN_METADATA, type StoredTrace } from "./tracking_reader.ts";
 
 /** One span of the tree. */
 export interface SpanTreeNode {
@@ -132,7 +132,7 @@ export function buildSpanTree(trace: StoredTrace): SpanTreeNode[] {
  * @returns Text ending with a newline.
  */
 export function renderSpanTree(trace: StoredTrace, roots: readonly SpanTreeNode[]): string {
-  const run = trace.metadata["mlflow.sourceRun"];
+  const run = trace.metadata[SOURCE_RUN_METADATA];
   const lines = [
     [
       `Trace ${trace.traceId}`,
@@ -189,7 +189,7 @@ export function spanTreeToJson(
   return {
     trace_id: trace.traceId,
     experiment_id: trace.experimentId,
-    run_id: trace.metadata["mlflow.sourceRun"] ?? null,
+    run_id: trace.metadata[SOURCE_RUN_METADATA] ?? null,
     state: trace.state,
     request_time: new Date(trace.requestTimeMs).toISOString(),
     execution_time_ms: trace.executionTimeMs,

@@ -6,7 +6,7 @@
  * @module
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { WorkflowError } from "../../errors.ts";
+import { errorMessage, WorkflowError } from "../../errors.ts";
 import { decodeStoredSpan } from "./_span_decoding.ts";
 import type {
   RunQuery,
@@ -75,7 +75,7 @@ export function openSqliteReader(path: string): TrackingReader {
     db?.close();
     throw new WorkflowError(
       "TRACKING_UNAVAILABLE",
-      `Cannot open "${path}" as an SQLite database: ${messageOf(cause)}`,
+      `Cannot open "${path}" as an SQLite database: ${errorMessage(cause)}`,
       { phase: "track", cause },
     );
   }
@@ -296,8 +296,4 @@ function toBigInt(value: SQLInputValue | undefined): bigint | undefined {
   if (typeof value === "bigint") return value;
   if (typeof value === "number" && Number.isFinite(value)) return BigInt(Math.trunc(value));
   return undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -106,11 +106,4 @@ export interface TrackingReader {
   close(): Promise<void>;
 }
 
-/** Run tag holding the trace id of the run. */
-export const TRACE_ID_TAG = "configurable_agents.trace_id";
-
-/** Run tag listing `provider/model` of the calls that could not be priced (comma-separated). */
-export const COST_UNKNOWN_MODELS_TAG = "configurable_agents.cost_unknown_models";
-
-/** Trace metadata holding the run id of the trace. */
-export const SOURCE_RUN_METADATA = "mlflow.sourceRun";
+export { COST_UNKNOWN_MODELS_TAG, SOURCE_RUN_METADATA, TRACE_ID_TAG } from "../trace_bundle.ts";

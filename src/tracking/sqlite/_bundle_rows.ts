@@ -2,7 +2,8 @@
  * The rows of one bundle, written the way MLflow's `SqlAlchemyStore` writes them (see the golden
  * rows in the shared MLflow notes): the experiment (found or created by name), the run with its
  * params, tags, metrics and latest metrics, and the trace with its tags, metadata, token metrics,
- * spans in stored JSON form and span cost metrics. Runs inside the caller's transaction.
+ * spans in stored JSON form and span cost metrics; and the lookup that finds a trace already
+ * written, so a repeated delivery writes nothing. Runs inside the caller's transaction.
  *
  * @module
  */
@@ -11,7 +12,12 @@ import { WorkflowError } from "../../errors.ts";
 import { pythonJsonDumps } from "../python_json.ts";
 import { storedSpanJson } from "../stored_span_json.ts";
 import { aggregateTokenUsage } from "../trace_record.ts";
-import type { SpanRecord, TraceBundle } from "../trace_bundle.ts";
+import {
+  type DeliveryReceipt,
+  SOURCE_RUN_METADATA,
+  type SpanRecord,
+  type TraceBundle,
+} from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
 
 /** An experiment row, as far as we need it. */
@@ -56,6 +62,29 @@ function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputVal
 }
 
 /**
+ * The receipt of a trace that is already in the database (a repeated delivery).
+ *
+ * @param db The database, inside a write transaction.
+ * @param traceId The trace id (`tr-...`).
+ * @returns Its experiment and run with `alreadyPresent: true`, or `undefined` when the trace is
+ * not there.
+ */
+export function findDeliveredTrace(db: DatabaseSync, traceId: string): DeliveryReceipt | undefined {
+  const existing = statement(db, "SELECT experiment_id FROM trace_info WHERE request_id = ?")
+    .get(traceId);
+  if (existing === undefined) return undefined;
+  const source = statement(
+    db,
+    "SELECT value FROM trace_request_metadata WHERE request_id = ? AND key = ?",
+  ).get(traceId, SOURCE_RUN_METADATA);
+  return {
+    experimentId: String(existing.experiment_id),
+    runId: String(source?.value ?? ""),
+    alreadyPresent: true,
+  };
+}
+
+/**
  * Finds the experiment of this name, or creates it with the next id, lifecycle `active` and
  * artifact location `<artifact root>/<id>`.
  *
@@ -93,7 +122,7 @@ export function findOrCreateExperiment(
       artifactLocation: String(found.artifact_location ?? `${artifactRoot}/${found.experiment_id}`),
     };
   }
-  const next = db.prepare("SELECT COALESCE(MAX(experiment_id), -1) + 1 AS id FROM experiments")
+  const next = statement(db, "SELECT COALESCE(MAX(experiment_id), -1) + 1 AS id FROM experiments")
     .get();
   const id = Number(next?.id ?? 0);
   const row: Record<string, SQLInputValue> = {
@@ -214,7 +243,7 @@ export function insertTrace(
     insert(db, "trace_tags", { key, value, request_id: traceId });
   }
   const usage = aggregateTokenUsage(trace.spans);
-  const metadata: Record<string, string> = { ...trace.metadata, "mlflow.sourceRun": runId };
+  const metadata: Record<string, string> = { ...trace.metadata, [SOURCE_RUN_METADATA]: runId };
   if (usage !== undefined && metadata["mlflow.trace.tokenUsage"] === undefined) {
     metadata["mlflow.trace.tokenUsage"] = pythonJsonDumps(usage);
   }

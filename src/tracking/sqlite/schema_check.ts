@@ -95,7 +95,7 @@ export interface MlflowSchemaInfo {
  * @param table Table name.
  * @returns The column names (empty when the table does not exist).
  */
-export function tableColumns(db: DatabaseSync, table: string): Set<string> {
+function tableColumns(db: DatabaseSync, table: string): Set<string> {
   const rows = db.prepare(`PRAGMA table_xinfo("${table.replaceAll('"', '""')}")`).all();
   return new Set(rows.map((row) => String(row.name)));
 }

@@ -11,9 +11,14 @@
 import { DatabaseSync } from "node:sqlite";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isWorkflowError, WorkflowError } from "../../errors.ts";
+import { errorMessage, isWorkflowError, WorkflowError } from "../../errors.ts";
 import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
-import { findOrCreateExperiment, insertRun, insertTrace } from "./_bundle_rows.ts";
+import {
+  findDeliveredTrace,
+  findOrCreateExperiment,
+  insertRun,
+  insertTrace,
+} from "./_bundle_rows.ts";
 import { PINNED_MLFLOW_REVISION, PINNED_MLFLOW_SCHEMA_SQL } from "./mlflow_schema_sql.ts";
 import { checkMlflowSchema, type MlflowSchemaInfo, tableNames } from "./schema_check.ts";
 
@@ -97,7 +102,7 @@ function isBusy(error: unknown): boolean {
 
 function trackingError(action: string, location: string, error: unknown): WorkflowError {
   if (isWorkflowError(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new WorkflowError(
     "TRACKING_UNAVAILABLE",
     `Cannot ${action} MLflow database "${location}" as SQLite reported: ${reason}`,
@@ -240,19 +245,8 @@ export class SqliteSink implements TraceSink {
 
   async #write(bundle: TraceBundle): Promise<DeliveryReceipt> {
     const db = this.#db;
-    const traceId = bundle.trace.traceId;
-    const existing = db.prepare("SELECT experiment_id FROM trace_info WHERE request_id = ?")
-      .get(traceId);
-    if (existing !== undefined) {
-      const source = db.prepare(
-        "SELECT value FROM trace_request_metadata WHERE request_id = ? AND key = 'mlflow.sourceRun'",
-      ).get(traceId);
-      return {
-        experimentId: String(existing.experiment_id),
-        runId: String(source?.value ?? ""),
-        alreadyPresent: true,
-      };
-    }
+    const delivered = findDeliveredTrace(db, bundle.trace.traceId);
+    if (delivered !== undefined) return delivered;
     const experiment = findOrCreateExperiment(db, bundle.experimentName, {
       schema: this.schema,
       artifactRoot: this.#options.artifactRoot,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { WorkflowError } from "../../errors.ts";
+import { errorMessage, WorkflowError } from "../../errors.ts";
 import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
 import {
@@ -129,7 +129,7 @@ export class SqliteWorkerSink implements TraceSink {
     try {
       worker = new Worker(WORKER_URL, { type: "module" });
     } catch (error) {
-      throw unavailable(path, `its worker cannot start: ${describe(error)}`, error);
+      throw unavailable(path, `its worker cannot start: ${errorMessage(error)}`, error);
     }
     const opened = new Promise<MlflowSchemaInfo>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<WorkerReply>) => {
@@ -172,7 +172,7 @@ export class SqliteWorkerSink implements TraceSink {
         this.#worker.postMessage({ type: "deliver", id, bundle } satisfies WorkerRequest);
       } catch (error) {
         this.#pending.delete(id);
-        reject(unavailable(this.path, `the bundle cannot be sent: ${describe(error)}`, error));
+        reject(unavailable(this.path, `the bundle cannot be sent: ${errorMessage(error)}`, error));
       }
     });
   }
@@ -215,10 +215,6 @@ export class SqliteWorkerSink implements TraceSink {
     this.#pending.clear();
     this.#onClosed?.();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function unavailable(path: string, reason: string, cause?: unknown): WorkflowError {

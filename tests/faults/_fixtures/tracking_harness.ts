@@ -13,6 +13,7 @@ import { executeWorkflow } from "../../../src/engine/mod.ts";
 import type { EngineDeps } from "../../../src/engine/mod.ts";
 import { openTracker, type OpenTrackerOptions } from "../../../src/runtime/open_tracker.ts";
 import { Spool } from "../../../src/tracking/delivery/spool.ts";
+import { TRACE_ID_TAG } from "../../../src/tracking/trace_bundle.ts";
 import type { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
 import { fakeIO } from "../../config/_cli_io.ts";
 
@@ -143,8 +144,6 @@ export interface StoredCounts {
   spans: Record<string, { count: number; distinct: boolean }>;
 }
 
-const TRACE_TAG = "configurable_agents.trace_id";
-
 /**
  * What a fake tracking server holds for some traces.
  *
@@ -158,7 +157,7 @@ export function serverCounts(server: FakeMlflowServer, traceIds: readonly string
   for (const id of traceIds) {
     const trace = server.traces.get(id);
     counts.traces[id] = trace ? 1 : 0;
-    const tagged = runs.filter((run) => run.tags.get(TRACE_TAG) === id);
+    const tagged = runs.filter((run) => run.tags.get(TRACE_ID_TAG) === id);
     counts.runs[id] = tagged.length;
     counts.finished[id] = tagged.every((run) => run.info.status !== "RUNNING");
     const spanIds = (trace?.spans ?? []).map((span) => span.spanId);
@@ -191,7 +190,7 @@ export function sqliteCounts(path: string, traceIds: readonly string[]): StoredC
     );
     for (const id of traceIds) {
       counts.traces[id] = Number((trace.get(id) as { n: number }).n);
-      const rows = runs.all(TRACE_TAG, id) as { status: string }[];
+      const rows = runs.all(TRACE_ID_TAG, id) as { status: string }[];
       counts.runs[id] = rows.length;
       counts.finished[id] = rows.every((row) => row.status !== "RUNNING");
       const span = spans.get(id) as { n: number; d: number };

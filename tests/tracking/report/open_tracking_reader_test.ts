@@ -1,9 +1,11 @@
+import { resolve } from "node:path";
 import {
   chooseTrackingUri,
   DEFAULT_TRACKING_URI,
   openTrackingReader,
   parseTrackingUri,
 } from "../../../src/tracking/report/mod.ts";
+import { parseTrackingUri as parseDestination } from "../../../src/tracking/delivery/parse_tracking_uri.ts";
 import { isWorkflowError } from "../../../src/errors.ts";
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../../_helpers/assert.ts";
 import { createMlflowDb } from "./_mlflow_db.ts";
@@ -39,6 +41,21 @@ Deno.test("parseTrackingUri() reads sqlite paths as MLflow does and keeps http U
   }
   const error = assertThrows(() => parseTrackingUri("ftp://bob:hunter2@h", "/"), TypeError);
   assert(!error.message.includes("hunter2"));
+});
+
+Deno.test("parseTrackingUri() reads the file the SQLite sink writes for the same URI", () => {
+  for (const uri of ["sqlite:///my%20runs.db", "sqlite:///runs.db#latest", "sqlite:////tmp/a.db"]) {
+    const sink = parseDestination(uri);
+    assertEquals(parseTrackingUri(uri, "/work"), {
+      kind: "sqlite",
+      path: sink.kind === "sqlite" ? resolve("/work", sink.path) : "",
+    });
+  }
+  assertEquals(parseTrackingUri("sqlite:///my%20runs.db", "/work"), {
+    kind: "sqlite",
+    path: "/work/my runs.db",
+  });
+  assertThrows(() => parseTrackingUri("http://", "/"), TypeError, "as it is not a tracking URI");
 });
 
 Deno.test("openTrackingReader() returns undefined for a missing file and opens an existing one", async () => {

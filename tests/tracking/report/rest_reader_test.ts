@@ -144,3 +144,25 @@ Deno.test("createRestReader() reports an unreachable server clearly", async () =
   );
   assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
 });
+
+Deno.test("createRestReader() reports answers without MLflow's shape and cancelled requests", async () => {
+  const answer = (body: unknown): typeof fetch => () => Promise.resolve(Response.json(body));
+  const odd = createRestReader("http://mlflow.test:5000", { fetch: answer([1, 2]) });
+  const shape = await assertRejects(
+    () => odd.listExperiments(),
+    Error,
+    `Cannot search experiments as the answer of the MLflow tracking server at "http://mlflow.test:5000" does not have MLflow's shape`,
+  );
+  assert(isWorkflowError(shape) && shape.code === "TRACKING_UNAVAILABLE");
+  const controller = new AbortController();
+  controller.abort();
+  const cancelled = createRestReader("http://mlflow.test:5000", {
+    fetch: (_input, init) => Promise.reject(init?.signal?.reason ?? new Error("aborted")),
+    signal: controller.signal,
+  });
+  await assertRejects(
+    () => cancelled.readTrace("tr-ffffffffffffffffffffffffffffffff"),
+    Error,
+    'Cannot read trace "tr-ffffffffffffffffffffffffffffffff" as the request to "http://mlflow.test:5000" was cancelled',
+  );
+});

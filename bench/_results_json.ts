@@ -1,0 +1,141 @@
+/**
+ * The shapes of what the benchmark scripts print and `bench/run.ts` collects: `deno bench
+ * --json`, `ratios.ts`, `cold_start.ts` and `batch.ts`, and the suite's results as a whole.
+ *
+ * @module
+ */
+import type { VariantResult } from "./_stats.ts";
+
+/** One benchmark of `deno bench --json` (times in nanoseconds). */
+export interface BenchEntry {
+  /** File URL. */
+  origin: string;
+  /** Group, or `null`. */
+  group: string | null;
+  /** Name. */
+  name: string;
+  /** Whether it is its group's baseline. */
+  baseline: boolean;
+  /** Its result. */
+  results: Array<{
+    ok?: { n: number; min: number; max: number; avg: number; p75: number; p99: number };
+    failed?: unknown;
+  }>;
+}
+
+/** The output of `deno bench --json`. */
+export interface BenchJson {
+  /** Runtime. */
+  runtime: string;
+  /** CPU model. */
+  cpu: string;
+  /** Every benchmark. */
+  benches: BenchEntry[];
+}
+
+/** A measured variant of `ratios.ts` or `cold_start.ts`. */
+export type Variant = VariantResult & { command?: string };
+
+/** What `ratios.ts` prints. */
+export interface RatiosJson {
+  /** Target 1. */
+  tracing: {
+    nodes: number;
+    latencyMs: number;
+    block: number;
+    variants: Record<string, Variant>;
+  };
+  /** Time to flush and close both trackings at the end. */
+  tracingCloseMs: number;
+  /** Target 4 with an instant model. */
+  engine_0ms: { nodes: number; latencyMs: number; variants: Record<string, Variant> };
+  /** Target 4 with a 5 ms model. */
+  engine_5ms: { nodes: number; latencyMs: number; variants: Record<string, Variant> };
+}
+
+/** What `cold_start.ts` prints. */
+export interface ColdStartJson {
+  /** Measured rounds. */
+  rounds: number;
+  /** Each command. */
+  commands: Record<string, Variant & { command: string }>;
+}
+
+/** What `_batch_child.ts` reports. */
+export interface BatchReport {
+  /** `engine` or `hand`. */
+  mode: string;
+  /** Items run. */
+  items: number;
+  /** Runs at once. */
+  concurrency: number;
+  /** Mock latency per call. */
+  latencyMs: number;
+  /** Nodes of the workflow. */
+  nodes: number;
+  /** Wall time of the batch. */
+  wallMs: number;
+  /** CPU time of the process during the batch. */
+  cpuMs: number;
+  /** Successful runs. */
+  succeeded: number;
+  /** Largest sampled resident memory, kilobytes. */
+  peakRssKb: number;
+  /** Largest sampled resident memory once 10 %, 50 % and 100 % of the items were done. */
+  peakRssKbAtProgress: Record<string, number>;
+  /** Live heap after a full collection, kilobytes, at the end (and at 10 % and 50 %). */
+  liveHeapKbAtProgress: Record<string, number>;
+  /** Resident memory before the batch, kilobytes. */
+  rssBeforeKb: number;
+}
+
+/** One batch of `batch.ts`: what `_batch_child.ts` reports, against the ideal wall time. */
+export interface BatchRun extends BatchReport {
+  /** Ideal wall time. */
+  idealMs: number;
+  /** Wall time over ideal. */
+  ratioToIdeal: number;
+}
+
+/** What `batch.ts` prints. */
+export interface BatchJson {
+  /** Runs at once. */
+  concurrency: number;
+  /** Mock latency. */
+  latencyMs: number;
+  /** Nodes. */
+  nodes: number;
+  /** Each batch. */
+  runs: BatchRun[];
+}
+
+/** Everything the suite measured. */
+export interface SuiteResults {
+  /** When the suite started. */
+  started: Date;
+  /** When it finished. */
+  finished: Date;
+  /** The machine. */
+  machine: {
+    cores: number;
+    memoryBytes: number | undefined;
+    cpu: string;
+    os: string;
+    arch: string;
+    deno: string;
+    v8: string;
+    typescript: string;
+    loadBefore: number[] | undefined;
+    loadAfter: number[] | undefined;
+  };
+  /** `deno bench --json`. */
+  bench: BenchJson;
+  /** `ratios.ts`. */
+  ratios: RatiosJson;
+  /** `cold_start.ts`. */
+  coldStart: ColdStartJson;
+  /** `batch.ts`. */
+  batch: BatchJson;
+  /** `bench/CHANGES.md`. */
+  changes: string;
+}

@@ -1,0 +1,26 @@
+/**
+ * The check of a `--tracking-uri` flag, which `run`, `permissions` and `traces push` make
+ * before anything else.
+ *
+ * @module
+ */
+import { isWorkflowError } from "../errors.ts";
+import { parseTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * Checks a `--tracking-uri` flag, so that a URI that is neither sqlite nor http(s) is a usage
+ * error (exit 2) before the command does any work.
+ *
+ * @param uri The flag's value; `undefined` when the flag was not given.
+ * @throws {UsageError} When the URI is not supported, with the tracker's message and hint.
+ */
+export function checkTrackingUriOption(uri: string | undefined): void {
+  if (uri === undefined) return;
+  try {
+    parseTrackingUri(uri);
+  } catch (error) {
+    if (!isWorkflowError(error)) throw error;
+    throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});
+  }
+}

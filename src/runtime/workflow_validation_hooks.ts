@@ -1,0 +1,46 @@
+/**
+ * `workflowValidationHooks`: what validating a workflow needs to know beyond the file, shared
+ * by `validate` and by every run, so that a run accepts exactly what `validate` accepts. Light
+ * imports only (no LangChain, LangGraph or OpenTelemetry), so `validate` stays fast.
+ *
+ * @module
+ */
+import type { ValidationHooks } from "../config/validate_workflow.ts";
+import type { ToolRegistry } from "../tools/tool_registry.ts";
+import { validateToolConfig } from "../tools/validate_tool_config.ts";
+import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
+import type { PriceTable } from "../tracking/pricing/price_table.ts";
+
+/**
+ * The validation hooks of a registry and a price table: the registered tool names, each tool
+ * entry's `config` checked against the tool's `configSchema`, and a warning for every model
+ * without a price.
+ *
+ * @example Usage
+ * ```ts
+ * import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
+ * import { createToolRegistry } from "../tools/tool_registry.ts";
+ * const empty = { version: "0", taken: "2026-01-01", source: "none", providers: {} };
+ * const hooks = workflowValidationHooks(createToolRegistry(), empty);
+ * if (!hooks.toolNames?.includes("http_get")) throw new Error();
+ * if (hooks.checkToolConfig?.("http_get", {}).length === 0) throw new Error("needs hosts");
+ * if (hooks.isModelPriced?.("openai", "gpt-4o")) throw new Error("the table is empty");
+ * ```
+ *
+ * @param registry The tools that exist.
+ * @param priceTable The prices that exist.
+ * @returns The hooks to pass to `loadWorkflow`, `parseWorkflow` or `validateWorkflow`.
+ */
+export function workflowValidationHooks(
+  registry: ToolRegistry,
+  priceTable: PriceTable,
+): ValidationHooks {
+  return {
+    toolNames: registry.names(),
+    isModelPriced: (provider, model) => isModelPriced(provider, model, priceTable),
+    checkToolConfig: (name, config) => {
+      const tool = registry.get(name);
+      return tool ? validateToolConfig(tool, config) : [];
+    },
+  };
+}
