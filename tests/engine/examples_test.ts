@@ -1,39 +1,11 @@
 import { loadWorkflow } from "../../src/config/mod.ts";
-import type { ObjectFieldSpec } from "../../src/config/schema.ts";
-import { parseTypeExpression, type TypeExpression } from "../../src/config/type_expression.ts";
 import { createStateModel, executeWorkflow } from "../../src/engine/mod.ts";
 import { createToolRegistry } from "../../src/tools/mod.ts";
 import { assert } from "../_helpers/assert.ts";
+import { sampleValue } from "../_helpers/sample_inputs.ts";
 import { testDeps } from "./_fakes.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
-
-/** A plausible input of a type. */
-function sample(type: TypeExpression, schema?: Readonly<Record<string, ObjectFieldSpec>>): unknown {
-  switch (type.kind) {
-    case "str":
-      return "tide pools";
-    case "int":
-      return 3;
-    case "float":
-      return 1.5;
-    case "bool":
-      return true;
-    case "list":
-      return type.element ? [sample(type.element, schema), sample(type.element, schema)] : ["a"];
-    case "dict":
-      return { "1": type.value ? sample(type.value, schema) : "x" };
-    case "object": {
-      const value: Record<string, unknown> = {};
-      for (const [name, spec] of Object.entries(schema ?? {})) {
-        value[name] = typeof spec === "string"
-          ? sample(parseTypeExpression(spec))
-          : sample(parseTypeExpression(spec.type), spec.schema);
-      }
-      return value;
-    }
-  }
-}
 
 const files = [...Deno.readDirSync(EXAMPLES)]
   .filter((entry) => entry.isFile && entry.name.endsWith(".yaml"))
@@ -54,7 +26,7 @@ for (const name of files) {
     const model = createStateModel(loaded.config.state.fields);
     const inputs: Record<string, unknown> = {};
     for (const field of Object.values(model.fields)) {
-      if (field.required) inputs[field.name] = sample(field.type, field.objectSchema);
+      if (field.required) inputs[field.name] = sampleValue(field.type, field.objectSchema);
     }
     const result = await executeWorkflow(loaded, inputs, {
       deps: testDeps({

@@ -5,41 +5,19 @@
 import { runWorkflow } from "../../src/runtime/run_workflow.ts";
 import { loadRunnableWorkflow } from "../../src/runtime/load_runnable_workflow.ts";
 import { createStateModel } from "../../src/engine/state_model.ts";
-import { parseTypeExpression, type TypeExpression } from "../../src/config/type_expression.ts";
 import { isWorkflowError } from "../../src/errors.ts";
 import { stopReasonOf } from "../../src/engine/stop_reason.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
+import { sampleInputs } from "../_helpers/sample_inputs.ts";
 
 const DIR = new URL("../fixtures/workflows/v0_1/", import.meta.url);
-
-/** A value of a type for a required input. */
-function sampleOf(type: TypeExpression): unknown {
-  switch (type.kind) {
-    case "str":
-      return "tide pools";
-    case "int":
-      return 3;
-    case "float":
-      return 0.5;
-    case "bool":
-      return true;
-    case "list":
-      return type.element ? [sampleOf(type.element), sampleOf(type.element)] : ["a", "b"];
-    default:
-      return {};
-  }
-}
 
 for (const entry of [...Deno.readDirSync(DIR)].sort((a, b) => a.name.localeCompare(b.name))) {
   Deno.test(`runWorkflow() runs the v0.1 file ${entry.name} with --mock into declared types`, async () => {
     const path = new URL(entry.name, DIR).pathname;
     const loaded = await loadRunnableWorkflow(path);
     const fields = loaded.config.state.fields;
-    const inputs = Object.fromEntries(
-      Object.entries(fields).filter(([, field]) => field.required).map((
-        [name, field],
-      ) => [name, sampleOf(parseTypeExpression(field.type))]),
-    );
+    const inputs = sampleInputs(fields);
 
     // Seed 0 is the CLI's default.
     const result = await runWorkflow(loaded, inputs, { mock: true, seed: 0, tracker: false });
