@@ -166,10 +166,10 @@ export {
   type ArtifactLevel,
   type ArtifactRecord,
   type AttributeValue,
-  type BundleDelivery,
-  createMlflowTracker,
+  type CloseTrackerOptions,
   type DeliveryOutcome,
   type DeliveryReceipt,
+  type ForeignParent,
   type LlmCallRecord,
   type MlflowCaptureSettings,
   MlflowTracker,
@@ -180,7 +180,6 @@ export {
   type RunRecordIds,
   type RunStart,
   type RunTrace,
-  type ShutdownOptions,
   type SpanEventRecord,
   type SpanOptions,
   type SpanRecord,
@@ -191,6 +190,7 @@ export {
   type Tracer,
   type TraceRecord,
   type TraceSink,
+  type TrackingDestination,
 } from "./src/tracking/mod.ts";
 export {
   type CreateRunInput,

@@ -5,8 +5,8 @@
  * @module
  */
 import { compileWorkflow } from "../src/engine/mod.ts";
-import { createMlflowTracker, type TraceBundle } from "../src/tracking/mod.ts";
-import { TRACE_ID_TAG } from "../src/tracking/trace_bundle.ts";
+import { MlflowTracker, type TraceBundle } from "../src/tracking/mod.ts";
+import { TRACE_ID_TAG, type TraceSink } from "../src/tracking/trace_bundle.ts";
 import { benchDeps, linearWorkflow } from "./_fixtures.ts";
 
 /**
@@ -22,24 +22,37 @@ export async function recordBundle(
   artifactLevel: "minimal" | "standard" | "full",
 ): Promise<TraceBundle> {
   const bundles: TraceBundle[] = [];
-  const tracker = createMlflowTracker({
+  const tracker = new MlflowTracker({
     trackingUri: "sqlite:///bench.db",
     experimentName: "bench",
     mlflow: { artifact_level: artifactLevel },
-    delivery: {
-      submit: (bundle) => {
-        bundles.push(bundle);
-        return Promise.resolve({ state: "queued" });
-      },
-      flush: () => Promise.resolve(),
-    },
+    async: false,
+    preflight: false,
+    sink: collectingSink(bundles),
   });
   const compiled = compileWorkflow(linearWorkflow(nodes), benchDeps(0));
   await compiled.run({ topic: "tide pools" }, { mock: true, tracer: tracker });
-  await tracker.shutdown();
+  await tracker.close();
   const [bundle] = bundles;
   if (bundle === undefined) throw new Error("Cannot record a bundle as the run recorded none");
   return bundle;
+}
+
+/**
+ * A sink that only keeps what it is given (or nothing, without a list): a tracker over it does
+ * all its own work and delivers nowhere.
+ *
+ * @param bundles Receives each bundle, when given.
+ * @returns The sink.
+ */
+export function collectingSink(bundles?: TraceBundle[]): TraceSink {
+  return {
+    deliver: (bundle) => {
+      bundles?.push(bundle);
+      return Promise.resolve({ experimentId: "1", runId: "r", alreadyPresent: false });
+    },
+    close: () => Promise.resolve(),
+  };
 }
 
 let counter = 0;

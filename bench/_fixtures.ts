@@ -11,8 +11,7 @@ import { type WorkflowInput, WorkflowSchema } from "../src/config/schema.ts";
 import type { EngineDeps } from "../src/engine/mod.ts";
 import { MockChatModel, type MockChatModelOptions } from "../src/llm/mod.ts";
 import { priceCall } from "../src/tracking/pricing/mod.ts";
-import { createMlflowTracker, type MlflowTracker, type TraceSink } from "../src/tracking/mod.ts";
-import { type Delivery, openDelivery } from "../src/tracking/delivery/mod.ts";
+import { MlflowTracker, type TraceSink } from "../src/tracking/mod.ts";
 
 /** Options of {@linkcode linearWorkflow}. */
 export interface LinearWorkflowOptions {
@@ -106,15 +105,13 @@ export function benchDeps(latencyMs: number): EngineDeps {
 
 /** A tracker writing into a fresh SQLite database, and how to close it. */
 export interface SqliteTracking {
-  /** The tracker. */
+  /** The tracker (it owns the delivery). */
   tracker: MlflowTracker;
-  /** The delivery between tracker and sink. */
-  delivery: Delivery;
   /** The database file. */
   path: string;
   /** Warnings of the delivery (a benchmark must see none: a warning means a spooled trace). */
   warnings: string[];
-  /** Shuts the tracker down, flushes the delivery and closes the sink. */
+  /** Closes the tracker: flushes the delivery and closes the sink. */
   close(): Promise<void>;
 }
 
@@ -142,8 +139,8 @@ export interface OpenSqliteTrackingOptions {
 
 /**
  * Opens a tracker that records into `<dir>/mlflow.db` (artifacts under `<dir>/mlruns`, spool in
- * `<dir>/.mlflow-spool`) the way a run does for a `sqlite:///` URI: `openDelivery` with its
- * permission checks, its lazily opened sink and its queue.
+ * `<dir>/.mlflow-spool`) the way a run does for a `sqlite:///` URI: an `MlflowTracker` with
+ * its permission checks, its lazily opened sink, its journal and its queue.
  *
  * @param dir A directory (created when missing).
  * @param options Sync or async delivery, artifact level, sink.
@@ -159,29 +156,23 @@ export async function openSqliteTracking(
   const trackingUri = `sqlite:///${path}`;
   const warnings: string[] = [];
   const warn = (message: string) => warnings.push(message);
-  const delivery = openDelivery(trackingUri, {
-    warn,
-    async,
-    spoolDir: `${dir}/.mlflow-spool`,
-    artifactRoot: `${dir}/mlruns`,
-    sqlite: { artifactRoot: `${dir}/mlruns` },
-    ...(openSqliteSink ? { openSqliteSink } : {}),
-  });
-  const tracker = createMlflowTracker({
+  const tracker = new MlflowTracker({
     trackingUri,
     experimentName: "bench",
     mlflow: { artifact_level: artifactLevel },
-    delivery,
+    async,
+    spool: { dir: `${dir}/.mlflow-spool` },
+    preflight: { artifactRoot: `${dir}/mlruns` },
+    sinkOptions: {
+      sqlite: { artifactRoot: `${dir}/mlruns` },
+      ...(openSqliteSink ? { openSqliteSink } : {}),
+    },
     warn,
   });
   return {
     tracker,
-    delivery,
     path,
     warnings,
-    close: async () => {
-      await tracker.shutdown({ timeoutMs: 60_000 });
-      await delivery.close(60_000);
-    },
+    close: () => tracker.close({ timeoutMs: 60_000 }),
   };
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { compileWorkflow } from "../src/engine/mod.ts";
-import { createMlflowTracker, SqliteWorkerSink, type TraceSink } from "../src/tracking/mod.ts";
+import { MlflowTracker, SqliteWorkerSink, type TraceSink } from "../src/tracking/mod.ts";
+import { collectingSink } from "./_bundles.ts";
 import { benchDeps, linearWorkflow, openSqliteTracking, type SqliteTracking } from "./_fixtures.ts";
 import { handWrittenGraph } from "./_hand_graph.ts";
 
@@ -84,14 +85,13 @@ export async function tracingScenario(
     await openSqliteTracking(`${dir}/sync_worker`, { async: false, ...worker }),
     await openSqliteTracking(`${dir}/async_worker`, { async: true, ...worker }),
   ] as const;
-  const dropping = createMlflowTracker({
+  const dropping = new MlflowTracker({
     trackingUri: `sqlite:///${dir}/unused.db`,
     experimentName: "bench",
     mlflow: { artifact_level: "standard" },
-    delivery: {
-      submit: () => Promise.resolve({ state: "queued" }),
-      flush: () => Promise.resolve(),
-    },
+    async: false,
+    preflight: false,
+    sink: collectingSink(),
   });
   const traced = (tracking: SqliteTracking): RunOnce => async () => {
     await compiled.run(INPUTS, { mock: true, tracer: tracking.tracker });
@@ -112,7 +112,7 @@ export async function tracingScenario(
     },
     close: async () => {
       for (const tracking of trackings) await tracking.close();
-      await dropping.shutdown();
+      await dropping.close();
     },
   };
 }

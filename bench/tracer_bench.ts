@@ -6,12 +6,12 @@
  * @module
  */
 import {
-  createMlflowTracker,
+  MlflowTracker,
   pythonJsonDumps,
   storedSpanJson,
   type TraceBundle,
 } from "../src/tracking/mod.ts";
-import { recordBundle, withFreshTraceId } from "./_bundles.ts";
+import { collectingSink, recordBundle, withFreshTraceId } from "./_bundles.ts";
 
 const PROMPT = "Step 3 of 10: write one sentence about tide pools. Build on the previous step: " +
   "Mock out_2 about tide pools, in brief.";
@@ -46,18 +46,14 @@ Deno.bench({
   },
 });
 
-let last: TraceBundle | undefined;
-const tracker = createMlflowTracker({
+const delivered: TraceBundle[] = [];
+const tracker = new MlflowTracker({
   trackingUri: "sqlite:///bench.db",
   experimentName: "bench",
   mlflow: { artifact_level: "standard" },
-  delivery: {
-    submit: (finished) => {
-      last = finished;
-      return Promise.resolve({ state: "queued" });
-    },
-    flush: () => Promise.resolve(),
-  },
+  async: false,
+  preflight: false,
+  sink: collectingSink(delivered),
 });
 
 Deno.bench({
@@ -103,7 +99,7 @@ Deno.bench({
       );
     }
     await run.finish({ status: "success", outputs: { topic: "tide pools" } });
-    const spans = last?.trace.spans.length ?? 0;
+    const spans = delivered.pop()?.trace.spans.length ?? 0;
     if (spans !== 21) {
       throw new Error(`Cannot measure the tracer as the run recorded ${spans} spans: expected 21`);
     }

@@ -5,20 +5,21 @@
  * @module
  */
 import { isWorkflowError } from "../errors.ts";
-import { parseTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
+import { parseTrackingUri, type TrackingDestination } from "../tracking/tracking_destination.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
- * Checks a `--tracking-uri` flag, so that a URI that is neither sqlite nor http(s) is a usage
+ * Parses a `--tracking-uri` flag, so that a URI that is neither sqlite nor http(s) is a usage
  * error (exit 2) before the command does any work.
  *
  * @param uri The flag's value; `undefined` when the flag was not given.
+ * @returns The destination, or `undefined` without the flag.
  * @throws {UsageError} When the URI is not supported, with the tracker's message and hint.
  */
-export function checkTrackingUriOption(uri: string | undefined): void {
-  if (uri === undefined) return;
+export function parseTrackingUriOption(uri: string | undefined): TrackingDestination | undefined {
+  if (uri === undefined) return undefined;
   try {
-    parseTrackingUri(uri);
+    return parseTrackingUri(uri);
   } catch (error) {
     if (!isWorkflowError(error)) throw error;
     throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});

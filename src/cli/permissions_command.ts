@@ -6,7 +6,7 @@
  */
 import type { CliIO } from "./io.ts";
 import type { PermissionsOptions } from "./options.ts";
-import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 
 /** The `--json` report of `permissions`. */
 export interface PermissionsReport {
@@ -47,7 +47,7 @@ export async function permissionsCommand(
   options: PermissionsOptions,
   io: CliIO,
 ): Promise<number> {
-  checkTrackingUriOption(options.trackingUri);
+  const trackingUri = parseTrackingUriOption(options.trackingUri);
   const runtime = await import("../runtime/mod.ts");
   const env = (name: string) => io.env(name);
   const loaded = await runtime.loadRunnableWorkflow(file, {
@@ -55,7 +55,7 @@ export async function permissionsCommand(
   });
   const permissions = runtime.workflowPermissions(loaded, {
     mock: options.mock,
-    trackingUri: options.trackingUri,
+    trackingUri,
     tracking: options.tracking,
     env,
   });

@@ -27,10 +27,8 @@ import {
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf } from "./_exit_code.ts";
-import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
-
-/** Longest wait for tracking to finish before `run` exits, in milliseconds. */
-const TRACKING_FLUSH_MS = 5000;
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 
 type Runtime = typeof import("../runtime/mod.ts");
 
@@ -44,7 +42,8 @@ interface Session {
   readonly progress: RunProgress;
   readonly controller: AbortController;
   readonly warned: Set<string>;
-  readonly trackingUri: string | undefined;
+  /** Where runs are recorded (resolved once, here), `undefined` when they are not. */
+  readonly destination: TrackingDestination | undefined;
   interrupted: boolean;
 }
 
@@ -68,7 +67,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const inputFile = options.inputFile === undefined
     ? undefined
     : await readInputFile(options.inputFile, io);
-  checkTrackingUriOption(options.trackingUri);
+  const explicitDestination = parseTrackingUriOption(options.trackingUri);
 
   const runtime = await import("../runtime/mod.ts");
   const loaded = await runtime.loadRunnableWorkflow(file, {
@@ -89,8 +88,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     }),
     controller: new AbortController(),
     warned: new Set(),
-    trackingUri: runtime.trackingDestination(loaded.config, {
-      trackingUri: options.trackingUri,
+    destination: runtime.resolveTrackingDestination(loaded.config.config.observability?.mlflow, {
+      trackingUri: explicitDestination,
       tracking: options.tracking,
       env: (name) => io.env(name),
     }),
@@ -122,8 +121,7 @@ function runOptions(session: Session): RunWorkflowOptions {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.mockLatency === undefined ? {} : { mockLatencyMs: options.mockLatency }),
     signal: session.controller.signal,
-    ...(options.tracking ? {} : { tracker: false }),
-    ...(options.trackingUri === undefined ? {} : { trackingUri: options.trackingUri }),
+    ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {
       if (session.warned.has(message)) return;
@@ -147,7 +145,7 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
     failure = error;
   }
   progress.finish();
-  await runtime.flushTracking(TRACKING_FLUSH_MS);
+  await runtime.flushTracking();
   if (session.interrupted) return interrupted(session);
   if (result === undefined) {
     io.stderr(renderError(failure, { verbose: options.verbose, color: io.color }));
@@ -202,7 +200,7 @@ async function runJsonl(
     io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
     return exitCodeOf(error);
   } finally {
-    await runtime.flushTracking(TRACKING_FLUSH_MS);
+    await runtime.flushTracking();
   }
   if (session.interrupted) return interrupted(session);
   if (!options.json || io.isTerminal) {
@@ -262,11 +260,11 @@ function summaryLine(session: Session, result: RunResult): string {
 }
 
 function recordedLine(session: Session, traceId: string | undefined): string | undefined {
-  const { trackingUri } = session;
+  const trackingUri = session.destination?.uri;
   if (trackingUri === undefined || traceId === undefined || session.warned.size > 0) {
     return undefined;
   }
-  const view = trackingUri.startsWith("sqlite:")
+  const view = session.destination?.kind === "sqlite"
     ? `; see it with: report costs --tracking-uri ${trackingUri}, or mlflow ui --backend-store-uri ${trackingUri}`
     : "";
   return session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`);

@@ -10,7 +10,7 @@ import { openSink } from "../tracking/delivery/open_sink.ts";
 import { type PushReport, pushSpool } from "../tracking/delivery/push_spool.ts";
 import type { CliIO } from "./io.ts";
 import type { TracesPushOptions } from "./options.ts";
-import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 
 /**
  * Runs `traces push`.
@@ -23,20 +23,20 @@ import { checkTrackingUriOption } from "./_tracking_uri_option.ts";
 export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): Promise<number> {
   const spoolDir = options.spoolDir ?? DEFAULT_SPOOL_DIR;
   const dir = isAbsolute(spoolDir) ? spoolDir : join(io.cwd(), spoolDir);
-  checkTrackingUriOption(options.trackingUri);
+  const override = parseTrackingUriOption(options.trackingUri);
   const controller = new AbortController();
   const removeSignalHandler = io.onSignal(() => controller.abort());
   let report: PushReport;
   try {
     report = await pushSpool({
       spool: new Spool({ dir }),
-      sinkFor: (uri) =>
-        openSink(uri, {
+      sinkFor: (destination) =>
+        openSink(destination, {
           env: (name) => io.env(name),
           warn: (message) => io.stderr(`warning: ${message}\n`),
           sqlite: { cwd: io.cwd() },
         }),
-      ...(options.trackingUri === undefined ? {} : { overrideUri: options.trackingUri }),
+      ...(override === undefined ? {} : { override }),
       signal: controller.signal,
     });
   } finally {
@@ -66,6 +66,7 @@ function summary(report: PushReport, spoolDir: string): string {
     `${report.delivered.length} delivered`,
     `${report.alreadyPresent.length} already present`,
     `${report.failed.length} failed`,
+    ...(report.skipped ? [`${report.skipped} skipped (another process is delivering them)`] : []),
     ...(report.remaining ? [`${report.remaining} not attempted (interrupted)`] : []),
   ];
   const noun = report.total === 1 ? "trace" : "traces";

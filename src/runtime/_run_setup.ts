@@ -15,7 +15,8 @@ import { priceCall } from "../tracking/pricing/price_call.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { Tracer } from "../tracking/tracer.ts";
 import { denoEngineDeps, denoWarn } from "./deno_deps.ts";
-import { openTracker, type TrackerHandle } from "./open_tracker.ts";
+import { createWorkflowTracker } from "./workflow_tracker.ts";
+import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 
@@ -105,8 +106,8 @@ export function loadForRun(path: string, options: LoadForRunOptions): Promise<Lo
 export interface RunTracker {
   /** What the engine records through; `undefined` for no tracking. */
   readonly tracer: Tracer | undefined;
-  /** The tracker the runtime opened (close it with `closeTracker`). */
-  readonly handle: TrackerHandle | undefined;
+  /** The tracker the runtime opened (close it with `closeInBackground`). */
+  readonly opened: MlflowTracker | undefined;
 }
 
 /**
@@ -116,7 +117,7 @@ export interface RunTracker {
  * @param loaded The workflow.
  * @param deps Its collaborators (environment and working directory).
  * @param options The run's options.
- * @returns The tracer, and the handle when one was opened.
+ * @returns The tracer, and the tracker when one was opened.
  * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for an unsupported tracking URI.
  */
 export async function runTracker(
@@ -127,15 +128,15 @@ export async function runTracker(
   },
 ): Promise<RunTracker> {
   const { tracker } = options;
-  if (tracker !== undefined) return { tracer: tracker || undefined, handle: undefined };
-  const handle = await openTracker(loaded, {
+  if (tracker !== undefined) return { tracer: tracker || undefined, opened: undefined };
+  const opened = await createWorkflowTracker(loaded, {
     trackingUri: options.trackingUri,
     env: deps.env,
     warn: options.warn ?? denoWarn,
     cwd: deps.cwd,
     sqliteWorker: options.sqliteWorker,
   });
-  return { tracer: handle?.tracer, handle };
+  return { tracer: opened, opened };
 }
 
 function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {

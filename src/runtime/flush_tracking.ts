@@ -1,53 +1,52 @@
 /**
- * `flushTracking`: waits, bounded, for the tracking work that runs go on doing in the
- * background after `runWorkflow` returns (`async_logging`).
+ * The trackers the runtime closes in the background (`async_logging`: a run returns before its
+ * trace is exported), and `flushTracking`, which waits for them: the one list of pending
+ * tracking work in a process.
  *
  * @module
  */
-import { flushAllDeliveries } from "../tracking/delivery/create_delivery.ts";
-import { DEFAULT_CLOSE_TIMEOUT_MS, type TrackerHandle } from "./open_tracker.ts";
+import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
+import { TRACKING_FLUSH_TIMEOUT_MS } from "../tracking/delivery/delivery_queue.ts";
 
-const background = new Set<Promise<void>>();
+const closing = new Set<Promise<void>>();
 
 /**
  * Closes a tracker the runtime opened: in the background when it delivers in the background
  * (`async_logging`; {@linkcode flushTracking} waits for it), else before returning.
  *
- * @param handle The tracker.
+ * @param tracker The tracker.
  */
-export async function closeTracker(handle: TrackerHandle): Promise<void> {
-  if (!handle.async) return await handle.close();
-  const kept: Promise<void> = handle.close().catch(() => {}).finally(() => background.delete(kept));
-  background.add(kept);
+export async function closeInBackground(tracker: MlflowTracker): Promise<void> {
+  if (!tracker.async) return await tracker.close();
+  const closed: Promise<void> = tracker.close().catch(() => {}).finally(() =>
+    closing.delete(closed)
+  );
+  closing.add(closed);
 }
 
 /**
  * Waits until every run recorded in the background (`async_logging: true`, the default) is
  * written or spooled and its tracker closed, at most `timeoutMs`; what is still pending then
- * goes to the spool. `runWorkflow` returns without waiting for export; a script that exits
- * right after it (`Deno.exit`) should `await flushTracking()` first. The CLI calls it on
- * SIGINT/SIGTERM and before it exits. Never throws.
+ * stays in the spool (each tracker spools what it could not deliver within the same bound).
+ * `runWorkflow` returns without waiting for export; a script that exits right after it
+ * (`Deno.exit`) should `await flushTracking()` first. The CLI calls it before it exits. Never
+ * throws.
  *
  * @example Usage
  * ```ts
- * import { flushTracking } from "./flush_tracking.ts";
+ * import { flushTracking } from "@configurable-agents/core";
  * await flushTracking(1000); // nothing pending: returns at once
  * ```
  *
  * @param timeoutMs Longest wait, in milliseconds. @default 5000
  */
-export async function flushTracking(timeoutMs: number = DEFAULT_CLOSE_TIMEOUT_MS): Promise<void> {
-  try {
-    await flushAllDeliveries(timeoutMs);
-  } catch {
-    // Deliveries spool what they cannot write; nothing is left to do here.
-  }
+export async function flushTracking(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const bound = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
   try {
-    while (background.size > 0) {
+    while (closing.size > 0) {
       const settled = await Promise.race([
-        Promise.all(background).then(() => true),
+        Promise.all(closing).then(() => true),
         bound.then(() => false),
       ]);
       if (!settled) return;

@@ -30,12 +30,11 @@ export { readJsonLines } from "./read_json_lines.ts";
 export type { BatchItem, ReadJsonLinesOptions } from "./read_json_lines.ts";
 export { loadRunnableWorkflow } from "./load_runnable_workflow.ts";
 export type { LoadRunnableWorkflowOptions } from "./load_runnable_workflow.ts";
-export { DEFAULT_CLOSE_TIMEOUT_MS, openTracker } from "./open_tracker.ts";
-export type { OpenTrackerOptions, TrackerHandle } from "./open_tracker.ts";
+export { createWorkflowTracker } from "./workflow_tracker.ts";
+export type { WorkflowTrackerOptions } from "./workflow_tracker.ts";
 export { flushTracking } from "./flush_tracking.ts";
-export { trackingDestination } from "./tracking_destination.ts";
+export { resolveTrackingDestination } from "../tracking/tracking_destination.ts";
 export { workflowValidationHooks } from "./workflow_validation_hooks.ts";
-export type { TrackingDestinationOptions } from "./tracking_destination.ts";
 export { permissionFlags, workflowPermissions } from "./workflow_permissions.ts";
 export type { WorkflowPermissions, WorkflowPermissionsOptions } from "./workflow_permissions.ts";
 export {

@@ -9,7 +9,7 @@ import { compileWorkflow } from "../engine/compile_workflow.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import type { TokenUsage } from "../tracking/tracer.ts";
-import { closeTracker } from "./flush_tracking.ts";
+import { closeInBackground } from "./flush_tracking.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { prepareRun, runTracker } from "./_run_setup.ts";
@@ -130,7 +130,7 @@ export async function runBatch(
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
   // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).
-  const { tracer, handle } = await runTracker(loaded, deps, { ...options, sqliteWorker: true });
+  const { tracer, opened } = await runTracker(loaded, deps, { ...options, sqliteWorker: true });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const totals = new BatchTotals();
@@ -162,7 +162,7 @@ export async function runBatch(
       const outcome = await runItem(next.value);
       totals.add(outcome);
       await onResult?.(outcome);
-      if (handle && handle.pending > backlog) await handle.flush();
+      if (opened) await opened.pendingAtMost(backlog);
     }
   };
 
@@ -179,7 +179,7 @@ export async function runBatch(
     return totals.summary(options.signal?.aborted ?? false);
   } finally {
     await source.return();
-    if (handle) await closeTracker(handle);
+    if (opened) await closeInBackground(opened);
   }
 }
 

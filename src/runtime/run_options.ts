@@ -7,6 +7,7 @@ import type { EngineEvent, RunDeps } from "../engine/engine_types.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { Tracer } from "../tracking/tracer.ts";
+import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 
 /** Options of `runWorkflow`. */
 export interface RunWorkflowOptions {
@@ -59,7 +60,7 @@ export interface RunWorkflowOptions {
    *
    * @default {undefined}
    */
-  trackingUri?: string;
+  trackingUri?: string | TrackingDestination;
   /**
    * Receives tracking warnings (a tracking problem never fails a run).
    *

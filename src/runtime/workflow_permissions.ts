@@ -10,12 +10,14 @@ import { providerEnvVars, providerHosts } from "../llm/provider_permissions.ts";
 import { resolveModelSpec } from "../llm/model_spec.ts";
 import { collectToolPermissions } from "../tools/collect_tool_permissions.ts";
 import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
-import { parseTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
 import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
 import type { EnvReader } from "../tracking/http/mlflow_auth.ts";
 import { OTLP_EXPORTER_ENV_NAMES } from "../tracking/http/mlflow_auth.ts";
 import { PRICES_ENV_VAR } from "../tracking/pricing/load_price_table_from_env.ts";
-import { trackingDestination } from "./tracking_destination.ts";
+import {
+  resolveTrackingDestination,
+  type TrackingDestination,
+} from "../tracking/tracking_destination.ts";
 
 /** The permissions of a run, each list without repeats. */
 export interface WorkflowPermissions {
@@ -44,7 +46,7 @@ export interface WorkflowPermissionsOptions {
    *
    * @default {undefined}
    */
-  trackingUri?: string | undefined;
+  trackingUri?: string | TrackingDestination | undefined;
   /**
    * `false` for a run without tracking (`--no-tracking`).
    *
@@ -161,10 +163,13 @@ export function workflowPermissions(
     add(net, tools.net);
   }
 
-  const trackingUri = trackingDestination(config, { ...options, env });
-  if (trackingUri !== undefined) {
-    const destination = parseTrackingUri(trackingUri);
-    const explicit = options.trackingUri?.trim() ||
+  const destination = resolveTrackingDestination(config.config.observability?.mlflow, {
+    ...options,
+    env,
+  });
+  const trackingUri = destination?.uri;
+  if (destination !== undefined) {
+    const explicit = typeof options.trackingUri === "object" || options.trackingUri?.trim() ||
       config.config.observability?.mlflow?.tracking_uri?.trim();
     if (!explicit) envNames.add("MLFLOW_TRACKING_URI");
     add(envNames, USER_ENV);

@@ -7,13 +7,12 @@
  * @module
  */
 import type { RunRedactor } from "./capture_policy.ts";
-import { describeError } from "./_run_trace.ts";
-import type { StateSnapshot } from "./bundle_builder.ts";
-import { byStartTime } from "./_span_record.ts";
+import { describeError } from "./_run_recorder.ts";
+import type { StateSnapshot } from "./build_trace_bundle.ts";
 import type { CostTotals } from "./pricing/summarize_costs.ts";
 import type { RunSummary } from "./run_summary.ts";
 import type { RunEnd } from "./tracer.ts";
-import type { ArtifactRecord, SpanRecord } from "./trace_bundle.ts";
+import { type ArtifactRecord, byStartTime, type SpanRecord } from "./trace_bundle.ts";
 
 /** What the artifacts are made from. */
 export interface RunArtifactsInput {

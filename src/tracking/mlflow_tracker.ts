@@ -1,22 +1,30 @@
 /**
- * `MlflowTracker`: the `Tracer` that records every workflow run as one MLflow trace (built from
- * OpenTelemetry spans on a provider of its own, never registered globally) and one MLflow run,
- * and hands the finished bundle to a `BundleDelivery`.
+ * `MlflowTracker`: the `Tracer` that records every workflow run as one MLflow trace and one
+ * MLflow run, and the one owner of tracking's lifecycle: it opens the sink its destination
+ * leads to (at the first delivery) and the spool, hands each finished run's bundle to its
+ * delivery queue, flushes once and closes.
  *
  * @module
  */
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { TracerProvider } from "@opentelemetry/sdk-trace";
-import type { Tracer as OtelTracer } from "@opentelemetry/api";
+import { trace as otelTrace } from "@opentelemetry/api";
 import { type ArtifactLevel, CapturePolicy, type NodeCaptureSettings } from "./capture_policy.ts";
-import { buildTraceBundle } from "./bundle_builder.ts";
-import { type CompletedRun, describeError, NOOP_SCOPE, OtelRunTrace } from "./_run_trace.ts";
-import { SpanCollector } from "./_span_collector.ts";
-import { toSpanRecord } from "./_span_record.ts";
+import { buildTraceBundle } from "./build_trace_bundle.ts";
+import {
+  describeError,
+  type FinishedRun,
+  type ForeignParent,
+  RunRecorder,
+} from "./_run_recorder.ts";
 import { renderRunName } from "../config/run_name.ts";
 import type { RunRecordIds, RunStart, RunTrace, SpanOptions, SpanScope, Tracer } from "./tracer.ts";
-import type { BundleDelivery } from "./trace_bundle.ts";
+import type { TraceSink } from "./trace_bundle.ts";
+import { parseTrackingUri, type TrackingDestination } from "./tracking_destination.ts";
+import { DeliveryQueue, TRACKING_FLUSH_TIMEOUT_MS } from "./delivery/delivery_queue.ts";
+import { openSink, type OpenSinkDeps } from "./delivery/open_sink.ts";
+import { checkDestination, type PreflightDeps } from "./delivery/preflight.ts";
+import { Spool, type SpoolOptions } from "./delivery/spool.ts";
+
+export type { ForeignParent };
 
 /**
  * The `config.observability.mlflow` settings the tracker reads (a workflow's `MlflowConfig`
@@ -55,22 +63,62 @@ export interface MlflowCaptureSettings {
   run_name?: string | undefined;
 }
 
-/** Options of {@linkcode MlflowTracker} and {@linkcode createMlflowTracker}. */
+/** Options of {@linkcode MlflowTracker}. */
 export interface MlflowTrackerOptions {
-  /** Where bundles go (`sqlite:///...` or `http(s)://...`); recorded in each bundle. */
-  trackingUri: string;
+  /** Where runs go: a tracking URI (`sqlite:///...`, `http(s)://...`) or a parsed destination. */
+  trackingUri: string | TrackingDestination;
   /** MLflow experiment name. */
   experimentName: string;
-  /** The workflow's `config.observability.mlflow` settings. */
-  mlflow: MlflowCaptureSettings;
+  /**
+   * The workflow's `config.observability.mlflow` settings.
+   *
+   * @default {{}}
+   */
+  mlflow?: MlflowCaptureSettings;
   /**
    * The workflow's nodes, for their `log_prompts` and `log_artifacts` overrides.
    *
    * @default {[]}
    */
   nodes?: readonly NodeCaptureSettings[];
-  /** Receives every finished run's bundle. */
-  delivery: BundleDelivery;
+  /**
+   * Deliver in the background (`async_logging`): a run's `finish` does not wait for the export.
+   * Each finished run is journaled in the spool first, so a crash cannot lose it.
+   *
+   * @default {true}
+   */
+  async?: boolean;
+  /**
+   * Writes the bundles instead of the sink the destination leads to (tests, embedders).
+   *
+   * @default {the SQLite file or tracking server of `trackingUri`, opened at the first delivery}
+   */
+  sink?: TraceSink;
+  /**
+   * How the default sink is opened: fetch, environment, SQLite options, a worker-thread sink.
+   *
+   * @default {Deno's}
+   */
+  sinkOptions?: OpenSinkDeps;
+  /**
+   * Where undeliverable runs (and the journal of asynchronous ones) go.
+   *
+   * @default {{ dir: ".mlflow-spool" }}
+   */
+  spool?: SpoolOptions;
+  /**
+   * Checks made once before the first delivery (permissions, reachability); `false` skips them.
+   *
+   * @default {Deno's permission query and TCP connect}
+   */
+  preflight?: PreflightDeps | false;
+  /**
+   * The span of another system every run nests under (W3C trace context). A function is asked
+   * at the start of each run.
+   *
+   * @default {the caller's active OpenTelemetry span, when there is one}
+   */
+  parent?: ForeignParent | (() => ForeignParent | undefined);
   /**
    * Credential values scrubbed from everything recorded (see `secretValuesFromEnv`).
    *
@@ -96,17 +144,24 @@ export interface MlflowTrackerOptions {
    */
   sourceName?: string;
   /**
-   * Receives a warning when a run cannot be recorded (the run itself never fails for it).
+   * Receives the warnings of tracking (the run itself never fails for them): one for delivery
+   * problems, one for traces that could not even be spooled.
    *
    * @default {() => {}}
    */
   warn?: (message: string) => void;
+  /**
+   * Deliveries at once.
+   *
+   * @default {1 for a SQLite file, 4 for a tracking server}
+   */
+  concurrency?: number;
 }
 
-/** Options of {@linkcode MlflowTracker.shutdown}. */
-export interface ShutdownOptions {
+/** Options of {@linkcode MlflowTracker.close}. */
+export interface CloseTrackerOptions {
   /**
-   * How long to wait for the delivery to flush, milliseconds.
+   * How long to wait for the deliveries, milliseconds; `Infinity` waits for all of them.
    *
    * @default {5000}
    */
@@ -119,6 +174,12 @@ export interface ShutdownOptions {
   reason?: string;
 }
 
+const NOOP_SCOPE: SpanScope = {
+  setOutputs(): void {},
+  setLlmCall(): void {},
+  setAttributes(): void {},
+};
+
 const NOOP_RUN: RunTrace = {
   traceId: undefined,
   span<T>(_options: SpanOptions, fn: (scope: SpanScope) => Promise<T>): Promise<T> {
@@ -130,21 +191,29 @@ const NOOP_RUN: RunTrace = {
   },
 };
 
+/** MLflow's limit on run names (`runs.name`). */
+const MAX_RUN_NAME_CHARS = 250;
+
 /**
  * Records workflow runs in MLflow: one trace per run (root AGENT span `workflow_<name>`, a
  * CHAIN span per node execution, CHAT_MODEL and TOOL spans), one MLflow run with params,
  * metrics, tags and artifacts, and the capture policy (`log_prompts`, `redact`, secrets)
- * applied to all of it. Several trackers can live in one process; concurrent runs never mix.
+ * applied to all of it. It owns the delivery: `flush` waits (bounded) for what is pending,
+ * `close` ends open runs, flushes and closes the sink. Several trackers can live in one
+ * process; concurrent runs never mix.
  *
  * @example Usage
  * ```ts
  * import { MlflowTracker, type TraceBundle } from "@configurable-agents/core";
  * const bundles: TraceBundle[] = [];
  * const tracker = new MlflowTracker({
- *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo", mlflow: {},
- *   delivery: {
- *     submit: (bundle) => (bundles.push(bundle), Promise.resolve({ state: "queued" })),
- *     flush: () => Promise.resolve(),
+ *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo", async: false,
+ *   sink: {
+ *     deliver: (bundle) => {
+ *       bundles.push(bundle);
+ *       return Promise.resolve({ experimentId: "1", runId: "r1", alreadyPresent: false });
+ *     },
+ *     close: () => Promise.resolve(),
  *   },
  * });
  * const run = tracker.startRun({
@@ -154,31 +223,30 @@ const NOOP_RUN: RunTrace = {
  * await run.span({ type: "CHAIN", name: "write", nodeId: "write" }, async (scope) => {
  *   scope.setOutputs({ draft: "y" });
  * });
- * await run.finish({ status: "success", outputs: { topic: "x", draft: "y" } });
- * await tracker.shutdown();
- * if (bundles[0]?.trace.spans.length !== 2 || bundles[0].run.status !== "FINISHED") {
- *   throw new Error();
- * }
+ * const ids = await run.finish({ status: "success", outputs: { topic: "x", draft: "y" } });
+ * await tracker.close();
+ * if (ids.runId !== "r1" || bundles[0]?.trace.spans.length !== 2) throw new Error();
  * ```
  */
 export class MlflowTracker implements Tracer {
+  /** Where runs go. */
+  readonly destination: TrackingDestination;
+  /** Whether runs are delivered in the background (`async_logging`). */
+  readonly async: boolean;
   readonly #options: MlflowTrackerOptions;
   readonly #policy: CapturePolicy;
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
-  readonly #collector = new SpanCollector();
-  readonly #provider: TracerProvider;
-  readonly #tracer: OtelTracer;
-  readonly #contextManager = new AsyncLocalStorageContextManager();
-  readonly #runs = new Set<OtelRunTrace>();
-  #closed = false;
+  readonly #queue: DeliveryQueue;
+  readonly #runs = new Set<RunRecorder>();
+  #closing: Promise<void> | undefined;
 
   /**
-   * Creates a tracker with its own OpenTelemetry provider and context manager.
+   * Creates a tracker; nothing is opened before the first run is delivered.
    *
-   * @param options Destination, settings, delivery and injected clock.
+   * @param options Destination, experiment, settings, delivery and injected clock.
    * @throws {WorkflowError} `CONFIG_INVALID` when a `redact` entry is not a valid regular
-   * expression.
+   * expression; `TRACKING_UNAVAILABLE` for a URI that is neither sqlite nor http(s).
    * @throws {TypeError} When the experiment name is empty.
    */
   constructor(options: MlflowTrackerOptions) {
@@ -186,7 +254,10 @@ export class MlflowTracker implements Tracer {
       throw new TypeError("Cannot create the MLflow tracker as the experiment name is empty");
     }
     this.#options = options;
-    const { mlflow, nodes = [], secrets = [] } = options;
+    this.destination = typeof options.trackingUri === "string"
+      ? parseTrackingUri(options.trackingUri)
+      : options.trackingUri;
+    const { mlflow = {}, nodes = [], secrets = [], preflight = {} } = options;
     this.#policy = new CapturePolicy({
       logPrompts: mlflow.log_prompts ?? true,
       logArtifacts: mlflow.log_artifacts ?? true,
@@ -195,33 +266,41 @@ export class MlflowTracker implements Tracer {
       nodes,
       secrets,
     });
+    this.async = options.async ?? true;
     this.#now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.#warn = options.warn ?? (() => {});
-    this.#provider = new TracerProvider({
-      resource: resourceFromAttributes({ "service.name": "configurable-agents" }),
-      spanProcessors: [this.#collector],
+    const destination = this.destination;
+    const sinkOptions = { warn: this.#warn, ...options.sinkOptions };
+    this.#queue = new DeliveryQueue({
+      openSink: () => options.sink ?? openSink(destination, sinkOptions),
+      spool: new Spool(options.spool),
+      warn: this.#warn,
+      async: this.async,
+      concurrency: options.concurrency ?? (destination.kind === "http" ? 4 : 1),
+      destination: destination.uri,
+      ...(preflight === false || options.sink
+        ? {}
+        : { preflight: () => checkDestination(destination, preflight) }),
+      ...(preflight && preflight.sleep ? { sleep: preflight.sleep } : {}),
     });
-    this.#tracer = this.#provider.getTracer("configurable-agents");
-    this.#contextManager.enable();
   }
 
   /**
    * Starts recording one run (its root span starts now).
    *
    * @param start Workflow name, version, node count, provider, model, inputs, session, user.
-   * @returns The run's trace; after {@linkcode MlflowTracker.shutdown} a trace that records
+   * @returns The run's trace; after {@linkcode MlflowTracker.close} a trace that records
    * nothing.
    */
   startRun(start: RunStart): RunTrace {
-    if (this.#closed) return NOOP_RUN;
-    const run: OtelRunTrace = new OtelRunTrace(start, {
-      tracer: this.#tracer,
-      contextManager: this.#contextManager,
+    if (this.#closing) return NOOP_RUN;
+    const run: RunRecorder = new RunRecorder(start, {
       now: this.#now,
+      parent: this.#parent(),
       keepSnapshot: (nodeId) =>
         this.#policy.artifactLevel === "full" && this.#policy.logArtifactsFor(undefined) &&
         this.#policy.logArtifactsFor(nodeId),
-      complete: (completed): Promise<RunRecordIds> => this.#complete(completed, run),
+      finished: (finished): Promise<RunRecordIds> => this.#record(finished, run),
     });
     this.#runs.add(run);
     return run;
@@ -232,117 +311,97 @@ export class MlflowTracker implements Tracer {
     return this.#runs.size;
   }
 
-  /**
-   * Ends every run still open as cancelled (its open spans and its trace end as ERROR, its
-   * MLflow run as KILLED), waits for the delivery with a bounded wait, and stops recording.
-   * For SIGINT/SIGTERM handlers and process exit. Never throws.
-   *
-   * @param options How long to wait for the delivery and the stop reason to record.
-   */
-  async shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const { timeoutMs = 5000, reason = "interrupted" } = options;
-    this.#closed = true;
-    await Promise.all(
-      [...this.#runs].map((run) => run.finish({ status: "cancelled", reason })),
-    );
-    try {
-      await this.#options.delivery.flush(timeoutMs);
-    } catch (error) {
-      this.#warn(this.#describe("Cannot flush recorded runs", error));
-    }
-    this.#contextManager.disable();
-    await this.#provider.shutdown().catch(() => {});
+  /** Runs handed over and not yet written or spooled. */
+  get pending(): number {
+    return this.#queue.pending;
   }
 
-  async #complete(completed: CompletedRun, run: OtelRunTrace): Promise<RunRecordIds> {
-    const traceId = run.traceId;
+  /**
+   * Resolves once at most `count` runs are waiting for delivery: a producer of many runs (a
+   * batch) calls it so that it never runs far ahead of the sink. Never gives up and never spools.
+   *
+   * @param count The most runs that may be pending.
+   * @returns When that many or fewer are pending.
+   */
+  pendingAtMost(count: number): Promise<void> {
+    return this.#queue.pendingAtMost(count);
+  }
+
+  /**
+   * Waits until every run handed over is written or spooled, at most `timeoutMs`; what is left
+   * then goes to the spool. Never throws.
+   *
+   * @param timeoutMs Longest wait; `Infinity` waits for every delivery. @default 5000
+   */
+  async flush(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
+    await this.#queue.flush(timeoutMs);
+  }
+
+  /**
+   * Ends every run still open as cancelled (its open spans and its trace end as ERROR, its
+   * MLflow run as KILLED), waits for the deliveries with a bounded wait, closes the sink and
+   * stops recording. For the end of a process and for SIGINT/SIGTERM handlers. Idempotent;
+   * never throws.
+   *
+   * @param options How long to wait and the stop reason to record.
+   */
+  close(options: CloseTrackerOptions = {}): Promise<void> {
+    this.#closing ??= this.#close(options);
+    return this.#closing;
+  }
+
+  async #close(options: CloseTrackerOptions): Promise<void> {
+    const { timeoutMs = TRACKING_FLUSH_TIMEOUT_MS, reason = "interrupted" } = options;
+    await Promise.all([...this.#runs].map((run) => run.finish({ status: "cancelled", reason })));
+    await this.#queue.close(timeoutMs);
+  }
+
+  async #record(finished: FinishedRun, run: RunRecorder): Promise<RunRecordIds> {
+    const { traceId } = finished;
     try {
-      const spans = (this.#collector.take(completed.otelTraceId) ?? []).map(toSpanRecord);
-      const bundle = buildTraceBundle({
-        trackingUri: this.#options.trackingUri,
+      const bundle = buildTraceBundle(finished, {
+        trackingUri: this.destination.uri,
         experimentName: this.#options.experimentName,
-        runName: runNameOf(this.#options.mlflow.run_name, completed),
+        runName: runNameOf(this.#options.mlflow?.run_name, finished),
         user: this.#options.user ?? "unknown",
         sourceName: this.#options.sourceName ?? "configurable-agents",
         policy: this.#policy,
-        start: completed.start,
-        end: completed.end,
-        startTimeMs: completed.startTimeMs,
-        endTimeMs: completed.endTimeMs,
-        spans,
-        nodeIds: completed.nodeIds,
-        snapshots: completed.snapshots,
       });
-      const outcome = await this.#options.delivery.submit(bundle);
+      const outcome = await this.#queue.submit(bundle);
       return {
         traceId,
         runId: outcome.state === "delivered" ? outcome.receipt.runId : undefined,
       };
     } catch (error) {
-      this.#warn(this.#describe(`Cannot record run of trace "${traceId}"`, error));
+      const { type, message } = describeError(error);
+      this.#warn(
+        this.#policy.forRun([]).scrub(
+          `Cannot record run of trace "${traceId}" as ${type} was raised: ${message}`,
+        ),
+      );
       return { traceId, runId: undefined };
     } finally {
       this.#runs.delete(run);
     }
   }
 
-  #describe(action: string, error: unknown): string {
-    const { type, message } = describeError(error);
-    return this.#policy.forRun([]).scrub(`${action} as ${type} was raised: ${message}`);
+  #parent(): ForeignParent | undefined {
+    const { parent } = this.#options;
+    if (typeof parent === "function") return parent();
+    if (parent !== undefined) return parent;
+    const context = otelTrace.getActiveSpan()?.spanContext();
+    if (context === undefined || !/^[0-9a-f]{32}$/.test(context.traceId)) return undefined;
+    if (/^0+$/.test(context.traceId) || /^0+$/.test(context.spanId)) return undefined;
+    return { traceId: context.traceId, spanId: context.spanId };
   }
 }
 
-/** MLflow's limit on run names (`runs.name`). */
-const MAX_RUN_NAME_CHARS = 250;
-
 /** The run name from the `run_name` template; `<flow name>-<timestamp>` without one. */
-function runNameOf(template: string | undefined, run: CompletedRun): string {
+function runNameOf(template: string | undefined, run: FinishedRun): string {
   const name = renderRunName(template ?? "{flow_name}-{timestamp}", {
     flowName: run.start.workflowName,
     version: run.start.workflowVersion,
     startedAt: new Date(run.startTimeMs),
   });
   return Array.from(name).slice(0, MAX_RUN_NAME_CHARS).join("");
-}
-
-/**
- * Creates the tracker the CLI and `runWorkflow` use when MLflow tracking is enabled.
- *
- * @example Usage
- * ```ts
- * import { createMlflowTracker, type TraceBundle } from "@configurable-agents/core";
- * const bundles: TraceBundle[] = [];
- * const tracker = createMlflowTracker({
- *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo",
- *   mlflow: { redact: ["ssn"] },
- *   delivery: {
- *     submit: (bundle) => (bundles.push(bundle), Promise.resolve({ state: "queued" })),
- *     flush: () => Promise.resolve(),
- *   },
- *   secrets: ["sk-test-123"],
- * });
- * const run = tracker.startRun({
- *   workflowName: "demo", workflowVersion: "1", nodeCount: 1, provider: "mock", model: "m",
- *   inputs: { ssn: "123-45-6789", note: "key sk-test-123" },
- * });
- * await run.finish({ status: "success", outputs: { ssn: "123-45-6789" } });
- * await tracker.shutdown();
- * const recorded = JSON.stringify(
- *   bundles,
- *   (_key, value) => typeof value === "bigint" ? String(value) : value,
- * );
- * if (!recorded.includes("[REDACTED]")) throw new Error("expected the ssn to be masked");
- * if (bundles.length !== 1) throw new Error("expected one bundle");
- * if (recorded.includes("123-45-6789") || recorded.includes("sk-test-123")) {
- *   throw new Error("expected the ssn redacted and the secret scrubbed");
- * }
- * ```
- *
- * @param options Destination, settings, delivery and injected clock.
- * @returns The tracker.
- * @throws {WorkflowError} `CONFIG_INVALID` when a `redact` entry is not a valid regular
- * expression.
- */
-export function createMlflowTracker(options: MlflowTrackerOptions): MlflowTracker {
-  return new MlflowTracker(options);
 }

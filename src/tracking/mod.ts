@@ -1,22 +1,19 @@
 /**
  * Recording workflow runs in MLflow: the `Tracer` contract the engine calls, the
- * `MlflowTracker` that implements it with OpenTelemetry spans and MLflow's conventions, the
- * `TraceBundle` it produces, and the `SqliteSink` that writes bundles straight into an MLflow
- * SQLite database.
+ * `MlflowTracker` that implements it and owns the delivery, the `TraceBundle` it produces, and
+ * the `SqliteSink` that writes bundles straight into an MLflow SQLite database.
  *
  * @example Usage
  * ```ts
- * import { createMlflowTracker, SqliteSink } from "./mod.ts";
+ * import { MlflowTracker } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
- * const sink = await SqliteSink.open(`${dir}/mlflow.db`, { artifactRoot: `${dir}/mlruns` });
- * const tracker = createMlflowTracker({
+ * const tracker = new MlflowTracker({
  *   trackingUri: `sqlite:///${dir}/mlflow.db`,
  *   experimentName: "demo",
  *   mlflow: { artifact_level: "minimal" },
- *   delivery: {
- *     submit: async (bundle) => ({ state: "delivered", receipt: await sink.deliver(bundle) }),
- *     flush: () => Promise.resolve(),
- *   },
+ *   async: false,
+ *   sinkOptions: { sqlite: { artifactRoot: `${dir}/mlruns` } },
+ *   spool: { dir: `${dir}/.mlflow-spool` },
  * });
  * const run = tracker.startRun({
  *   workflowName: "demo", workflowVersion: "1", nodeCount: 1, provider: "mock", model: "m",
@@ -26,8 +23,7 @@
  *   scope.setOutputs({ draft: "..." });
  * });
  * const ids = await run.finish({ status: "success", outputs: { draft: "..." } });
- * await tracker.shutdown();
- * await sink.close();
+ * await tracker.close();
  * if (ids.runId === undefined || !ids.traceId?.startsWith("tr-")) throw new Error();
  * await Deno.remove(dir, { recursive: true });
  * ```
@@ -37,12 +33,21 @@
 export type * from "./tracer.ts";
 export type * from "./trace_bundle.ts";
 export {
-  createMlflowTracker,
+  type CloseTrackerOptions,
+  type ForeignParent,
   type MlflowCaptureSettings,
   MlflowTracker,
   type MlflowTrackerOptions,
-  type ShutdownOptions,
 } from "./mlflow_tracker.ts";
+export {
+  DEFAULT_TRACKING_URI,
+  defaultTrackingUri,
+  parseTrackingUri,
+  resolveTrackingDestination,
+  type ResolveTrackingDestinationOptions,
+  type TrackingDestination,
+  type TrackingSettings,
+} from "./tracking_destination.ts";
 export {
   type ArtifactLevel,
   CapturePolicy,
@@ -55,15 +60,7 @@ export {
   RunRedactor,
 } from "./capture_policy.ts";
 export { isSecretEnvName, SECRET_ENV_NAMES, secretValuesFromEnv } from "./secrets.ts";
-export { buildTraceBundle, type BundleInput, type StateSnapshot } from "./bundle_builder.ts";
-export {
-  aggregateTokenUsage,
-  buildTraceRecord,
-  METADATA_MAX_CHARS,
-  PREVIEW_MAX_CHARS,
-  type TraceRecordOptions,
-  truncatePreview,
-} from "./trace_record.ts";
+export { buildTraceBundle, type BundleSettings, type StateSnapshot } from "./build_trace_bundle.ts";
 export { costedCallOf, type NodeExecutions, type RunSummary, summarizeRun } from "./run_summary.ts";
 // The summary's building blocks come from the pricing module (listed again by its own exports).
 export type { CostedCall, CostSummary, CostTotals } from "./pricing/summarize_costs.ts";

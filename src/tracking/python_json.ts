@@ -26,6 +26,12 @@ export interface ToJsonValueOptions {
    * @default {false}
    */
   keepNonFinite?: boolean;
+  /**
+   * Turn a `bigint` into a number (as parsing the JSON text back would), instead of keeping it.
+   *
+   * @default {false}
+   */
+  bigIntAsNumber?: boolean;
 }
 
 /**
@@ -47,8 +53,8 @@ export interface ToJsonValueOptions {
  * @returns The value as JSON data.
  */
 export function toJsonValue(value: unknown, options: ToJsonValueOptions = {}): JsonValue {
-  const { keepNonFinite = false } = options;
-  return normalize(value, new Set(), keepNonFinite) ?? null;
+  const { keepNonFinite = false, bigIntAsNumber = false } = options;
+  return normalize(value, new Set(), keepNonFinite, bigIntAsNumber) ?? null;
 }
 
 /** What `toJSON()` makes of an object (its text when `toJSON` throws); the object itself without one. */
@@ -66,12 +72,14 @@ function normalize(
   value: unknown,
   seen: Set<object>,
   keepNonFinite: boolean,
+  bigIntAsNumber = false,
 ): JsonValue | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
-    case "bigint":
       return value;
+    case "bigint":
+      return bigIntAsNumber ? Number(value) : value;
     case "number":
       return Number.isFinite(value) || keepNonFinite ? value : null;
     case "undefined":
@@ -84,7 +92,7 @@ function normalize(
   const converted = convertedByToJSON(value);
   if (converted !== value) {
     seen.add(value);
-    const result = normalize(converted, seen, keepNonFinite);
+    const result = normalize(converted, seen, keepNonFinite, bigIntAsNumber);
     seen.delete(value);
     return result;
   }
@@ -94,7 +102,7 @@ function normalize(
     if (Array.isArray(value) || value instanceof Set) {
       return Array.from(
         value as Iterable<unknown>,
-        (item) => normalize(item, seen, keepNonFinite) ?? null,
+        (item) => normalize(item, seen, keepNonFinite, bigIntAsNumber) ?? null,
       );
     }
     const entries: Iterable<[unknown, unknown]> = value instanceof Map
@@ -102,7 +110,7 @@ function normalize(
       : Object.entries(value);
     const result: { [key: string]: JsonValue } = {};
     for (const [key, item] of entries) {
-      const normalized = normalize(item, seen, keepNonFinite);
+      const normalized = normalize(item, seen, keepNonFinite, bigIntAsNumber);
       if (normalized !== undefined) result[String(key)] = normalized;
     }
     return result;

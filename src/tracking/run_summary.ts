@@ -7,9 +7,8 @@
  * @module
  */
 import { type CostedCall, type CostSummary, summarizeCosts } from "./pricing/summarize_costs.ts";
-import { byStartTime } from "./_span_record.ts";
 import { llmCallOf } from "./span_llm_call.ts";
-import type { SpanRecord } from "./trace_bundle.ts";
+import { byStartTime, type SpanRecord } from "./trace_bundle.ts";
 
 /** What one node did over all its executions. */
 export interface NodeExecutions {

@@ -56,6 +56,21 @@ export interface SpanRecord {
   events: SpanEventRecord[];
 }
 
+/**
+ * Orders span records by start time (for `Array.prototype.sort`).
+ *
+ * @param a A span.
+ * @param b Another span.
+ * @returns Negative when `a` started first, positive when `b` did, 0 for the same time.
+ */
+export function byStartTime(a: SpanRecord, b: SpanRecord): number {
+  return a.startTimeUnixNano < b.startTimeUnixNano
+    ? -1
+    : a.startTimeUnixNano > b.startTimeUnixNano
+    ? 1
+    : 0;
+}
+
 /** The trace of one run. */
 export interface TraceRecord {
   /** MLflow trace id: `tr-` + the 32-hex OpenTelemetry trace id. */
@@ -83,6 +98,11 @@ export interface TraceRecord {
   tags: Record<string, string>;
   /** Every span of the trace, the root included. */
   spans: SpanRecord[];
+  /**
+   * The span of another system (W3C trace context) this trace nests under: the parent of the
+   * root span there. The root's own `parentSpanId` is `null`.
+   */
+  remoteParentSpanId?: string | undefined;
 }
 
 /** A file logged as a run artifact, relative to the run's artifact root. */
@@ -152,16 +172,5 @@ export interface TraceSink {
 export type DeliveryOutcome =
   | { state: "delivered"; receipt: DeliveryReceipt }
   | { state: "queued" }
-  | { state: "spooled"; spoolFile: string; reason: string };
-
-/**
- * Gets bundles to their sink: synchronously (submit resolves once written or spooled) or in
- * the background (submit resolves at once; `flush` waits, bounded). A failure never throws:
- * the bundle goes to the spool with one warning.
- */
-export interface BundleDelivery {
-  /** Hands over one finished run. */
-  submit(bundle: TraceBundle): Promise<DeliveryOutcome>;
-  /** Waits until everything submitted is written or spooled, at most `timeoutMs`. */
-  flush(timeoutMs?: number): Promise<void>;
-}
+  | { state: "spooled"; spoolFile: string; reason: string }
+  | { state: "lost"; reason: string };

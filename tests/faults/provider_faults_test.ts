@@ -67,7 +67,7 @@ Deno.test("executeWorkflow() rides out a 429 storm without Retry-After with expo
   const { tracker, bundles } = memoryTracker();
   const limited = openAIError(429, "Rate limit reached for gpt-4o-mini");
   const { requests, sleeps } = await recoverAfter([limited, limited, limited], tracker);
-  await tracker.shutdown();
+  await tracker.close();
 
   assertEquals(requests, 4);
   // Full jitter at 0.5 of 500 ms doubling: 250, 500, 1000.
@@ -93,7 +93,7 @@ Deno.test("executeWorkflow() stops a 429 storm after max_retries with LLM_REQUES
     deps,
     tracer: tracker,
   });
-  await tracker.shutdown();
+  await tracker.close();
 
   assertEquals([error.code, error.nodeId, error.phase], ["LLM_REQUEST_FAILED", "echo", "execute"]);
   assert(error instanceof LlmRequestError, `not an LlmRequestError: ${error.name}`);
@@ -214,7 +214,7 @@ Deno.test("executeWorkflow() retries connections closed before a response and mi
     deps,
     tracer: tracker,
   });
-  await tracker.shutdown();
+  await tracker.close();
 
   assertEquals(result.state.reply, "tide pools");
   assertEquals(server.requests.length, 3);
@@ -265,7 +265,7 @@ Deno.test("executeWorkflow() cuts a response slower than node_timeout: TIMEOUT, 
     INPUTS,
     { deps, tracer: tracker },
   );
-  await tracker.shutdown();
+  await tracker.close();
 
   assertEquals([error.code, error.nodeId, error.phase], ["TIMEOUT", "echo", "execute"]);
   assert(error.message.includes("timeout of 5 s"), error.message);
@@ -290,7 +290,7 @@ Deno.test("executeWorkflow() stops retrying when the run timeout fires during a 
     INPUTS,
     { deps, tracer: tracker },
   );
-  await tracker.shutdown();
+  await tracker.close();
 
   assertEquals(error.code, "TIMEOUT");
   assertEquals(server.requests.length, 1);

@@ -89,7 +89,7 @@ for (
         runs: 2,
         spoolDir,
         async: true,
-        delivery: { sleep: flushBoundRunsOut },
+        preflight: { sleep: flushBoundRunsOut },
         closeTimeoutMs: FLUSH_BOUND_MS,
         beforeClose: () => until(() => server.held > 0, `a request to ${path}`),
       });
@@ -161,8 +161,8 @@ Deno.test("traces push delivers exactly once what a SQLite file locked by anothe
       tracked = await runTracked(`sqlite:///${db}`, {
         runs: 3,
         spoolDir: `${dir}/spool`,
-        delivery: {
-          artifactRoot: `${dir}/mlruns`,
+        preflight: { artifactRoot: `${dir}/mlruns` },
+        sinkOptions: {
           sqlite: { busyTimeoutMs: 1, maxRetries: 2, sleep: () => Promise.resolve() },
         },
       });
@@ -193,8 +193,8 @@ Deno.test("a run waits out a SQLite lock released while it retries and delivers 
       const tracked = await runTracked(`sqlite:///${db}`, {
         runs: 2,
         spoolDir: `${dir}/spool`,
-        delivery: {
-          artifactRoot: `${dir}/mlruns`,
+        preflight: { artifactRoot: `${dir}/mlruns` },
+        sinkOptions: {
           sqlite: {
             busyTimeoutMs: 1,
             maxRetries: 5,
@@ -225,7 +225,7 @@ Deno.test("traces push --tracking-uri delivers exactly once what an unwritable d
     const tracked = await runTracked(`sqlite:///${dir}/blocked/mlflow.db`, {
       runs: 3,
       spoolDir: `${dir}/spool`,
-      delivery: { artifactRoot: `${dir}/mlruns` },
+      preflight: { artifactRoot: `${dir}/mlruns` },
     });
 
     assertEquals(tracked.spooled.length, 3);

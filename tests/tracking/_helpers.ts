@@ -6,13 +6,8 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { createMlflowTracker } from "../../src/tracking/mlflow_tracker.ts";
-import type { SqliteSink } from "../../src/tracking/sqlite/sqlite_sink.ts";
-import type {
-  BundleDelivery,
-  DeliveryOutcome,
-  TraceBundle,
-} from "../../src/tracking/trace_bundle.ts";
+import { MlflowTracker, type MlflowTrackerOptions } from "../../src/tracking/mlflow_tracker.ts";
+import type { TraceBundle, TraceSink } from "../../src/tracking/trace_bundle.ts";
 import type { LlmCallRecord, RunRecordIds, Tracer } from "../../src/tracking/tracer.ts";
 
 /** The three MLflow schemas we support, with their files and revisions. */
@@ -81,31 +76,47 @@ export function fakeClock(startMs = 1_795_758_413_000, stepMs = 1.5): () => numb
   };
 }
 
-/** A delivery that writes each bundle to a sink before `submit` resolves. */
-export function syncDelivery(sink: SqliteSink): BundleDelivery {
-  return {
-    async submit(bundle: TraceBundle): Promise<DeliveryOutcome> {
-      return { state: "delivered", receipt: await sink.deliver(bundle) };
+/** A sink that keeps every bundle in memory (and answers with run ids `run-1`, `run-2`, ...). */
+export function memorySink(): TraceSink & { bundles: TraceBundle[]; closed: number } {
+  const sink = {
+    bundles: [] as TraceBundle[],
+    closed: 0,
+    deliver(bundle: TraceBundle) {
+      sink.bundles.push(bundle);
+      return Promise.resolve({
+        experimentId: "1",
+        runId: `run-${sink.bundles.length}`,
+        alreadyPresent: false,
+      });
     },
-    flush(): Promise<void> {
+    close() {
+      sink.closed++;
       return Promise.resolve();
     },
   };
+  return sink;
 }
 
-/** A delivery that keeps every bundle in memory. */
-export function memoryDelivery(): BundleDelivery & { bundles: TraceBundle[] } {
-  const bundles: TraceBundle[] = [];
-  return {
-    bundles,
-    submit(bundle: TraceBundle): Promise<DeliveryOutcome> {
-      bundles.push(bundle);
-      return Promise.resolve({ state: "queued" });
-    },
-    flush(): Promise<void> {
-      return Promise.resolve();
-    },
-  };
+/**
+ * A tracker that writes each bundle to `sink` before a run's `finish` resolves (no spool, no
+ * checks).
+ *
+ * @param sink Where bundles go.
+ * @param options Anything else of the tracker.
+ * @returns The tracker.
+ */
+export function syncTracker(
+  sink: TraceSink,
+  options: Partial<MlflowTrackerOptions> = {},
+): MlflowTracker {
+  return new MlflowTracker({
+    trackingUri: "sqlite:///mlflow.db",
+    experimentName: "tests",
+    async: false,
+    preflight: false,
+    ...options,
+    sink,
+  });
 }
 
 /** The LLM call of the golden trace: 12 + 30 tokens of gpt-4o-mini at OpenAI's price. */
@@ -174,16 +185,14 @@ export async function recordGoldenBundle(
   experimentName: string,
   call: LlmCallRecord = GOLDEN_CALL,
 ): Promise<TraceBundle> {
-  const delivery = memoryDelivery();
-  const tracker = createMlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
+  const sink = memorySink();
+  const tracker = syncTracker(sink, {
     experimentName,
     mlflow: { artifact_level: "standard" },
-    delivery,
     now: fakeClock(),
   });
   await recordGoldenShapedRun(tracker, call);
-  const result = delivery.bundles[0];
+  const result = sink.bundles[0];
   if (result === undefined) throw new Error("No bundle");
   return result;
 }

@@ -2,11 +2,17 @@ import { createHash } from "node:crypto";
 import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
 import { isWorkflowError, WorkflowError } from "../../src/errors.ts";
 import { CapturePolicy, contentDigest, REDACTED } from "../../src/tracking/capture_policy.ts";
-import { createMlflowTracker } from "../../src/tracking/mlflow_tracker.ts";
+import type { MlflowTracker } from "../../src/tracking/mlflow_tracker.ts";
 import { pythonJsonDumps } from "../../src/tracking/python_json.ts";
 import { isSecretEnvName, secretValuesFromEnv } from "../../src/tracking/secrets.ts";
 import type { SpanRecord, TraceBundle } from "../../src/tracking/trace_bundle.ts";
-import { fakeClock, GOLDEN_CALL, memoryDelivery, recordGoldenShapedRun } from "./_helpers.ts";
+import {
+  fakeClock,
+  GOLDEN_CALL,
+  memorySink,
+  recordGoldenShapedRun,
+  syncTracker,
+} from "./_helpers.ts";
 
 async function record(
   options: {
@@ -14,21 +20,18 @@ async function record(
     nodes?: { id: string; log_prompts?: boolean }[];
     secrets?: string[];
   },
-  drive: (tracker: ReturnType<typeof createMlflowTracker>) => Promise<unknown> =
-    recordGoldenShapedRun,
+  drive: (tracker: MlflowTracker) => Promise<unknown> = recordGoldenShapedRun,
 ): Promise<TraceBundle> {
-  const delivery = memoryDelivery();
-  const tracker = createMlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
+  const sink = memorySink();
+  const tracker = syncTracker(sink, {
     experimentName: "capture",
     mlflow: { artifact_level: "full", ...options.mlflow },
     nodes: options.nodes ?? [],
     secrets: options.secrets ?? [],
-    delivery,
     now: fakeClock(),
   });
   await drive(tracker);
-  const bundle = delivery.bundles[0];
+  const bundle = sink.bundles[0];
   if (bundle === undefined) throw new Error("No bundle");
   return bundle;
 }

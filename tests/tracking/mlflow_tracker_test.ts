@@ -1,20 +1,19 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
-import { createMlflowTracker, MlflowTracker } from "../../src/tracking/mlflow_tracker.ts";
+import { MlflowTracker } from "../../src/tracking/mlflow_tracker.ts";
 import type { SpanRecord, TraceBundle } from "../../src/tracking/trace_bundle.ts";
 import type { RunStart } from "../../src/tracking/tracer.ts";
-import { fakeClock, GOLDEN_CALL, memoryDelivery, recordGoldenShapedRun } from "./_helpers.ts";
+import {
+  fakeClock,
+  GOLDEN_CALL,
+  memorySink,
+  recordGoldenShapedRun,
+  syncTracker,
+} from "./_helpers.ts";
 
-function tracker(delivery = memoryDelivery(), mlflow = {}) {
+function tracker(delivery = memorySink(), mlflow = {}) {
   return {
     delivery,
-    tracker: createMlflowTracker({
-      trackingUri: "sqlite:///mlflow.db",
-      experimentName: "tests",
-      mlflow,
-      delivery,
-      now: fakeClock(),
-      user: "tester",
-    }),
+    tracker: syncTracker(delivery, { mlflow, now: fakeClock(), user: "tester" }),
   };
 }
 
@@ -161,7 +160,7 @@ Deno.test("MlflowTracker records one MLflow run with params, metrics and tags", 
 });
 
 Deno.test("MlflowTracker names the run from the run_name template", async () => {
-  const { tracker: t, delivery } = tracker(memoryDelivery(), {
+  const { tracker: t, delivery } = tracker(memorySink(), {
     run_name: "{flow_name}@{version} {date}",
   });
   await t.startRun(start("named")).finish({ status: "success", outputs: {} });
@@ -319,20 +318,9 @@ Deno.test("RunTrace.finish() with status cancelled ends every open span and the 
   assertEquals(delivery.bundles.length, 1);
 });
 
-Deno.test("MlflowTracker.shutdown() ends open runs as ERROR, flushes, and records nothing after", async () => {
-  let flushedWith: number | undefined;
-  const delivery = {
-    ...memoryDelivery(),
-    flush: (ms?: number) => (flushedWith = ms, Promise.resolve()),
-  };
-  const bundles = delivery.bundles;
-  const t = new MlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
-    experimentName: "tests",
-    mlflow: {},
-    delivery,
-    now: fakeClock(),
-  });
+Deno.test("MlflowTracker.close() ends open runs as ERROR, waits for the sink, and records nothing after", async () => {
+  const sink = memorySink();
+  const t = syncTracker(sink, { now: fakeClock() });
   const run = t.startRun(start("open"));
   const entered = Promise.withResolvers<void>();
   const never = Promise.withResolvers<void>();
@@ -342,10 +330,10 @@ Deno.test("MlflowTracker.shutdown() ends open runs as ERROR, flushes, and record
   });
   await entered.promise;
   assertEquals(t.openRuns, 1);
-  await t.shutdown({ timeoutMs: 1234 });
-  assertEquals(flushedWith, 1234);
+  await t.close({ timeoutMs: 1234 });
   assertEquals(t.openRuns, 0);
-  const bundle = bundles[0];
+  assertEquals(sink.closed, 1);
+  const bundle = sink.bundles[0];
   assert(bundle !== undefined);
   assertEquals(bundle.trace.state, "ERROR");
   assertEquals(bundle.run.status, "KILLED");
@@ -353,29 +341,80 @@ Deno.test("MlflowTracker.shutdown() ends open runs as ERROR, flushes, and record
   assertEquals(byName(bundle, "stuck").status.code, "ERROR");
   const later = await run.finish({ status: "success" });
   assertEquals(later.traceId, bundle.trace.traceId);
-  assertEquals(bundles.length, 1);
+  assertEquals(sink.bundles.length, 1);
   assertEquals(t.startRun(start("after")).traceId, undefined);
+  await t.close();
+  assertEquals(sink.closed, 1);
   never.resolve();
+});
+
+Deno.test("MlflowTracker.close() waits at most its bound for a slow sink, then spools what is left", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const gate = Promise.withResolvers<void>();
+    const warnings: string[] = [];
+    const t = new MlflowTracker({
+      trackingUri: "sqlite:///mlflow.db",
+      experimentName: "tests",
+      preflight: false,
+      spool: { dir },
+      warn: (message) => warnings.push(message),
+      sink: {
+        deliver: async () => {
+          await gate.promise;
+          return { experimentId: "1", runId: "r", alreadyPresent: false };
+        },
+        close: () => Promise.resolve(),
+      },
+    });
+    const ids = await t.startRun(start("slow")).finish({ status: "success" });
+    assertEquals(ids.runId, undefined);
+    assertEquals(t.pending, 1);
+    const started = performance.now();
+    await t.close({ timeoutMs: 50 });
+    assert(performance.now() - started < 5000);
+    assertEquals(t.pending, 0);
+    const files = [...Deno.readDirSync(dir)].map((entry) => entry.name);
+    assertEquals(files, [`${ids.traceId}.json`]);
+    assertEquals(warnings.length, 1);
+    assertStringIncludes(warnings[0]!, 'Cannot finish delivering 1 trace to "sqlite:///mlflow.db"');
+    gate.resolve();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("RunTrace.finish() never throws for a tracking problem and warns once", async () => {
   const warnings: string[] = [];
-  const t = createMlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
-    experimentName: "tests",
-    mlflow: {},
-    delivery: {
-      submit: () => Promise.reject(new Error("disk full")),
-      flush: () => Promise.resolve(),
-    },
+  const t = syncTracker({
+    deliver: () => Promise.reject(new Error("disk full")),
+    close: () => Promise.resolve(),
+  }, {
     now: fakeClock(),
     warn: (message) => warnings.push(message),
+    spool: {
+      dir: "/nonexistent/read-only/spool",
+      files: {
+        mkdir: () => Promise.reject(new Deno.errors.NotCapable("Requires write access")),
+        writeTextFile: () => Promise.reject(new Error("unused")),
+        rename: () => Promise.reject(new Error("unused")),
+        readTextFile: () => Promise.reject(new Error("unused")),
+        readDir: () => Promise.resolve([]),
+        remove: () => Promise.resolve(),
+        modifiedAt: () => Promise.resolve(undefined),
+        touch: () => Promise.resolve(),
+      },
+    },
   });
   const run = t.startRun(start("x"));
   const ids = await run.finish({ status: "success" });
   assertEquals(ids, { traceId: run.traceId, runId: undefined });
   assertEquals(warnings.length, 1);
   assertStringIncludes(warnings[0] ?? "", "disk full");
+  assertStringIncludes(
+    warnings[0] ?? "",
+    "it is lost; add --allow-write=/nonexistent/read-only/spool",
+  );
 });
 
 Deno.test("MlflowTracker logs artifacts per artifact_level and log_artifacts", async () => {
@@ -383,17 +422,10 @@ Deno.test("MlflowTracker logs artifacts per artifact_level and log_artifacts", a
     mlflow: Record<string, unknown>,
     nodes: { id: string; log_artifacts?: boolean }[] = [],
   ) => {
-    const delivery = memoryDelivery();
-    const t = createMlflowTracker({
-      trackingUri: "sqlite:///mlflow.db",
-      experimentName: "tests",
-      mlflow,
-      nodes,
-      delivery,
-      now: fakeClock(),
-    });
+    const sink = memorySink();
+    const t = syncTracker(sink, { mlflow, nodes, now: fakeClock() });
     await recordGoldenShapedRun(t);
-    return delivery.bundles[0]?.run.artifacts.map((file) => file.path);
+    return sink.bundles[0]?.run.artifacts.map((file) => file.path);
   };
   assertEquals(await paths({ artifact_level: "minimal" }), [
     "inputs.json",

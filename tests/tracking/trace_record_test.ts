@@ -3,7 +3,7 @@ import {
   aggregateTokenUsage,
   buildTraceRecord,
   truncatePreview,
-} from "../../src/tracking/trace_record.ts";
+} from "../../src/tracking/_trace_record.ts";
 import type { SpanRecord } from "../../src/tracking/trace_bundle.ts";
 
 function span(

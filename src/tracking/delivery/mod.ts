@@ -1,23 +1,16 @@
 /**
  * Delivery of finished runs: the queue (asynchronous or synchronous), degradation checks,
- * the local spool and `traces push`, and the sink a tracking URI leads to.
+ * the local spool and `traces push`, and the sink a tracking destination leads to.
  *
  * @module
  */
 export {
-  createDelivery,
-  type CreateDeliveryOptions,
-  type Delivery,
-  flushAllDeliveries,
-} from "./create_delivery.ts";
-export { openDelivery, type OpenDeliveryOptions } from "./open_delivery.ts";
+  DeliveryQueue,
+  type DeliveryQueueOptions,
+  PUSH_COMMAND,
+  TRACKING_FLUSH_TIMEOUT_MS,
+} from "./delivery_queue.ts";
 export { openSink, type OpenSinkDeps } from "./open_sink.ts";
-export {
-  DEFAULT_TRACKING_URI,
-  defaultTrackingUri,
-  parseTrackingUri,
-  type TrackingDestination,
-} from "./parse_tracking_uri.ts";
 export {
   checkDestination,
   type Connect,
@@ -33,11 +26,13 @@ export {
   type PushSpoolOptions,
 } from "./push_spool.ts";
 export {
+  CLAIM_LEASE_MS,
   DEFAULT_SPOOL_DIR,
   denoSpoolFiles,
   parseBundle,
   serializeBundle,
   Spool,
+  type SpoolClaim,
   type SpoolFiles,
   type SpoolOptions,
 } from "./spool.ts";

@@ -1,13 +1,13 @@
 /**
  * The sink a tracking URI leads to: the embedded SQLite sink for `sqlite:` URIs, a tracking
- * server for `http(s)://`. The URI rules are in `parse_tracking_uri.ts`.
+ * server for `http(s)://` (see `tracking_destination.ts`).
  *
  * @module
  */
 import type { SqliteSinkOptions } from "../sqlite/sqlite_sink.ts";
 import type { TraceSink } from "../trace_bundle.ts";
 import type { EnvReader } from "../http/mlflow_auth.ts";
-import { parseTrackingUri } from "./parse_tracking_uri.ts";
+import type { TrackingDestination } from "../tracking_destination.ts";
 
 /** What the sinks need from the outside world. */
 export interface OpenSinkDeps {
@@ -32,22 +32,25 @@ export interface OpenSinkDeps {
  * @example Usage
  * ```ts
  * import { openSink } from "./open_sink.ts";
- * const sink = await openSink("http://127.0.0.1:5000", { env: () => undefined });
+ * import { parseTrackingUri } from "../tracking_destination.ts";
+ * const sink = await openSink(parseTrackingUri("http://127.0.0.1:5000"), { env: () => undefined });
  * await sink.close();
  * ```
  *
- * @param trackingUri `sqlite:///...` or `http(s)://...`.
+ * @param destination A SQLite file or a tracking server.
  * @param deps Fetch, environment, warnings and SQLite options.
  * @returns The sink.
- * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for an unsupported URI, or a SQLite file
- *   that cannot be opened or has an unsupported schema.
+ * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for a SQLite file that cannot be opened or has
+ *   an unsupported schema.
  */
-export async function openSink(trackingUri: string, deps: OpenSinkDeps = {}): Promise<TraceSink> {
-  const destination = parseTrackingUri(trackingUri);
+export async function openSink(
+  destination: TrackingDestination,
+  deps: OpenSinkDeps = {},
+): Promise<TraceSink> {
   if (destination.kind === "http") {
     const { HttpSink } = await import("../http/http_sink.ts");
     return new HttpSink({
-      trackingUri: destination.uri,
+      trackingUri: destination.url.href.replace(/\/$/, ""),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.warn ? { warn: deps.warn } : {}),

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { OTLP_EXPORTER_ENV_NAMES, redactUri } from "../http/mlflow_auth.ts";
-import { parseTrackingUri } from "./parse_tracking_uri.ts";
+import { OTLP_EXPORTER_ENV_NAMES } from "../http/mlflow_auth.ts";
+import type { TrackingDestination } from "../tracking_destination.ts";
 
 /** `Deno.permissions.query`, injectable. */
 export type PermissionQuery = (
@@ -58,19 +58,19 @@ export type PreflightResult =
  * @example Usage
  * ```ts
  * import { checkDestination } from "./preflight.ts";
- * const result = await checkDestination("http://mlflow.internal:5000", {
+ * import { parseTrackingUri } from "../tracking_destination.ts";
+ * const result = await checkDestination(parseTrackingUri("http://mlflow.internal:5000"), {
  *   queryPermission: () => Promise.resolve({ state: "prompt" }),
  * });
  * if (result.ok || result.flag !== "--allow-net=mlflow.internal:5000") throw new Error();
  * ```
  *
- * @param trackingUri `sqlite:///...` or `http(s)://...`.
+ * @param destination A SQLite file or a tracking server.
  * @param deps Permission query, TCP connect and timers.
  * @returns `{ ok: true }` or why not and how to fix it.
- * @throws {WorkflowError} An unsupported tracking URI.
  */
 export async function checkDestination(
-  trackingUri: string,
+  destination: TrackingDestination,
   deps: PreflightDeps = {},
 ): Promise<PreflightResult> {
   const {
@@ -80,7 +80,6 @@ export async function checkDestination(
     connectTimeoutMs = 3000,
     artifactRoot = "mlruns",
   } = deps;
-  const destination = parseTrackingUri(trackingUri);
   const granted = async (descriptor: Deno.PermissionDescriptor) => {
     try {
       return (await queryPermission(descriptor)).state === "granted";
@@ -112,7 +111,7 @@ export async function checkDestination(
   const { url } = destination;
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const host = `${url.hostname}:${port}`;
-  const shown = redactUri(destination.uri);
+  const shown = destination.uri;
   if (!(await granted({ name: "net", host }))) {
     return {
       ok: false,

@@ -1,26 +1,34 @@
 /**
- * `traces push`: delivers every spooled bundle to its destination exactly once. Sinks are
+ * `traces push`: delivers every spooled bundle to its destination exactly once, several at a
+ * time. Each file is claimed first (see `Spool.claim`), so that any number of pushes and runs
+ * at once deliver each bundle once: a file another process holds is skipped. Sinks are
  * idempotent by trace id, so a bundle whose trace is already there is only removed; a file is
- * removed only after its delivery succeeded, and failed ones stay for the next push.
+ * removed only after its delivery succeeded, and failed ones go back for the next push.
  *
  * @module
  */
 import { errorMessage } from "../../errors.ts";
-import { redactUri } from "../http/mlflow_auth.ts";
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
 import type { TraceSink } from "../trace_bundle.ts";
+import { parseTrackingUri, type TrackingDestination } from "../tracking_destination.ts";
 import type { Spool } from "./spool.ts";
 
 /** What to push and where. */
 export interface PushSpoolOptions {
   /** The spool. */
-  spool: Pick<Spool, "dir" | "list" | "read" | "remove">;
-  /** Opens the sink of a tracking URI (called once per URI; each sink is closed at the end). */
-  sinkFor: (trackingUri: string) => TraceSink | Promise<TraceSink>;
-  /** Deliver every bundle here instead of the URI it was meant for. */
-  overrideUri?: string;
+  spool: Pick<Spool, "dir" | "list" | "claim" | "read">;
+  /** Opens the sink of a destination (called once per destination; each is closed at the end). */
+  sinkFor: (destination: TrackingDestination) => TraceSink | Promise<TraceSink>;
+  /** Deliver every bundle here instead of the destination it was meant for. */
+  override?: TrackingDestination;
   /** Stops before the next bundle; what is left stays spooled. */
   signal?: AbortSignal;
+  /**
+   * Bundles delivered at once.
+   *
+   * @default {4}
+   */
+  concurrency?: number;
 }
 
 /** A bundle that could not be pushed (its file stays in the spool). */
@@ -45,6 +53,8 @@ export interface PushReport {
   alreadyPresent: string[];
   /** Bundles left in the spool because they failed. */
   failed: PushFailure[];
+  /** Files another process was delivering at the same time (left to it). */
+  skipped: number;
   /** Files not attempted because the push was aborted. */
   remaining: number;
 }
@@ -63,61 +73,78 @@ export interface PushReport {
  * if (report.total !== 0 || report.failed.length !== 0) throw new Error();
  * ```
  *
- * @param options Spool, sink lookup, an override destination and an abort signal.
- * @returns Delivered, already present and failed bundles.
+ * @param options Spool, sink lookup, an override destination, an abort signal, concurrency.
+ * @returns Delivered, already present, failed and skipped bundles.
  * @throws {Error} The spool directory cannot be listed.
  */
 export async function pushSpool(options: PushSpoolOptions): Promise<PushReport> {
-  const { spool, sinkFor, overrideUri, signal } = options;
+  const { spool, sinkFor, override, signal, concurrency = 4 } = options;
   const files = await spool.list();
   const report: PushReport = {
     total: files.length,
     delivered: [],
     alreadyPresent: [],
     failed: [],
+    skipped: 0,
     remaining: 0,
   };
   const sinks = new Map<string, Promise<TraceSink>>();
   const down = new Map<string, string>();
-  try {
-    for (const [index, file] of files.entries()) {
-      if (signal?.aborted) {
-        report.remaining = files.length - index;
-        break;
-      }
-      let traceId: string | undefined;
-      let uri: string | undefined;
-      try {
-        const bundle = await spool.read(file);
-        traceId = bundle.trace.traceId;
-        uri = overrideUri ?? bundle.trackingUri;
-        const unreachable = down.get(uri);
-        if (unreachable !== undefined) throw new Error(unreachable);
-        let sink = sinks.get(uri);
-        if (!sink) {
-          sink = Promise.resolve(sinkFor(uri));
-          sinks.set(uri, sink);
-        }
-        const receipt = await (await sink).deliver({ ...bundle, trackingUri: uri });
-        await spool.remove(file);
-        (receipt.alreadyPresent ? report.alreadyPresent : report.delivered).push(traceId);
-      } catch (error) {
-        const message = errorMessage(error);
-        if (uri !== undefined && isMlflowRequestError(error) && error.unreachable) {
-          down.set(uri, message);
-        }
-        report.failed.push({
-          file,
-          traceId,
-          trackingUri: uri === undefined ? undefined : redactUri(uri),
-          error: message,
-        });
-      }
+  let next = 0;
+
+  const pushOne = async (file: string): Promise<void> => {
+    const claim = await spool.claim(file).catch(() => undefined);
+    if (claim === undefined) {
+      report.skipped++;
+      return;
     }
+    let traceId: string | undefined;
+    let uri: string | undefined;
+    try {
+      const bundle = await spool.read(claim.file);
+      traceId = bundle.trace.traceId;
+      const destination = override ?? parseTrackingUri(bundle.trackingUri);
+      uri = destination.uri;
+      const unreachable = down.get(uri);
+      if (unreachable !== undefined) throw new Error(unreachable);
+      let sink = sinks.get(uri);
+      if (!sink) {
+        sink = Promise.resolve().then(() => sinkFor(destination));
+        sinks.set(uri, sink);
+      }
+      const receipt = await (await sink).deliver({ ...bundle, trackingUri: uri });
+      await claim.done();
+      (receipt.alreadyPresent ? report.alreadyPresent : report.delivered).push(traceId);
+    } catch (error) {
+      const message = errorMessage(error);
+      if (uri !== undefined && isMlflowRequestError(error) && error.unreachable) {
+        down.set(uri, message);
+      }
+      const back = await claim.release().catch(() => claim.file);
+      report.failed.push({ file: back, traceId, trackingUri: uri, error: message });
+    }
+  };
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      if (signal?.aborted) {
+        report.remaining = files.length - next;
+        next = files.length;
+        return;
+      }
+      await pushOne(files[next++]!);
+    }
+  };
+
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker),
+    );
   } finally {
     for (const sink of sinks.values()) {
       await sink.then((opened) => opened.close(), () => {});
     }
   }
+  report.delivered.sort();
+  report.alreadyPresent.sort();
   return report;
 }

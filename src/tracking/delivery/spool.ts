@@ -1,17 +1,33 @@
 /**
- * The local spool: one JSON file per bundle that could not be delivered, named by trace id,
- * written atomically (temporary file, then rename), kept until `traces push` delivers it.
- * `bigint` nanosecond times are written as decimal strings and restored exactly.
+ * The local spool: one JSON file per bundle that is not (yet) at its destination, named by trace
+ * id, written atomically (temporary file, then rename), kept until it is delivered. Every file
+ * is delivered by one process only: a deliverer first claims it by renaming it to a name of its
+ * own (`<trace id>.json.claim-<id>`), which one rename can win; a claim whose holder stopped
+ * (its lease ran out: the holder refreshes it while it lives) can be claimed again. A recording
+ * process journals each finished run as a claim of its own before reporting the run, so a crash
+ * loses nothing: the claim outlives the process and the next `traces push` takes it over.
+ * `bigint` nanosecond times are written as decimal strings and restored exactly; the tracking
+ * URI is written without credentials.
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { z } from "zod";
 import { encodeMetricValue } from "../http/_log_batch.ts";
+import { redactUri } from "../http/mlflow_auth.ts";
 import type { TraceBundle } from "../trace_bundle.ts";
 
 /** Default spool directory, relative to the current directory. */
 export const DEFAULT_SPOOL_DIR = ".mlflow-spool";
+
+/**
+ * How long a claim lasts without being refreshed, in milliseconds: a claim (or a temporary file)
+ * older than this belongs to a process that is gone.
+ */
+export const CLAIM_LEASE_MS = 60_000;
+
+const CLAIM_MARK = ".claim-";
+const TEMPORARY_SUFFIX = ".tmp";
 
 /** File operations of the spool. */
 export interface SpoolFiles {
@@ -19,7 +35,7 @@ export interface SpoolFiles {
   mkdir(path: string): Promise<void>;
   /** Writes a UTF-8 file. */
   writeTextFile(path: string, content: string): Promise<void>;
-  /** Renames a file, replacing the target. */
+  /** Renames a file, replacing the target; rejects with `NotFound` when `from` is gone. */
   rename(from: string, to: string): Promise<void>;
   /** Reads a UTF-8 file. */
   readTextFile(path: string): Promise<string>;
@@ -27,6 +43,15 @@ export interface SpoolFiles {
   readDir(path: string): Promise<string[]>;
   /** Removes a file (no error when it is gone). */
   remove(path: string): Promise<void>;
+  /** Last modification of a file in milliseconds since the epoch; `undefined` when it is gone. */
+  modifiedAt(path: string): Promise<number | undefined>;
+  /** Sets a file's modification time to now (no error when it is gone). */
+  touch(path: string): Promise<void>;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound ||
+    (error instanceof Error && error.name === "NotFound");
 }
 
 /**
@@ -45,7 +70,7 @@ export function denoSpoolFiles(): SpoolFiles {
       try {
         for await (const entry of Deno.readDir(path)) if (entry.isFile) names.push(entry.name);
       } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        if (!isNotFound(error)) throw error;
       }
       return names;
     },
@@ -53,7 +78,23 @@ export function denoSpoolFiles(): SpoolFiles {
       try {
         await Deno.remove(path);
       } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        if (!isNotFound(error)) throw error;
+      }
+    },
+    async modifiedAt(path) {
+      try {
+        return (await Deno.stat(path)).mtime?.getTime();
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async touch(path) {
+      try {
+        const now = new Date();
+        await Deno.utime(path, now, now);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
       }
     },
   };
@@ -65,8 +106,24 @@ export interface SpoolOptions {
   dir?: string;
   /** File operations. @default Deno's */
   files?: SpoolFiles;
-  /** Unique suffix of temporary files. @default crypto.randomUUID() */
+  /** Unique suffix of temporary files and claims. @default crypto.randomUUID() */
   randomId?: () => string;
+  /** Milliseconds since the epoch (claim leases). @default Date.now */
+  now?: () => number;
+  /** How long a claim lasts without a refresh. @default {@linkcode CLAIM_LEASE_MS} */
+  leaseMs?: number;
+}
+
+/** A spooled bundle held by this process: no other deliverer takes it while the claim lives. */
+export interface SpoolClaim {
+  /** The claimed file. */
+  readonly file: string;
+  /** The trace id of the bundle. */
+  readonly traceId: string;
+  /** The bundle was delivered: removes the file. */
+  done(): Promise<void>;
+  /** The bundle was not delivered: gives the file back to the spool for a later push. */
+  release(): Promise<string>;
 }
 
 /**
@@ -84,17 +141,24 @@ export class Spool {
   readonly dir: string;
   readonly #files: SpoolFiles;
   readonly #randomId: () => string;
+  readonly #now: () => number;
+  readonly #leaseMs: number;
+  /** Claims held by this spool object, refreshed while it holds any. */
+  readonly #held = new Set<string>();
+  #refresher: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Creates a spool over a directory (created at the first write).
    *
-   * @param options Directory, file operations and temporary-file ids.
+   * @param options Directory, file operations, ids, clock and lease.
    */
   constructor(options: SpoolOptions = {}) {
     const { dir = DEFAULT_SPOOL_DIR, files = denoSpoolFiles(), randomId } = options;
     this.dir = dir;
     this.#files = files;
     this.#randomId = randomId ?? (() => crypto.randomUUID());
+    this.#now = options.now ?? Date.now;
+    this.#leaseMs = options.leaseMs ?? CLAIM_LEASE_MS;
   }
 
   /**
@@ -108,42 +172,81 @@ export class Spool {
   }
 
   /**
-   * Writes a bundle atomically; a bundle of the same trace is replaced.
+   * Writes a bundle atomically for a later push; a bundle of the same trace is replaced.
    *
    * @param bundle The bundle.
    * @returns The spool file.
-   * @throws {Error} The directory or file cannot be written (permission, disk).
+   * @throws {Error} The directory or file cannot be written (permission, disk); no file is
+   *   left behind then.
    */
   async write(bundle: TraceBundle): Promise<string> {
     const file = this.fileFor(bundle.trace.traceId);
-    const temporary = `${file}.${this.#randomId()}.tmp`;
-    await this.#files.mkdir(this.dir);
-    await this.#files.writeTextFile(temporary, serializeBundle(bundle));
-    try {
-      await this.#files.rename(temporary, file);
-    } catch (error) {
-      await this.#files.remove(temporary).catch(() => {});
-      throw error;
-    }
+    await this.#writeAtomically(file, bundle);
     return file;
   }
 
   /**
-   * The spooled bundles (temporary files excluded).
+   * Writes a bundle as a claim of this spool (the journal of a run that is being delivered):
+   * it survives a crash, and no push takes it while this process lives.
    *
-   * @returns Spool files, sorted by name.
+   * @param bundle The bundle.
+   * @returns The claim.
+   * @throws {Error} The directory or file cannot be written; no file is left behind then.
+   */
+  async journal(bundle: TraceBundle): Promise<SpoolClaim> {
+    const entry = this.fileFor(bundle.trace.traceId);
+    const file = `${entry}${CLAIM_MARK}${this.#randomId()}`;
+    await this.#writeAtomically(file, bundle);
+    return this.#hold(file, entry, bundle.trace.traceId);
+  }
+
+  /**
+   * The files a push may claim: spooled bundles, and claims whose lease ran out. Temporary files
+   * whose writer is gone are removed.
+   *
+   * @returns Spool files, sorted by trace id.
    */
   async list(): Promise<string[]> {
     const names = await this.#files.readDir(this.dir);
-    return names.filter((name) => name.endsWith(".json")).sort().map((name) =>
-      join(this.dir, name)
-    );
+    const files: string[] = [];
+    for (const name of names) {
+      const path = join(this.dir, name);
+      if (name.endsWith(".json")) files.push(path);
+      else if (name.includes(CLAIM_MARK) && !this.#held.has(path) && await this.#stale(path)) {
+        files.push(path);
+      } else if (name.endsWith(TEMPORARY_SUFFIX) && await this.#stale(path)) {
+        await this.#files.remove(path).catch(() => {});
+      }
+    }
+    return files.sort((a, b) => entryOf(a).localeCompare(entryOf(b)));
+  }
+
+  /**
+   * Claims a file from {@linkcode list}. Of several processes claiming one file at once, one
+   * wins; the others get `undefined`.
+   *
+   * @param file A file from {@linkcode list}.
+   * @returns The claim, or `undefined` when another process has it.
+   */
+  async claim(file: string): Promise<SpoolClaim | undefined> {
+    const entry = entryOf(file);
+    const claimed = `${entry}${CLAIM_MARK}${this.#randomId()}`;
+    if (file !== entry && !(await this.#stale(file))) return undefined;
+    try {
+      await this.#files.rename(file, claimed);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    // A stale claim may have been refreshed between the check and the rename; its holder then
+    // finds its file gone and leaves it to us. Sinks are idempotent by trace id either way.
+    return this.#hold(claimed, entry, basename(entry, ".json"));
   }
 
   /**
    * Reads one spooled bundle.
    *
-   * @param file A file from {@linkcode list}.
+   * @param file A spool file or a claim's file.
    * @returns The bundle, `bigint` times restored.
    * @throws {SyntaxError} The file is not a spooled bundle.
    */
@@ -159,6 +262,70 @@ export class Spool {
   async remove(file: string): Promise<void> {
     await this.#files.remove(file);
   }
+
+  async #writeAtomically(file: string, bundle: TraceBundle): Promise<void> {
+    const temporary = `${file}.${this.#randomId()}${TEMPORARY_SUFFIX}`;
+    await this.#files.mkdir(this.dir);
+    try {
+      await this.#files.writeTextFile(temporary, serializeBundle(bundle));
+      await this.#files.rename(temporary, file);
+    } catch (error) {
+      await this.#files.remove(temporary).catch(() => {});
+      throw error;
+    }
+  }
+
+  async #stale(file: string): Promise<boolean> {
+    const modified = await this.#files.modifiedAt(file).catch(() => undefined);
+    return modified !== undefined && this.#now() - modified > this.#leaseMs;
+  }
+
+  #hold(file: string, entry: string, traceId: string): SpoolClaim {
+    this.#held.add(file);
+    this.#refresh();
+    const letGo = () => {
+      this.#held.delete(file);
+      this.#refresh();
+    };
+    return {
+      file,
+      traceId,
+      done: async () => {
+        letGo();
+        await this.#files.remove(file);
+      },
+      release: async () => {
+        letGo();
+        try {
+          await this.#files.rename(file, entry);
+        } catch (error) {
+          // Taken over by a push after the lease ran out: it is that push's now.
+          if (!isNotFound(error)) throw error;
+        }
+        return entry;
+      },
+    };
+  }
+
+  /** Keeps the held claims' leases fresh, with a timer that never keeps the process alive. */
+  #refresh(): void {
+    if (this.#held.size > 0 && this.#refresher === undefined) {
+      const refresher = setInterval(() => {
+        for (const file of this.#held) this.#files.touch(file).catch(() => {});
+      }, Math.max(1000, this.#leaseMs / 4));
+      Deno.unrefTimer(Number(refresher));
+      this.#refresher = refresher;
+    } else if (this.#held.size === 0 && this.#refresher !== undefined) {
+      clearInterval(this.#refresher);
+      this.#refresher = undefined;
+    }
+  }
+}
+
+/** The spool entry (`<dir>/<trace id>.json`) a claim belongs to. */
+function entryOf(file: string): string {
+  const mark = file.lastIndexOf(CLAIM_MARK);
+  return mark === -1 ? file : file.slice(0, mark);
 }
 
 /**
@@ -172,7 +339,7 @@ export function serializeBundle(bundle: TraceBundle): string {
     Object.entries(bundle.run.metrics).map(([key, value]) => [key, encodeMetricValue(value)]),
   );
   return JSON.stringify(
-    { ...bundle, run: { ...bundle.run, metrics } },
+    { ...bundle, trackingUri: redactUri(bundle.trackingUri), run: { ...bundle.run, metrics } },
     (_key, value: unknown) => typeof value === "bigint" ? value.toString() : value,
   ) + "\n";
 }
@@ -195,6 +362,7 @@ const BundleSchema = z.object({
     responsePreview: z.string(),
     metadata: Strings,
     tags: Strings,
+    remoteParentSpanId: z.string().optional(),
     spans: z.array(z.object({
       traceId: z.string(),
       spanId: z.string(),

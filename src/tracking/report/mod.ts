@@ -32,11 +32,8 @@ export {
 } from "./cost_report.ts";
 export {
   chooseTrackingUri,
-  DEFAULT_TRACKING_URI,
   openTrackingReader,
   type OpenTrackingReaderOptions,
-  parseTrackingUri,
-  type TrackingLocation,
 } from "./open_tracking_reader.ts";
 export {
   costReportToJson,

@@ -5,30 +5,23 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { errorMessage, WorkflowError } from "../../errors.ts";
-import { redactUri } from "../http/mlflow_auth.ts";
+import { errorMessage, isWorkflowError, WorkflowError } from "../../errors.ts";
 import {
   defaultTrackingUri,
-  parseTrackingUri as parseDestination,
+  parseTrackingUri,
   type TrackingDestination,
-} from "../delivery/parse_tracking_uri.ts";
+} from "../tracking_destination.ts";
+import { redactUri } from "../http/mlflow_auth.ts";
 import { createRestReader } from "./rest_reader.ts";
 import { openSqliteReader } from "./sqlite_reader.ts";
 import type { TrackingReader } from "./tracking_reader.ts";
-
-export { DEFAULT_TRACKING_URI } from "../delivery/parse_tracking_uri.ts";
-
-/** Where a tracking URI points. */
-export type TrackingLocation =
-  | { kind: "sqlite"; path: string }
-  | { kind: "http"; url: string };
 
 /**
  * Picks the tracking URI: the flag, else `MLFLOW_TRACKING_URI`, else `sqlite:///mlflow.db`.
  *
  * @example Usage
  * ```ts
- * import { chooseTrackingUri } from "./mod.ts";
+ * import { chooseTrackingUri } from "./open_tracking_reader.ts";
  * if (chooseTrackingUri(undefined, () => undefined) !== "sqlite:///mlflow.db") throw new Error();
  * if (chooseTrackingUri(undefined, () => "http://mlflow:5000") !== "http://mlflow:5000") throw new Error();
  * ```
@@ -42,39 +35,6 @@ export function chooseTrackingUri(
   env: (name: string) => string | undefined,
 ): string {
   return flag?.trim() || defaultTrackingUri(env);
-}
-
-/**
- * Parses a tracking URI by the rules the sinks write with (`parseTrackingUri` of the delivery),
- * so a report reads the file a run wrote: `sqlite:///mlflow.db` is relative to `cwd`,
- * `sqlite:////abs/path.db` is absolute; `http://` and `https://` are servers.
- *
- * @example Usage
- * ```ts
- * import { parseTrackingUri } from "./mod.ts";
- * const location = parseTrackingUri("sqlite:///runs/mlflow.db", "/work");
- * if (location.kind !== "sqlite" || location.path !== "/work/runs/mlflow.db") throw new Error();
- * ```
- *
- * @param uri The tracking URI.
- * @param cwd Directory relative SQLite paths are resolved against.
- * @returns The location.
- * @throws {TypeError} When the scheme is not sqlite, http or https, or no file is named.
- */
-export function parseTrackingUri(uri: string, cwd: string): TrackingLocation {
-  let destination: TrackingDestination;
-  try {
-    destination = parseDestination(uri);
-  } catch (cause) {
-    throw new TypeError(
-      `Cannot read tracked runs from "${redactUri(uri.trim())}" as it is not a tracking URI: ` +
-        `use sqlite:///path.db or http(s)://host:port`,
-      { cause },
-    );
-  }
-  if (destination.kind === "http") return { kind: "http", url: destination.uri };
-  const { path } = destination;
-  return { kind: "sqlite", path: isAbsolute(path) ? path : resolve(cwd, path) };
 }
 
 /** What {@linkcode openTrackingReader} needs from outside. */
@@ -113,7 +73,7 @@ export interface OpenTrackingReaderOptions {
  * if (reader !== undefined) throw new Error("a missing database has no runs");
  * ```
  *
- * @param uri `sqlite:///path.db` or `http(s)://host:port`.
+ * @param uri `sqlite:///path.db` or `http(s)://host:port`, or a destination already parsed.
  * @param options Working directory, environment and I/O.
  * @returns The reader, or `undefined` when the SQLite file does not exist (no runs recorded).
  * @throws {TypeError} When the URI is not a tracking URI.
@@ -121,29 +81,44 @@ export interface OpenTrackingReaderOptions {
  * `TRACKING_UNAVAILABLE` when it is not an MLflow database.
  */
 export function openTrackingReader(
-  uri: string,
+  uri: string | TrackingDestination,
   options: OpenTrackingReaderOptions,
 ): TrackingReader | undefined {
   const { cwd, env, fetch, fileExists = statExists, signal } = options;
-  const location = parseTrackingUri(uri, cwd);
+  const location = typeof uri === "string" ? destinationOf(uri) : uri;
   if (location.kind === "http") {
-    return createRestReader(location.url, {
+    return createRestReader(location.url.href.replace(/\/$/, ""), {
       env,
       ...(fetch ? { fetch } : {}),
       ...(signal ? { signal } : {}),
     });
   }
+  const path = isAbsolute(location.path) ? location.path : resolve(cwd, location.path);
   let exists: boolean;
   try {
-    exists = fileExists(location.path);
+    exists = fileExists(path);
   } catch (cause) {
     throw new WorkflowError(
       "PERMISSION_DENIED",
-      `Cannot read "${location.path}" as Deno may not read it: ${errorMessage(cause)}`,
-      { phase: "track", cause, hint: `Run with --allow-read=${location.path}` },
+      `Cannot read "${path}" as Deno may not read it: ${errorMessage(cause)}`,
+      { phase: "track", cause, hint: `Run with --allow-read=${path}` },
     );
   }
-  return exists ? openSqliteReader(location.path) : undefined;
+  return exists ? openSqliteReader(path) : undefined;
+}
+
+/** Parses a URI to read from, by the rules the sinks write with. */
+function destinationOf(uri: string): TrackingDestination {
+  try {
+    return parseTrackingUri(uri);
+  } catch (cause) {
+    if (!isWorkflowError(cause)) throw cause;
+    throw new TypeError(
+      `Cannot read tracked runs from "${redactUri(uri.trim())}" as it is not a tracking URI: ` +
+        `use sqlite:///path.db or http(s)://host:port`,
+      { cause },
+    );
+  }
 }
 
 function statExists(path: string): boolean {

@@ -11,7 +11,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { WorkflowError } from "../../errors.ts";
 import { pythonJsonDumps } from "../python_json.ts";
 import { storedSpanJson } from "../stored_span_json.ts";
-import { aggregateTokenUsage } from "../trace_record.ts";
+import { aggregateTokenUsage } from "../_trace_record.ts";
 import {
   type DeliveryReceipt,
   SOURCE_RUN_METADATA,

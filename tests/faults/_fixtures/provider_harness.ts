@@ -155,12 +155,14 @@ export function memoryTracker(): { tracker: MlflowTracker; bundles: TraceBundle[
     experimentName: "provider_faults",
     mlflow: { artifact_level: "minimal" },
     now: () => NOW,
-    delivery: {
-      submit: (bundle) => {
+    async: false,
+    preflight: false,
+    sink: {
+      deliver: (bundle) => {
         bundles.push(bundle);
-        return Promise.resolve({ state: "queued" });
+        return Promise.resolve({ experimentId: "1", runId: "r", alreadyPresent: false });
       },
-      flush: () => Promise.resolve(),
+      close: () => Promise.resolve(),
     },
   });
   return { tracker, bundles };

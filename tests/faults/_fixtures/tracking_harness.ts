@@ -1,6 +1,6 @@
 /**
  * What the tracking fault suite shares: mock runs of the echo example recorded through the
- * runtime's `openTracker` (the wiring `runWorkflow` and the CLI use), `traces push` through the
+ * runtime's `createWorkflowTracker` (the wiring `runWorkflow` and the CLI use), `traces push` through the
  * CLI, and readers of what a tracking server or an MLflow SQLite file ends up holding.
  *
  * @module
@@ -11,7 +11,9 @@ import type { LoadedWorkflow } from "../../../src/config/loaded_workflow.ts";
 import { main } from "../../../src/cli/main.ts";
 import { executeWorkflow } from "../../../src/engine/mod.ts";
 import type { EngineDeps } from "../../../src/engine/mod.ts";
-import { openTracker, type OpenTrackerOptions } from "../../../src/runtime/open_tracker.ts";
+import { createWorkflowTracker } from "../../../src/runtime/workflow_tracker.ts";
+import type { OpenSinkDeps } from "../../../src/tracking/delivery/open_sink.ts";
+import type { PreflightDeps } from "../../../src/tracking/delivery/preflight.ts";
 import { Spool } from "../../../src/tracking/delivery/spool.ts";
 import { TRACE_ID_TAG } from "../../../src/tracking/trace_bundle.ts";
 import type { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
@@ -53,8 +55,10 @@ export interface RunTrackedOptions {
   runs: number;
   /** The spool directory. */
   spoolDir: string;
-  /** Delivery options beyond the spool (sleep, flush bound, SQLite options, ...). */
-  delivery?: OpenTrackerOptions["delivery"];
+  /** Checks and timers of the delivery (sleep, artifact root, ...). */
+  preflight?: PreflightDeps;
+  /** How the sink is opened (SQLite options, ...). */
+  sinkOptions?: OpenSinkDeps;
   /** Background delivery. @default false */
   async?: boolean;
   /** Runs before run `index` starts (to inject a fault mid-batch). */
@@ -79,14 +83,16 @@ export async function runTracked(
 ): Promise<TrackedRuns> {
   const loaded = await echoExample();
   const warnings: string[] = [];
-  const handle = await openTracker(loaded, {
+  const handle = await createWorkflowTracker(loaded, {
     trackingUri,
     env: () => undefined,
     warn: (message) => warnings.push(message),
     async: options.async ?? false,
-    delivery: { ...options.delivery, spoolDir: options.spoolDir },
+    spool: { dir: options.spoolDir },
+    ...(options.preflight ? { preflight: options.preflight } : {}),
+    ...(options.sinkOptions ? { sinkOptions: options.sinkOptions } : {}),
   });
-  if (!handle) throw new Error("Cannot track: openTracker turned tracking off");
+  if (!handle) throw new Error("Cannot track: createWorkflowTracker turned tracking off");
   const traceIds: string[] = [];
   for (let index = 0; index < options.runs; index++) {
     options.before?.(index);
@@ -94,7 +100,7 @@ export async function runTracked(
       deps: mockDeps(),
       mock: true,
       seed: index,
-      tracer: handle.tracer,
+      tracer: handle,
     });
     if (result.metadata.status !== "success" || result.metadata.traceId === undefined) {
       throw new Error(`Run ${index} did not succeed with a trace: ${result.metadata.status}`);
@@ -102,7 +108,7 @@ export async function runTracked(
     traceIds.push(result.metadata.traceId);
   }
   await options.beforeClose?.();
-  await handle.close(options.closeTimeoutMs ?? 2000);
+  await handle.close({ timeoutMs: options.closeTimeoutMs ?? 2000 });
   const spooled = await new Spool({ dir: options.spoolDir }).list();
   return { traceIds, warnings, spooled };
 }

@@ -6,25 +6,21 @@
  *
  * @module
  */
-import { createMlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
-import { syncDelivery } from "../_helpers.ts";
+import { syncTracker } from "../_helpers.ts";
 
 const [path, artifactRoot] = Deno.args;
 if (path === undefined || artifactRoot === undefined) {
   throw new TypeError("Cannot run as arguments are missing: <db> <artifact root>");
 }
 const sink = await SqliteSink.open(path, { artifactRoot });
-const tracker = createMlflowTracker({
+const tracker = syncTracker(sink, {
   trackingUri: `sqlite:///${path}`,
   experimentName: "interrupted",
-  mlflow: {},
-  delivery: syncDelivery(sink),
 });
 const keepAlive = setInterval(() => {}, 60_000);
 Deno.addSignalListener("SIGINT", async () => {
-  await tracker.shutdown({ timeoutMs: 2000 });
-  await sink.close();
+  await tracker.close({ timeoutMs: 2000 });
   clearInterval(keepAlive);
   Deno.exit(130);
 });

@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { createMlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
-import { recordGoldenShapedRun, syncDelivery } from "../_helpers.ts";
+import { recordGoldenShapedRun, syncTracker } from "../_helpers.ts";
 
 const [path, artifactRoot, index] = Deno.args;
 if (path === undefined || artifactRoot === undefined || index === undefined) {
@@ -16,17 +15,15 @@ if (path === undefined || artifactRoot === undefined || index === undefined) {
 }
 const sink = await SqliteSink.open(path, { artifactRoot });
 const warnings: string[] = [];
-const tracker = createMlflowTracker({
+const tracker = syncTracker(sink, {
   trackingUri: `sqlite:///${path}`,
   experimentName: "concurrent",
   mlflow: { artifact_level: "minimal" },
-  delivery: syncDelivery(sink),
   user: `process-${index}`,
   warn: (message) => warnings.push(message),
 });
 const ids = await recordGoldenShapedRun(tracker);
-await tracker.shutdown();
-await sink.close();
+await tracker.close();
 if (warnings.length > 0 || ids.runId === undefined) {
   throw new Error(`Cannot record run ${index}: ${warnings.join("; ")}`);
 }

@@ -2,6 +2,7 @@ import {
   checkDestination,
   type PermissionQuery,
 } from "../../../src/tracking/delivery/preflight.ts";
+import { parseTrackingUri } from "../../../src/tracking/tracking_destination.ts";
 import { OTLP_EXPORTER_ENV_NAMES } from "../../../src/tracking/http/mlflow_auth.ts";
 import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
 import { assertEquals } from "../../_helpers/assert.ts";
@@ -11,7 +12,7 @@ const connected = () => Promise.resolve({ close() {} });
 
 Deno.test("checkDestination() names the --allow-write flag a SQLite file and its companions need", async () => {
   const asked: string[] = [];
-  const result = await checkDestination("sqlite:///data/mlflow.db", {
+  const result = await checkDestination(parseTrackingUri("sqlite:///data/mlflow.db"), {
     queryPermission: (descriptor) => {
       asked.push(`${descriptor.name}:${"path" in descriptor ? descriptor.path : ""}`);
       return Promise.resolve({ state: descriptor.name === "write" ? "prompt" : "granted" });
@@ -32,17 +33,23 @@ Deno.test("checkDestination() names the --allow-write flag a SQLite file and its
     "read:data/mlflow.db-journal",
     "read:mlruns",
   ]);
-  assertEquals(await checkDestination("sqlite:///mlflow.db", { queryPermission: grantAll }), {
-    ok: true,
-  });
+  assertEquals(
+    await checkDestination(parseTrackingUri("sqlite:///mlflow.db"), { queryPermission: grantAll }),
+    {
+      ok: true,
+    },
+  );
 });
 
 Deno.test("checkDestination() names --allow-net=host:port for a server Deno may not reach", async () => {
-  const result = await checkDestination("https://ada:pw@mlflow.example.com/prefix", {
-    queryPermission: (descriptor) =>
-      Promise.resolve({ state: descriptor.name === "net" ? "denied" : "granted" }),
-    connect: connected,
-  });
+  const result = await checkDestination(
+    parseTrackingUri("https://ada:pw@mlflow.example.com/prefix"),
+    {
+      queryPermission: (descriptor) =>
+        Promise.resolve({ state: descriptor.name === "net" ? "denied" : "granted" }),
+      connect: connected,
+    },
+  );
   assertEquals(result, {
     ok: false,
     kind: "permission",
@@ -53,7 +60,7 @@ Deno.test("checkDestination() names --allow-net=host:port for a server Deno may 
 });
 
 Deno.test("checkDestination() asks for --allow-env when the OTLP exporter could not read its variables", async () => {
-  const result = await checkDestination("http://127.0.0.1:5000", {
+  const result = await checkDestination(parseTrackingUri("http://127.0.0.1:5000"), {
     queryPermission: (descriptor) =>
       Promise.resolve({ state: descriptor.name === "env" ? "prompt" : "granted" }),
     connect: connected,
@@ -65,7 +72,7 @@ Deno.test("checkDestination() asks for --allow-env when the OTLP exporter could 
 
 Deno.test("checkDestination() gives up on a TCP connection after the bound", async () => {
   let aborted = false;
-  const result = await checkDestination("http://10.255.255.1:5000", {
+  const result = await checkDestination(parseTrackingUri("http://10.255.255.1:5000"), {
     queryPermission: grantAll,
     connect: ({ signal }) =>
       new Promise((_, reject) =>
@@ -87,10 +94,10 @@ Deno.test("checkDestination() gives up on a TCP connection after the bound", asy
 Deno.test("checkDestination() connects to a live server and reports a refused one", async () => {
   const server = await FakeMlflowServer.start();
   try {
-    assertEquals(await checkDestination(server.url), { ok: true });
+    assertEquals(await checkDestination(parseTrackingUri(server.url)), { ok: true });
   } finally {
     await server.stop();
   }
-  const refused = await checkDestination(server.url);
+  const refused = await checkDestination(parseTrackingUri(server.url));
   assertEquals(!refused.ok && refused.kind, "unreachable");
 });

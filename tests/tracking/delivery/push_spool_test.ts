@@ -1,5 +1,9 @@
-import { createDelivery } from "../../../src/tracking/delivery/create_delivery.ts";
+import { DeliveryQueue } from "../../../src/tracking/delivery/delivery_queue.ts";
 import { checkDestination } from "../../../src/tracking/delivery/preflight.ts";
+import {
+  parseTrackingUri,
+  type TrackingDestination,
+} from "../../../src/tracking/tracking_destination.ts";
 import { pushSpool } from "../../../src/tracking/delivery/push_spool.ts";
 import { Spool } from "../../../src/tracking/delivery/spool.ts";
 import { HttpSink } from "../../../src/tracking/http/http_sink.ts";
@@ -9,7 +13,11 @@ import { goldenBundle, withTraceId } from "../http/_golden_bundle.ts";
 import { withTempDir } from "./_temp_dir.ts";
 
 const hex = (n: number) => n.toString(16).padStart(32, "0");
-const sinkFor = (uri: string) => new HttpSink({ trackingUri: uri, env: () => undefined });
+const sinkFor = (destination: TrackingDestination | string) =>
+  new HttpSink({
+    trackingUri: typeof destination === "string" ? destination : destination.uri,
+    env: () => undefined,
+  });
 
 function withSpool(fn: (spool: Spool, dir: string) => Promise<void>): Promise<void> {
   return withTempDir((dir) => fn(new Spool({ dir }), dir));
@@ -20,12 +28,13 @@ Deno.test("pushSpool() delivers what a down server could not take, exactly once"
   await server.stop();
   await withSpool(async (spool) => {
     const warnings: string[] = [];
-    const delivery = createDelivery({
-      sinkFactory: () => sinkFor(server.url),
+    const delivery = new DeliveryQueue({
+      openSink: () => sinkFor(server.url),
+      destination: server.url,
       async: true,
       spool,
       warn: (message) => warnings.push(message),
-      preflight: () => checkDestination(server.url),
+      preflight: () => checkDestination(parseTrackingUri(server.url)),
     });
     const bundle = await goldenBundle(server.url);
     for (const n of [1, 2, 3]) await delivery.submit(withTraceId(bundle, hex(n)));
@@ -67,8 +76,9 @@ Deno.test("pushSpool() completes a bundle that failed with a 500 mid-delivery, w
     await withSpool(async (spool) => {
       server.fail({ path: "/api/2.0/mlflow/runs/log-batch", bodyHas: "metrics", times: 1 });
       const warnings: string[] = [];
-      const delivery = createDelivery({
-        sinkFactory: () => sinkFor(server.url),
+      const delivery = new DeliveryQueue({
+        openSink: () => sinkFor(server.url),
+        destination: server.url,
         async: false,
         spool,
         warn: (m) => warnings.push(m),
@@ -123,8 +133,8 @@ Deno.test("pushSpool() delivers to the override URI instead of each bundle's own
       const asked: string[] = [];
       const report = await pushSpool({
         spool,
-        sinkFor: (uri) => (asked.push(uri), sinkFor(uri)),
-        overrideUri: server.url,
+        sinkFor: (destination) => (asked.push(destination.uri), sinkFor(destination)),
+        override: parseTrackingUri(server.url),
       });
       assertEquals([report.delivered.length, asked], [1, [server.url]]);
       assertEquals(server.traces.size, 1);
@@ -142,5 +152,56 @@ Deno.test("pushSpool() stops before the next bundle when aborted", async () => {
     controller.abort();
     const report = await pushSpool({ spool, sinkFor, signal: controller.signal });
     assertEquals([report.total, report.remaining, report.delivered.length], [2, 2, 0]);
+  });
+});
+
+Deno.test("pushSpool() run twice at once delivers each spooled trace exactly once", async () => {
+  const server = await FakeMlflowServer.start();
+  try {
+    await withTempDir(async (dir) => {
+      const bundle = await goldenBundle(server.url);
+      const writer = new Spool({ dir });
+      for (let n = 1; n <= 20; n++) await writer.write(withTraceId(bundle, hex(n)));
+      const [first, second] = await Promise.all([
+        pushSpool({ spool: new Spool({ dir }), sinkFor }),
+        pushSpool({ spool: new Spool({ dir }), sinkFor }),
+      ]);
+      const delivered = [...first.delivered, ...second.delivered];
+      assertEquals(new Set(delivered).size, 20);
+      assertEquals(delivered.length, 20);
+      assertEquals([...first.failed, ...second.failed], []);
+      assertEquals(first.skipped + second.skipped + delivered.length, 40);
+      assertEquals([server.traces.size, server.runs.size], [20, 20]);
+      assertEquals(server.requestsTo("/v1/traces").length, 20);
+      assertEquals(await writer.list(), []);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("pushSpool() takes over a claim whose holder died, and leaves a live one alone", async () => {
+  await withTempDir(async (dir) => {
+    const bundle = await goldenBundle("http://x");
+    let now = 1_000_000;
+    const clock = () => now;
+    const holder = new Spool({ dir, now: clock });
+    await holder.journal(withTraceId(bundle, hex(1)));
+    const delivered: string[] = [];
+    const sink = {
+      deliver: (b: typeof bundle) => {
+        delivered.push(b.trace.traceId);
+        return Promise.resolve({ experimentId: "1", runId: "r", alreadyPresent: false });
+      },
+      close: () => Promise.resolve(),
+    };
+    // The claim is fresh: another process's push leaves it to its holder.
+    const live = await pushSpool({ spool: new Spool({ dir, now: clock }), sinkFor: () => sink });
+    assertEquals([live.total, delivered], [0, []]);
+    // The holder is gone and its lease ran out: the next push delivers the run.
+    now = Date.now() + 10 * 60_000;
+    const late = await pushSpool({ spool: new Spool({ dir, now: clock }), sinkFor: () => sink });
+    assertEquals([late.total, delivered], [1, [`tr-${hex(1)}`]]);
+    assertEquals([...Deno.readDirSync(dir)], []);
   });
 });

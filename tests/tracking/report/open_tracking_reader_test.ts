@@ -1,11 +1,8 @@
-import { resolve } from "node:path";
 import {
   chooseTrackingUri,
-  DEFAULT_TRACKING_URI,
   openTrackingReader,
-  parseTrackingUri,
-} from "../../../src/tracking/report/mod.ts";
-import { parseTrackingUri as parseDestination } from "../../../src/tracking/delivery/parse_tracking_uri.ts";
+} from "../../../src/tracking/report/open_tracking_reader.ts";
+import { DEFAULT_TRACKING_URI } from "../../../src/tracking/tracking_destination.ts";
 import { isWorkflowError } from "../../../src/errors.ts";
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../../_helpers/assert.ts";
 import { createMlflowDb } from "./_mlflow_db.ts";
@@ -19,43 +16,29 @@ Deno.test("chooseTrackingUri() prefers the flag, then MLFLOW_TRACKING_URI, then 
   assertEquals(DEFAULT_TRACKING_URI, "sqlite:///mlflow.db");
 });
 
-Deno.test("parseTrackingUri() reads sqlite paths as MLflow does and keeps http URLs", () => {
-  assertEquals(parseTrackingUri("sqlite:///mlflow.db", "/work"), {
-    kind: "sqlite",
-    path: "/work/mlflow.db",
+/** The file `openTrackingReader` looks for, for a URI read from `cwd`. */
+function fileRead(uri: string, cwd: string): string | undefined {
+  let asked: string | undefined;
+  openTrackingReader(uri, {
+    cwd,
+    env: () => undefined,
+    fileExists: (path) => (asked = path, false),
   });
-  assertEquals(parseTrackingUri("sqlite:////var/db/mlflow.db", "/work"), {
-    kind: "sqlite",
-    path: "/var/db/mlflow.db",
-  });
-  assertEquals(parseTrackingUri("sqlite:///../x.db?mode=ro", "/work/a"), {
-    kind: "sqlite",
-    path: "/work/x.db",
-  });
-  assertEquals(parseTrackingUri("https://mlflow.example:443/p", "/"), {
-    kind: "http",
-    url: "https://mlflow.example:443/p",
-  });
-  for (const bad of ["file:///x", "sqlite://", "sqlite:///:memory:", "postgresql://u:pw@h/db"]) {
-    assertThrows(() => parseTrackingUri(bad, "/"), TypeError, "as it is not a tracking URI");
-  }
-  const error = assertThrows(() => parseTrackingUri("ftp://bob:hunter2@h", "/"), TypeError);
-  assert(!error.message.includes("hunter2"));
-});
+  return asked;
+}
 
-Deno.test("parseTrackingUri() reads the file the SQLite sink writes for the same URI", () => {
-  for (const uri of ["sqlite:///my%20runs.db", "sqlite:///runs.db#latest", "sqlite:////tmp/a.db"]) {
-    const sink = parseDestination(uri);
-    assertEquals(parseTrackingUri(uri, "/work"), {
-      kind: "sqlite",
-      path: sink.kind === "sqlite" ? resolve("/work", sink.path) : "",
-    });
+Deno.test("openTrackingReader() reads the file MLflow and the SQLite sink use for a URI", () => {
+  assertEquals(fileRead("sqlite:///mlflow.db", "/work"), "/work/mlflow.db");
+  assertEquals(fileRead("sqlite:////var/db/mlflow.db", "/work"), "/var/db/mlflow.db");
+  assertEquals(fileRead("sqlite:///../x.db?mode=ro", "/work/a"), "/work/x.db");
+  assertEquals(fileRead("sqlite:///my%20runs.db", "/work"), "/work/my runs.db");
+  assertEquals(fileRead("sqlite:///runs.db#latest", "/work"), "/work/runs.db");
+  for (const bad of ["file:///x", "sqlite://", "sqlite:///:memory:", "postgresql://u:pw@h/db"]) {
+    assertThrows(() => fileRead(bad, "/"), TypeError, "as it is not a tracking URI");
   }
-  assertEquals(parseTrackingUri("sqlite:///my%20runs.db", "/work"), {
-    kind: "sqlite",
-    path: "/work/my runs.db",
-  });
-  assertThrows(() => parseTrackingUri("http://", "/"), TypeError, "as it is not a tracking URI");
+  assertThrows(() => fileRead("http://", "/"), TypeError, "as it is not a tracking URI");
+  const error = assertThrows(() => fileRead("ftp://bob:hunter2@h", "/"), TypeError);
+  assert(!error.message.includes("hunter2"));
 });
 
 Deno.test("openTrackingReader() returns undefined for a missing file and opens an existing one", async () => {

@@ -4,7 +4,7 @@ import { tableRows } from "../_helpers.ts";
 const FIXTURE = new URL("../_fixtures/interrupted_run.ts", import.meta.url).pathname;
 const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
 
-Deno.test("MlflowTracker.shutdown() on SIGINT writes the open run's trace as ERROR, never IN_PROGRESS", async () => {
+Deno.test("MlflowTracker.close() on SIGINT writes the open run's trace as ERROR, never IN_PROGRESS", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/interrupted.db`;

@@ -4,7 +4,6 @@
  * columns, same keys, same encodings.
  */
 import { assert, assertEquals } from "../../_helpers/assert.ts";
-import { createMlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import { base64ToHex, parseExactJson } from "../_golden_json.ts";
 import {
@@ -13,7 +12,7 @@ import {
   goldenRows,
   MLFLOW_SCHEMAS,
   recordGoldenShapedRun,
-  syncDelivery,
+  syncTracker,
   tableRows,
 } from "../_helpers.ts";
 
@@ -49,18 +48,16 @@ async function recordIntoSchema(schema: (typeof MLFLOW_SCHEMAS)[number]) {
   const artifactRoot = `${dir}/mlruns`;
   createMlflowDatabase(path, schema, artifactRoot);
   const sink = await SqliteSink.open(path, { artifactRoot });
-  const tracker = createMlflowTracker({
+  const tracker = syncTracker(sink, {
     trackingUri: `sqlite:///${path}`,
     experimentName: "golden",
     mlflow: { artifact_level: "minimal" },
-    delivery: syncDelivery(sink),
     now: fakeClock(),
     user: "root",
     sourceName: "make_golden.py",
   });
   const ids = await recordGoldenShapedRun(tracker);
-  await tracker.shutdown();
-  await sink.close();
+  await tracker.close();
   const rows = (table: string) => tableRows(path, table);
   return { dir, path, artifactRoot, ids, rows };
 }

@@ -47,7 +47,7 @@ export interface TraceRecordOptions {
  *
  * @example Usage
  * ```ts
- * import { truncatePreview } from "./trace_record.ts";
+ * import { truncatePreview } from "./_trace_record.ts";
  * if (truncatePreview("abcdef", 5) !== "ab..." || truncatePreview("abc", 5) !== "abc") {
  *   throw new Error();
  * }
@@ -164,7 +164,7 @@ function sizeStats(
  *
  * @example Usage
  * ```ts
- * import { buildTraceRecord } from "./trace_record.ts";
+ * import { buildTraceRecord } from "./_trace_record.ts";
  * const record = buildTraceRecord([{
  *   traceId: "89d9ba1822e0a3e4e7aeb75c9d868c9d", spanId: "e39dbeb1c2e66596", parentSpanId: null,
  *   name: "workflow_demo", startTimeUnixNano: 1795758413063453397n,

@@ -1,4 +1,7 @@
-import { openTracker, type OpenTrackerOptions } from "../../src/runtime/open_tracker.ts";
+import {
+  createWorkflowTracker,
+  type WorkflowTrackerOptions,
+} from "../../src/runtime/workflow_tracker.ts";
 import type { TraceBundle, TraceSink } from "../../src/tracking/trace_bundle.ts";
 import { isWorkflowError } from "../../src/errors.ts";
 import { serializeBundle } from "../../src/tracking/delivery/spool.ts";
@@ -26,13 +29,13 @@ function memorySink(): TraceSink & { bundles: TraceBundle[]; closed: number } {
   return sink;
 }
 
-function options(sink: TraceSink, extra: OpenTrackerOptions = {}): OpenTrackerOptions {
+function options(sink: TraceSink, extra: WorkflowTrackerOptions = {}): WorkflowTrackerOptions {
   const env: Record<string, string> = { USER: "ada", OPENAI_API_KEY: "sk-very-secret-123" };
   return {
     env: (name) => env[name],
     warn: () => {},
     ...extra,
-    delivery: { openSqliteSink: () => sink, ...extra.delivery },
+    sinkOptions: { openSqliteSink: () => sink, ...extra.sinkOptions },
   };
 }
 
@@ -53,26 +56,29 @@ async function recordOne(
   return await run.finish({ status: "success", outputs: inputs });
 }
 
-Deno.test("openTracker() opens nothing when tracking is off", async () => {
+Deno.test("createWorkflowTracker() opens nothing when tracking is off", async () => {
   const sink = memorySink();
-  assertEquals(await openTracker(loaded(), options(sink)), undefined);
+  assertEquals(await createWorkflowTracker(loaded(), options(sink)), undefined);
   assertEquals(
-    await openTracker(loaded(GREETING, { enabled: true }), options(sink, { tracking: false })),
+    await createWorkflowTracker(
+      loaded(GREETING, { enabled: true }),
+      options(sink, { tracking: false }),
+    ),
     undefined,
   );
 });
 
-Deno.test("openTracker() records with the workflow's settings, USER and the file, and scrubs secrets", async () => {
+Deno.test("createWorkflowTracker() records with the workflow's settings, USER and the file, and scrubs secrets", async () => {
   const sink = memorySink();
   const workflow = {
     ...loaded(GREETING, { enabled: true, experiment_name: "demo", async_logging: false }),
     file: "flows/greeting.yaml",
   };
-  const handle = await openTracker(workflow, options(sink));
+  const handle = await createWorkflowTracker(workflow, options(sink));
   assert(handle);
-  assertEquals(handle.trackingUri, "sqlite:///mlflow.db");
+  assertEquals(handle.destination.uri, "sqlite:///mlflow.db");
   assertEquals(handle.async, false);
-  const ids = await recordOne(handle.tracer, { name: "key sk-very-secret-123 inside" });
+  const ids = await recordOne(handle, { name: "key sk-very-secret-123 inside" });
   // Synchronous delivery: written before finish returns, with the run id.
   assertEquals(ids.runId, "run-1");
   await handle.close();
@@ -86,12 +92,16 @@ Deno.test("openTracker() records with the workflow's settings, USER and the file
   assertEquals(sink.closed, 1);
 });
 
-Deno.test("openTracker() applies schema defaults when the workflow has no mlflow block", async () => {
+Deno.test("createWorkflowTracker() applies schema defaults when the workflow has no mlflow block", async () => {
   const sink = memorySink();
-  const handle = await openTracker(loaded(), options(sink, { trackingUri: "sqlite:///runs.db" }));
+  await using dir = await tempDir();
+  const handle = await createWorkflowTracker(
+    loaded(),
+    options(sink, { trackingUri: "sqlite:///runs.db", spool: { dir: dir.path } }),
+  );
   assert(handle);
   assertEquals(handle.async, true);
-  const ids = await recordOne(handle.tracer, { name: "Ada" });
+  const ids = await recordOne(handle, { name: "Ada" });
   assertEquals(ids.runId, undefined);
   assert(ids.traceId?.startsWith("tr-"));
   await handle.close();
@@ -99,10 +109,10 @@ Deno.test("openTracker() applies schema defaults when the workflow has no mlflow
   assertEquals(sink.bundles[0]?.trackingUri, "sqlite:///runs.db");
 });
 
-Deno.test("openTracker() close ends an open run as ERROR and writes it", async () => {
+Deno.test("createWorkflowTracker() close ends an open run as ERROR and writes it", async () => {
   await using dir = await tempDir();
   const uri = `sqlite:///${dir.path}/mlflow.db`;
-  const handle = await openTracker(loaded(), {
+  const handle = await createWorkflowTracker(loaded(), {
     trackingUri: uri,
     env: () => undefined,
     warn: (message) => {
@@ -111,7 +121,7 @@ Deno.test("openTracker() close ends an open run as ERROR and writes it", async (
     cwd: dir.path,
   });
   assert(handle);
-  handle.tracer.startRun({
+  handle.startRun({
     workflowName: "greeting",
     workflowVersion: "1.0.0",
     nodeCount: 1,
@@ -119,21 +129,21 @@ Deno.test("openTracker() close ends an open run as ERROR and writes it", async (
     model: "gpt-4o-mini",
     inputs: { name: "Ada" },
   });
-  await handle.close(2000);
+  await handle.close({ timeoutMs: 2000 });
   const rows = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
   assertEquals(rows, [{ status: "ERROR" }]);
   const runs = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM runs");
   assertEquals(runs, [{ status: "KILLED" }]);
 });
 
-Deno.test("openTracker() warns once and records nothing when neither the file nor the spool is writable", async () => {
+Deno.test("createWorkflowTracker() warns once and records nothing when neither the file nor the spool is writable", async () => {
   const sink = memorySink();
   const warnings: string[] = [];
-  const handle = await openTracker(
+  const handle = await createWorkflowTracker(
     loaded(GREETING, { enabled: true }),
     options(sink, {
       warn: (message) => warnings.push(message),
-      delivery: {
+      preflight: {
         queryPermission: (descriptor) =>
           Promise.resolve({ state: descriptor.name === "write" ? "prompt" : "granted" }),
       },
@@ -152,25 +162,25 @@ Deno.test("openTracker() warns once and records nothing when neither the file no
   );
 });
 
-Deno.test("openTracker() keeps tracking when only the destination is blocked (the spool takes the trace)", async () => {
+Deno.test("createWorkflowTracker() keeps tracking when only the destination is blocked (the spool takes the trace)", async () => {
   const sink = memorySink();
-  const handle = await openTracker(
+  const handle = await createWorkflowTracker(
     loaded(),
     options(sink, {
       trackingUri: "http://mlflow.internal:5000",
-      delivery: {
+      preflight: {
         queryPermission: (descriptor) =>
           Promise.resolve({ state: descriptor.name === "net" ? "prompt" : "granted" }),
       },
     }),
   );
   assert(handle);
-  await handle.close(100);
+  await handle.close({ timeoutMs: 100 });
 });
 
-Deno.test("openTracker() throws for a tracking URI that is neither sqlite nor http(s)", async () => {
+Deno.test("createWorkflowTracker() throws for a tracking URI that is neither sqlite nor http(s)", async () => {
   const error = await assertRejects(
-    () => openTracker(loaded(), options(memorySink(), { trackingUri: "ftp://host/x" })),
+    () => createWorkflowTracker(loaded(), options(memorySink(), { trackingUri: "ftp://host/x" })),
     Error,
     'Cannot use tracking URI "ftp://host/x"',
   );

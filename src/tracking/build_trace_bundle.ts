@@ -7,12 +7,12 @@
  */
 import type { CapturePolicy, RunRedactor } from "./capture_policy.ts";
 import { buildRunArtifacts } from "./_run_artifacts.ts";
-import { byStartTime } from "./_span_record.ts";
 import { type RunSummary, summarizeRun } from "./run_summary.ts";
-import { buildTraceRecord } from "./trace_record.ts";
+import { buildTraceRecord } from "./_trace_record.ts";
 import type { JsonValue } from "./python_json.ts";
-import type { RunEnd, RunStart } from "./tracer.ts";
+import type { FinishedRun } from "./_run_recorder.ts";
 import {
+  byStartTime,
   COST_UNKNOWN_MODELS_TAG,
   type RunRecord,
   type SpanRecord,
@@ -35,9 +35,9 @@ const MAX_PARAM_CHARS = 6000;
 /** MLflow's limit on run tag values. */
 const MAX_TAG_CHARS = 8000;
 
-/** Everything a bundle is built from. */
-export interface BundleInput {
-  /** Where the bundle goes (`sqlite:///...` or `http(s)://...`). */
+/** Where a bundle goes and how the run is named and sanitised. */
+export interface BundleSettings {
+  /** Where the bundle goes (`sqlite:///...` or `http(s)://...`, without credentials). */
   trackingUri: string;
   /** Experiment name. */
   experimentName: string;
@@ -49,20 +49,6 @@ export interface BundleInput {
   sourceName: string;
   /** The capture policy of the workflow. */
   policy: CapturePolicy;
-  /** What the run started with. */
-  start: RunStart;
-  /** How it ended. */
-  end: RunEnd;
-  /** Start of the run, milliseconds since the epoch. */
-  startTimeMs: number;
-  /** End of the run, milliseconds since the epoch. */
-  endTimeMs: number;
-  /** Every span of the run, not yet redacted. */
-  spans: readonly SpanRecord[];
-  /** The node of each span id that belongs to one. */
-  nodeIds: ReadonlyMap<string, string>;
-  /** State snapshots kept for `artifact_level: full`. */
-  snapshots: readonly StateSnapshot[];
 }
 
 /**
@@ -118,10 +104,7 @@ function sanitizeSpan(
   };
 }
 
-function runMetrics(
-  summary: RunSummary,
-  input: BundleInput,
-): Record<string, number> {
+function runMetrics(summary: RunSummary, input: FinishedRun): Record<string, number> {
   const { totals } = summary;
   const metrics: Record<string, number> = {
     total_cost_usd: totals.cost?.total_cost ?? Number.NaN,
@@ -154,12 +137,14 @@ const RUN_STATUS = { success: "FINISHED", failed: "FAILED", cancelled: "KILLED" 
  * and hashes where `log_prompts` is off), credentials are scrubbed from every string, and the
  * run's cost summary is computed from these spans alone.
  *
- * @param input The run, its spans and the settings.
+ * @param input The finished run: what it started and ended with, and its raw spans.
+ * @param settings Destination, experiment, run name, user, source and capture policy.
  * @returns The bundle.
  * @throws {RangeError} When the spans have no root.
  */
-export function buildTraceBundle(input: BundleInput): TraceBundle {
-  const { start, end, policy } = input;
+export function buildTraceBundle(input: FinishedRun, settings: BundleSettings): TraceBundle {
+  const { start, end } = input;
+  const { policy } = settings;
   const samples: unknown[] = [start.inputs, end.outputs, ...input.snapshots.map((s) => s.state)];
   for (const span of input.spans) {
     samples.push(span.attributes["mlflow.spanInputs"], span.attributes["mlflow.spanOutputs"]);
@@ -174,8 +159,8 @@ export function buildTraceBundle(input: BundleInput): TraceBundle {
   );
   const summary = summarizeRun(spans, input.nodeIds);
   const trace = buildTraceRecord(spans, {
-    user: redactor.scrubSecrets(input.user),
-    sourceName: redactor.scrubSecrets(input.sourceName),
+    user: redactor.scrubSecrets(settings.user),
+    sourceName: redactor.scrubSecrets(settings.sourceName),
     sessionId: start.sessionId === undefined ? undefined : redactor.scrubSecrets(start.sessionId),
     userId: start.userId === undefined ? undefined : redactor.scrubSecrets(start.userId),
     cost: summary.totals.calls > 0 ? summary.totals.cost : undefined,
@@ -190,10 +175,10 @@ export function buildTraceBundle(input: BundleInput): TraceBundle {
     node_count: String(start.nodeCount),
   };
   const tags: Record<string, string> = {
-    "mlflow.user": input.user,
-    "mlflow.source.name": input.sourceName,
+    "mlflow.user": settings.user,
+    "mlflow.source.name": settings.sourceName,
     "mlflow.source.type": "LOCAL",
-    "mlflow.runName": input.runName,
+    "mlflow.runName": settings.runName,
     [TRACE_ID_TAG]: trace.traceId,
   };
   if (summary.unpricedModels.length > 0) {
@@ -201,7 +186,7 @@ export function buildTraceBundle(input: BundleInput): TraceBundle {
   }
   if (end.reason !== undefined) tags["configurable_agents.stop_reason"] = end.reason;
   const run: RunRecord = {
-    runName: redactor.scrubSecrets(input.runName),
+    runName: redactor.scrubSecrets(settings.runName),
     startTimeMs: Math.floor(input.startTimeMs),
     endTimeMs: Math.floor(input.endTimeMs),
     status: RUN_STATUS[end.status],
@@ -226,10 +211,11 @@ export function buildTraceBundle(input: BundleInput): TraceBundle {
       summary,
     }),
   };
+  if (input.remoteParentSpanId !== undefined) trace.remoteParentSpanId = input.remoteParentSpanId;
   return {
     version: 1,
-    trackingUri: input.trackingUri,
-    experimentName: input.experimentName,
+    trackingUri: settings.trackingUri,
+    experimentName: settings.experimentName,
     trace,
     run,
   };

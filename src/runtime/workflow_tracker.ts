@@ -1,33 +1,34 @@
 /**
- * `openTracker`: the MLflow tracker of a workflow, wired to the delivery its tracking URI
- * leads to, with one handle to close both.
+ * `createWorkflowTracker`: the MLflow tracker of a workflow, with its settings, the Deno
+ * environment's user and credentials, and the destination resolved and parsed once.
  *
  * @module
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import { errorMessage } from "../errors.ts";
 import { MlflowSchema } from "../config/schema.ts";
-import { openDelivery, type OpenDeliveryOptions } from "../tracking/delivery/open_delivery.ts";
-import { parseTrackingUri } from "../tracking/delivery/parse_tracking_uri.ts";
-import { checkDestination, type PermissionQuery } from "../tracking/delivery/preflight.ts";
-import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
-import { createMlflowTracker } from "../tracking/mlflow_tracker.ts";
+import { type ForeignParent, MlflowTracker } from "../tracking/mlflow_tracker.ts";
+import type { OpenSinkDeps } from "../tracking/delivery/open_sink.ts";
+import {
+  checkDestination,
+  type PermissionQuery,
+  type PreflightDeps,
+} from "../tracking/delivery/preflight.ts";
+import { DEFAULT_SPOOL_DIR, type SpoolOptions } from "../tracking/delivery/spool.ts";
 import type { TraceSink } from "../tracking/trace_bundle.ts";
-import type { Tracer } from "../tracking/tracer.ts";
+import {
+  resolveTrackingDestination,
+  type TrackingDestination,
+} from "../tracking/tracking_destination.ts";
 import { denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
-import { trackingDestination } from "./tracking_destination.ts";
 
-/** Longest wait of {@linkcode TrackerHandle.close} by default, in milliseconds. */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
-
-/** Options of {@linkcode openTracker}. */
-export interface OpenTrackerOptions {
+/** Options of {@linkcode createWorkflowTracker}. */
+export interface WorkflowTrackerOptions {
   /**
-   * A tracking URI given explicitly; it turns tracking on.
+   * A tracking URI given explicitly (or a destination already parsed); it turns tracking on.
    *
    * @default {undefined: tracking follows the workflow's `mlflow.enabled`}
    */
-  trackingUri?: string | undefined;
+  trackingUri?: string | TrackingDestination | undefined;
   /**
    * `false` turns tracking off whatever the workflow says.
    *
@@ -41,7 +42,7 @@ export interface OpenTrackerOptions {
    */
   env?: EnvReader;
   /**
-   * Receives tracking warnings (each delivery warns at most once).
+   * Receives tracking warnings.
    *
    * @default {denoWarn: a line on standard error}
    */
@@ -80,47 +81,43 @@ export interface OpenTrackerOptions {
    */
   sourceName?: string | undefined;
   /**
-   * Anything else of the delivery: spool directory, fetch, permission query, TCP connect,
-   * timers, flush bound, SQLite sink options (tests and embedders).
+   * The span of another system runs nest under (a W3C `traceparent`, parsed).
+   *
+   * @default {the caller's active OpenTelemetry span, when there is one}
+   */
+  parent?: ForeignParent | undefined;
+  /**
+   * Writes bundles instead of the destination's sink (tests, embedders).
+   *
+   * @default {the destination's sink}
+   */
+  sink?: TraceSink | undefined;
+  /**
+   * How the destination's sink is opened: fetch, SQLite options (tests, embedders).
    *
    * @default {Deno's}
    */
-  delivery?: Partial<Omit<OpenDeliveryOptions, "warn" | "async" | "env">>;
-}
-
-/** An open tracker and the delivery behind it. */
-export interface TrackerHandle {
-  /** Pass it to the engine as its tracer. */
-  readonly tracer: Tracer;
-  /** Where runs are recorded. */
-  readonly trackingUri: string;
-  /** Whether runs are delivered in the background (`async_logging`). */
-  readonly async: boolean;
-  /** Runs handed over and not yet written or spooled. */
-  readonly pending: number;
+  sinkOptions?: OpenSinkDeps | undefined;
   /**
-   * Waits until everything handed over is written or spooled, at most `timeoutMs`; what is
-   * left then goes to the spool.
+   * The spool.
    *
-   * @param timeoutMs Longest wait. @default 5000
+   * @default {{ dir: ".mlflow-spool" }}
    */
-  flush(timeoutMs?: number): Promise<void>;
+  spool?: SpoolOptions | undefined;
   /**
-   * Ends runs still open as cancelled (their traces end as ERROR), flushes with a bounded wait,
-   * then closes the sink. Idempotent; never throws.
+   * Permission query, TCP connect and timers of the checks before the first delivery.
    *
-   * @param timeoutMs Longest wait of the flush and of the sink's close. @default 5000
+   * @default {Deno's}
    */
-  close(timeoutMs?: number): Promise<void>;
+  preflight?: PreflightDeps | undefined;
 }
 
 /**
- * Opens the MLflow tracker of a workflow when tracking is on (see `trackingDestination`):
- * the delivery of its tracking URI (background or synchronous per `async_logging`, with the
- * spool and the permission and reachability checks) and a tracker with the workflow's capture
- * settings (schema defaults when it has no `mlflow` block), its nodes' overrides, the
- * environment's credential values to scrub, `USER` (or `USERNAME`) as the user and the
- * workflow file as the source.
+ * The MLflow tracker of a workflow when tracking is on (see `resolveTrackingDestination`):
+ * background or synchronous delivery per `async_logging`, the workflow's capture settings
+ * (schema defaults when it has no `mlflow` block), its nodes' overrides, the environment's
+ * credential values to scrub, `USER` (or `USERNAME`) as the user and the workflow file as the
+ * source.
  *
  * When neither the destination nor the spool may be written (say, a SQLite file without
  * `--allow-write`), tracking is turned off for the run with one warning that names the flags
@@ -128,7 +125,7 @@ export interface TrackerHandle {
  *
  * @example Usage
  * ```ts
- * import { openTracker } from "./open_tracker.ts";
+ * import { createWorkflowTracker } from "./workflow_tracker.ts";
  * import { WorkflowSchema } from "../config/schema.ts";
  * const config = WorkflowSchema.parse({
  *   schema_version: "1.0",
@@ -139,76 +136,54 @@ export interface TrackerHandle {
  * });
  * const loaded = { config, prompts: { greet: "Say hello" }, file: undefined, warnings: [] };
  * // The workflow does not enable MLflow and no URI is given: nothing to open.
- * if (await openTracker(loaded) !== undefined) throw new Error();
+ * if (await createWorkflowTracker(loaded) !== undefined) throw new Error();
  * ```
  *
  * @param loaded The workflow.
  * @param options Explicit URI, off switch, environment, warnings and delivery options.
- * @returns The handle, or `undefined` when tracking is off.
+ * @returns The tracker, or `undefined` when tracking is off.
  * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for a tracking URI that is not sqlite or
  * http(s); `CONFIG_INVALID` for a `redact` entry that is not a regular expression.
  */
-export async function openTracker(
+export async function createWorkflowTracker(
   loaded: LoadedWorkflow,
-  options: OpenTrackerOptions = {},
-): Promise<TrackerHandle | undefined> {
-  const { env = denoEnv(), warn = denoWarn, cwd, delivery: extra = {} } = options;
-  const trackingUri = trackingDestination(loaded.config, { ...options, env });
-  if (trackingUri === undefined) return undefined;
+  options: WorkflowTrackerOptions = {},
+): Promise<MlflowTracker | undefined> {
+  const { env = denoEnv(), warn = denoWarn, cwd } = options;
   const mlflow = loaded.config.config.observability?.mlflow ?? MlflowSchema.parse({});
-  const async = options.async ?? mlflow.async_logging;
-  const spoolDir = extra.spoolDir ?? DEFAULT_SPOOL_DIR;
-  // Parsed now, so that an unsupported URI throws rather than spooling every run.
-  parseTrackingUri(trackingUri);
-  const blocked = await unwritable(trackingUri, spoolDir, extra);
+  const destination = resolveTrackingDestination(mlflow, { ...options, env });
+  if (destination === undefined) return undefined;
+  const spool = { dir: DEFAULT_SPOOL_DIR, ...options.spool };
+  const blocked = await unwritable(destination, spool.dir, options.preflight);
   if (blocked) {
     warn(blocked);
     return undefined;
   }
-  const sqlite = { ...(cwd === undefined ? {} : { cwd }), ...extra.sqlite };
-  const inWorker = options.sqliteWorker && async && !extra.openSqliteSink;
-  const delivery = openDelivery(trackingUri, {
-    ...extra,
-    warn,
-    async,
-    env,
-    spoolDir,
-    sqlite,
-    ...(inWorker ? { openSqliteSink: (path) => openWorkerSink(path, sqlite, warn) } : {}),
-  });
+  const async = options.async ?? mlflow.async_logging;
+  const sqlite = { ...(cwd === undefined ? {} : { cwd }), ...options.sinkOptions?.sqlite };
+  const inWorker = options.sqliteWorker && async && !options.sinkOptions?.openSqliteSink;
   const user = env("USER") || env("USERNAME");
-  const tracker = createMlflowTracker({
-    trackingUri,
+  return new MlflowTracker({
+    trackingUri: destination,
     experimentName: mlflow.experiment_name,
     mlflow,
     nodes: loaded.config.nodes,
-    delivery,
+    async,
+    spool,
+    sinkOptions: {
+      env,
+      ...options.sinkOptions,
+      sqlite,
+      ...(inWorker ? { openSqliteSink: (path) => openWorkerSink(path, sqlite, warn) } : {}),
+    },
+    ...(options.sink ? { sink: options.sink } : {}),
+    ...(options.preflight ? { preflight: options.preflight } : {}),
+    ...(options.parent ? { parent: options.parent } : {}),
     secrets: options.secrets ?? secretValues(env),
     sourceName: options.sourceName ?? loaded.file ?? loaded.config.flow.name,
     warn,
     ...(user ? { user } : {}),
   });
-  let closing: Promise<void> | undefined;
-  return {
-    tracer: tracker,
-    trackingUri,
-    async,
-    get pending() {
-      return delivery.pending;
-    },
-    flush: (timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS) => delivery.flush(timeoutMs),
-    close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS) {
-      closing ??= (async () => {
-        await tracker.shutdown({ timeoutMs });
-        try {
-          await delivery.close(timeoutMs);
-        } catch (error) {
-          warn(`Cannot close the tracking delivery to "${trackingUri}": ${errorMessage(error)}`);
-        }
-      })();
-      return closing;
-    },
-  };
 }
 
 /**
@@ -216,9 +191,9 @@ export async function openTracker(
  * Only permissions are checked (never the network), so this costs no more than a few queries.
  */
 async function unwritable(
-  trackingUri: string,
+  destination: TrackingDestination,
   spoolDir: string,
-  deps: Partial<OpenDeliveryOptions>,
+  deps: PreflightDeps = {},
 ): Promise<string | undefined> {
   const query: PermissionQuery = deps.queryPermission ??
     ((descriptor) => Deno.permissions.query(descriptor));
@@ -228,7 +203,7 @@ async function unwritable(
     if (state !== "granted") missing.push(name);
   }
   if (missing.length === 0) return undefined;
-  const check = await checkDestination(trackingUri, {
+  const check = await checkDestination(destination, {
     ...deps,
     queryPermission: query,
     // Permissions only: whether a server answers is the delivery's business.

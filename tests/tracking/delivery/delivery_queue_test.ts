@@ -1,8 +1,9 @@
 import {
-  createDelivery,
-  flushAllDeliveries,
-} from "../../../src/tracking/delivery/create_delivery.ts";
+  DeliveryQueue,
+  type DeliveryQueueOptions,
+} from "../../../src/tracking/delivery/delivery_queue.ts";
 import { checkDestination } from "../../../src/tracking/delivery/preflight.ts";
+import { parseTrackingUri } from "../../../src/tracking/tracking_destination.ts";
 import { Spool } from "../../../src/tracking/delivery/spool.ts";
 import { HttpSink } from "../../../src/tracking/http/http_sink.ts";
 import type {
@@ -40,10 +41,26 @@ function gatedSink() {
 
 const hex = (n: number) => n.toString(16).padStart(32, "0");
 
-Deno.test("createDelivery() in sync mode resolves once the bundle is written", async () => {
+/** A queue over a sink (or a sink factory), named after the destination "http://x". */
+function queue(
+  options: Omit<DeliveryQueueOptions, "openSink" | "destination"> & {
+    sink?: TraceSink;
+    sinkFactory?: () => TraceSink;
+    destination?: string;
+  },
+): DeliveryQueue {
+  const { sink, sinkFactory, destination = "http://x", ...rest } = options;
+  return new DeliveryQueue({
+    ...rest,
+    destination,
+    openSink: () => sink ?? sinkFactory!(),
+  });
+}
+
+Deno.test("DeliveryQueue in sync mode resolves once the bundle is written", async () => {
   await withTempDir(async (dir) => {
     const written: string[] = [];
-    const delivery = createDelivery({
+    const delivery = queue({
       sink: {
         deliver: (b) => Promise.resolve(void written.push(b.trace.traceId)).then(() => receipt),
         close: () => Promise.resolve(),
@@ -59,10 +76,10 @@ Deno.test("createDelivery() in sync mode resolves once the bundle is written", a
   });
 });
 
-Deno.test("createDelivery() in async mode queues at once and delivers in order, one at a time", async () => {
+Deno.test("DeliveryQueue in async mode queues at once and delivers in order, one at a time", async () => {
   await withTempDir(async (dir) => {
     const gated = gatedSink();
-    const delivery = createDelivery({
+    const delivery = queue({
       sink: gated.sink,
       async: true,
       spool: new Spool({ dir }),
@@ -83,11 +100,11 @@ Deno.test("createDelivery() in async mode queues at once and delivers in order, 
   });
 });
 
-Deno.test("createDelivery() never throws: a failing sink spools the bundle with one warning", async () => {
+Deno.test("DeliveryQueue never throws: a failing sink spools the bundle with one warning", async () => {
   await withTempDir(async (dir) => {
     let calls = 0;
     const warnings: string[] = [];
-    const delivery = createDelivery({
+    const delivery = queue({
       sink: {
         deliver: () =>
           ++calls === 1 ? Promise.reject(new Error("disk on fire")) : Promise.resolve(receipt),
@@ -103,26 +120,27 @@ Deno.test("createDelivery() never throws: a failing sink spools the bundle with 
     assertEquals(first.state, "spooled");
     assertEquals(second, { state: "delivered", receipt });
     assertEquals(warnings, [
-      `disk on fire; trace "tr-${
+      `Cannot deliver trace "tr-${
         hex(1)
-      }" is kept in "${dir}"; run \`cli.ts traces push\` once fixed`,
+      }" to "http://x": disk on fire: traces are kept in "${dir}"; run \`cli.ts traces push\` once fixed`,
     ]);
     assertEquals((await new Spool({ dir }).list()).length, 1);
     await delivery.close();
   });
 });
 
-Deno.test("createDelivery() spools with one warning when the tracking server is down", async () => {
+Deno.test("DeliveryQueue spools with one warning when the tracking server is down", async () => {
   const server = await FakeMlflowServer.start();
   await server.stop();
   await withTempDir(async (dir) => {
     const warnings: string[] = [];
-    const delivery = createDelivery({
+    const delivery = queue({
       sinkFactory: () => new HttpSink({ trackingUri: server.url, env: () => undefined }),
       async: false,
       spool: new Spool({ dir }),
       warn: (message) => warnings.push(message),
-      preflight: () => checkDestination(server.url),
+      preflight: () => checkDestination(parseTrackingUri(server.url)),
+      destination: server.url,
     });
     const bundle = await goldenBundle(server.url);
     for (const n of [1, 2]) {
@@ -137,11 +155,11 @@ Deno.test("createDelivery() spools with one warning when the tracking server is 
   });
 });
 
-Deno.test("createDelivery() spools without any request when Deno has no net permission for the server", async () => {
+Deno.test("DeliveryQueue spools without any request when Deno has no net permission for the server", async () => {
   await withTempDir(async (dir) => {
     const warnings: string[] = [];
     let opened = 0;
-    const delivery = createDelivery({
+    const delivery = queue({
       sinkFactory: () => {
         opened++;
         return new HttpSink({ trackingUri: "http://mlflow.internal:5000", env: () => undefined });
@@ -150,7 +168,7 @@ Deno.test("createDelivery() spools without any request when Deno has no net perm
       spool: new Spool({ dir }),
       warn: (message) => warnings.push(message),
       preflight: () =>
-        checkDestination("http://mlflow.internal:5000", {
+        checkDestination(parseTrackingUri("http://mlflow.internal:5000"), {
           queryPermission: (descriptor) =>
             Promise.resolve({ state: descriptor.name === "net" ? "prompt" : "granted" }),
           connect: () => Promise.reject(new Error("must not connect")),
@@ -181,8 +199,9 @@ Deno.test("Delivery.flush() waits a bounded time, then spools everything still p
   await withTempDir(async (dir) => {
     const warnings: string[] = [];
     let timeUp: () => void = () => {};
-    const delivery = createDelivery({
+    const delivery = queue({
       sinkFactory: () => new HttpSink({ trackingUri: server.url, env: () => undefined }),
+      destination: server.url,
       async: true,
       spool: new Spool({ dir }),
       warn: (message) => warnings.push(message),
@@ -207,34 +226,46 @@ Deno.test("Delivery.flush() waits a bounded time, then spools everything still p
   await server.stop();
 });
 
-Deno.test("flushAllDeliveries() flushes every delivery with work pending", async () => {
+Deno.test("DeliveryQueue.pendingAtMost() waits for the backlog to shrink, never spooling", async () => {
   await withTempDir(async (dir) => {
-    const first = gatedSink();
-    const second = gatedSink();
-    const a = createDelivery({ sink: first.sink, spool: new Spool({ dir }), warn: () => {} });
-    const b = createDelivery({ sink: second.sink, spool: new Spool({ dir }), warn: () => {} });
+    const gated = gatedSink();
+    const delivery = queue({ sink: gated.sink, spool: new Spool({ dir }), warn: () => {} });
     const bundle = await goldenBundle("http://x");
-    await a.submit(withTraceId(bundle, hex(1)));
-    await b.submit(withTraceId(bundle, hex(2)));
-    first.open();
-    second.open();
-    await flushAllDeliveries(10_000);
-    assertEquals([a.pending, b.pending], [0, 0]);
-    assertEquals([first.delivered.length, second.delivered.length], [1, 1]);
+    for (const n of [1, 2, 3]) await delivery.submit(withTraceId(bundle, hex(n)));
+    let woken = false;
+    const waiting = delivery.pendingAtMost(1).then(() => woken = true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assertEquals([woken, delivery.pending], [false, 3]);
+    gated.open();
+    await waiting;
+    assert(delivery.pending <= 1);
+    await delivery.flush(10_000);
+    assertEquals(gated.delivered.length, 3);
+    assertEquals(delivery.counts, { delivered: 3, spooled: 0, lost: 0 });
+    assertEquals(await new Spool({ dir }).list(), []);
+    await delivery.close();
   });
 });
 
-Deno.test("createDelivery() warns that a trace is lost when even the spool cannot be written", async () => {
+Deno.test("DeliveryQueue warns that a trace is lost when even the spool cannot be written", async () => {
   const warnings: string[] = [];
-  const delivery = createDelivery({
+  const delivery = queue({
     sink: { deliver: () => Promise.reject(new Error("down")), close: () => Promise.resolve() },
     async: false,
-    spool: { dir: "/read-only/spool", write: () => Promise.reject(new Error("permission denied")) },
+    spool: {
+      dir: "/read-only/spool",
+      write: () => Promise.reject(new Deno.errors.NotCapable("Requires write access")),
+      journal: () => Promise.reject(new Error("unused in sync mode")),
+    },
     warn: (message) => warnings.push(message),
   });
   const outcome = await delivery.submit(await goldenBundle("http://x"));
-  assert(outcome.state === "spooled" && outcome.spoolFile === "");
-  assertEquals(warnings.length, 2);
-  assertStringIncludes(warnings[1] ?? "", "the trace is lost; add --allow-write=/read-only/spool");
+  assertEquals(outcome.state, "lost");
+  // One warning that says both what failed and that the trace is lost, never "kept" first.
+  assertEquals(warnings.length, 1);
+  assertStringIncludes(warnings[0] ?? "", "down, and trace");
+  assertStringIncludes(warnings[0] ?? "", "it is lost; add --allow-write=/read-only/spool");
+  assert(!warnings[0]?.includes("traces are kept"));
+  assertEquals(delivery.counts, { delivered: 0, spooled: 0, lost: 1 });
   await delivery.close();
 });

@@ -1,28 +1,27 @@
-import { openDelivery } from "../../../src/tracking/delivery/open_delivery.ts";
+import { MlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import { Spool } from "../../../src/tracking/delivery/spool.ts";
 import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
-import { assertEquals } from "../../_helpers/assert.ts";
-import { goldenBundle } from "../http/_golden_bundle.ts";
+import { assert, assertEquals } from "../../_helpers/assert.ts";
+import { recordGoldenShapedRun } from "../_helpers.ts";
 import { withTempDir } from "./_temp_dir.ts";
 
-Deno.test("openDelivery() delivers to a reachable server through the checks", async () => {
+Deno.test("MlflowTracker delivers to a reachable server through the checks", async () => {
   const server = await FakeMlflowServer.start();
   try {
     await withTempDir(async (dir) => {
       const warnings: string[] = [];
-      const delivery = openDelivery(server.url, {
+      const tracker = new MlflowTracker({
+        trackingUri: server.url,
+        experimentName: "reachable",
         warn: (message) => warnings.push(message),
-        spoolDir: dir,
+        spool: { dir },
         async: false,
-        env: () => undefined,
+        sinkOptions: { env: () => undefined },
       });
-      const outcome = await delivery.submit(await goldenBundle(server.url));
-      await delivery.close();
-      assertEquals([outcome.state, warnings, await new Spool({ dir }).list()], [
-        "delivered",
-        [],
-        [],
-      ]);
+      const ids = await recordGoldenShapedRun(tracker);
+      await tracker.close();
+      assert(ids.runId !== undefined);
+      assertEquals([warnings, await new Spool({ dir }).list()], [[], []]);
       assertEquals(server.traces.size, 1);
     });
   } finally {
@@ -30,7 +29,7 @@ Deno.test("openDelivery() delivers to a reachable server through the checks", as
   }
 });
 
-Deno.test("openDelivery() in a process without --allow-net for the server spools and names the flag", async () => {
+Deno.test("MlflowTracker in a process without --allow-net for the server spools and names the flag", async () => {
   const server = await FakeMlflowServer.start();
   try {
     await withTempDir(async (dir) => {
@@ -53,7 +52,7 @@ Deno.test("openDelivery() in a process without --allow-net for the server spools
       assertEquals(output.code, 0, stderr);
       const result = JSON.parse(new TextDecoder().decode(output.stdout));
       assertEquals(result, {
-        state: "spooled",
+        runId: null,
         warnings: [
           `Cannot send traces to "${server.url}" as Deno has no net permission for "${server.host}": traces are kept in "${dir}"; add --allow-net=${server.host} and run \`cli.ts traces push\``,
         ],
