@@ -24,7 +24,11 @@ export class ProtobufWriter {
   #view: DataView;
   #pos = 0;
 
-  /** @param capacity Initial buffer size in bytes. */
+  /**
+   * Creates an empty writer.
+   *
+   * @param capacity Initial buffer size in bytes (it grows as needed).
+   */
   constructor(capacity = 1024) {
     this.#buffer = new Uint8Array(capacity);
     this.#view = new DataView(this.#buffer.buffer);
