@@ -78,7 +78,7 @@ const MAX_BODY_CHARS = 4096;
  *   { body: new Uint8Array([0x0a, 0x00]), contentType: "application/x-protobuf" },
  *   {
  *     url: "http://collector.test:4318/v1/traces",
- *     fetch: () => Promise.resolve(new Response(null, { status: statuses.shift() })),
+ *     fetch: () => Promise.resolve(new Response(null, { status: statuses.shift() ?? 500 })),
  *     sleep: () => Promise.resolve(),
  *   },
  * );
