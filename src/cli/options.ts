@@ -43,6 +43,8 @@ export interface RunOptions extends GlobalOptions {
   trackingUri: string | undefined;
   /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
   tracking: boolean;
+  /** `--traceparent`: the W3C trace context the run nests under. */
+  traceparent?: string | undefined;
 }
 
 /** Filters shared by the commands that read tracked runs. */

@@ -98,6 +98,10 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       "record the run in MLflow there (sqlite:///path.db or http(s)://host)",
     )
     .option("--no-tracking", "record nothing, even when the workflow enables MLflow")
+    .option(
+      "--traceparent <value>",
+      "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
+    )
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
       const { runCommand } = await import("./run_command.ts");
       const options: RunOptions = {
@@ -111,6 +115,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         json: opts.json,
         trackingUri: opts.trackingUri,
         tracking: opts.tracking,
+        traceparent: opts.traceparent,
       };
       setExit(await runCommand(file, options, io));
     });

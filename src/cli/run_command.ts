@@ -27,7 +27,7 @@ import {
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf } from "./_exit_code.ts";
-import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 
 type Runtime = typeof import("../runtime/mod.ts");
@@ -68,6 +68,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     ? undefined
     : await readInputFile(options.inputFile, io);
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
+  checkTraceparentOption(options.traceparent);
 
   const runtime = await import("../runtime/mod.ts");
   const loaded = await runtime.loadRunnableWorkflow(file, {
@@ -122,6 +123,7 @@ function runOptions(session: Session): RunWorkflowOptions {
     ...(options.mockLatency === undefined ? {} : { mockLatencyMs: options.mockLatency }),
     signal: session.controller.signal,
     ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
+    ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {
       if (session.warned.has(message)) return;

@@ -14,6 +14,8 @@ import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from
 import { priceCall } from "../tracking/pricing/price_call.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { Tracer } from "../tracking/tracer.ts";
+import { parseTraceparent, type TraceContext } from "../tracking/trace_context.ts";
+import { errorMessage } from "../errors.ts";
 import { denoEngineDeps, denoWarn } from "./deno_deps.ts";
 import { createWorkflowTracker } from "./workflow_tracker.ts";
 import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
@@ -120,23 +122,46 @@ export interface RunTracker {
  * @returns The tracer, and the tracker when one was opened.
  * @throws {WorkflowError} `TRACKING_UNAVAILABLE` for an unsupported tracking URI.
  */
-export async function runTracker(
+export async function trackerForRun(
   loaded: LoadedWorkflow,
   deps: EngineDeps,
-  options: Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn"> & {
+  options: Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn" | "traceparent"> & {
     sqliteWorker?: boolean;
   },
 ): Promise<RunTracker> {
   const { tracker } = options;
   if (tracker !== undefined) return { tracer: tracker || undefined, opened: undefined };
+  const warn = options.warn ?? denoWarn;
+  const parent = remoteParent(options.traceparent, deps.env, warn);
   const opened = await createWorkflowTracker(loaded, {
     trackingUri: options.trackingUri,
     env: deps.env,
-    warn: options.warn ?? denoWarn,
+    warn,
     cwd: deps.cwd,
     sqliteWorker: options.sqliteWorker,
+    ...(parent ? { parent } : {}),
   });
   return { tracer: opened, opened };
+}
+
+/**
+ * The span a run nests under: the `traceparent` option (a bad one throws), else the
+ * `TRACEPARENT` variable (a bad one is warned about and left out).
+ */
+function remoteParent(
+  traceparent: string | undefined,
+  env: (name: string) => string | undefined,
+  warn: (message: string) => void,
+): TraceContext | undefined {
+  if (traceparent !== undefined) return parseTraceparent(traceparent);
+  const inherited = env("TRACEPARENT");
+  if (!inherited) return undefined;
+  try {
+    return parseTraceparent(inherited);
+  } catch (error) {
+    warn(`${errorMessage(error)}: the run does not nest under TRACEPARENT`);
+    return undefined;
+  }
 }
 
 function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {
@@ -145,7 +170,8 @@ function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {
       `Cannot run the workflow as its options are not an object: got "${options}"`,
     );
   }
-  const { seed, mockLatencyMs, tools } = options;
+  const { seed, mockLatencyMs, tools, traceparent } = options;
+  if (traceparent !== undefined) parseTraceparent(traceparent);
   if (seed !== undefined && !Number.isFinite(seed)) {
     throw new RangeError(
       `Cannot run the workflow as the seed is not a finite number: got "${seed}"`,

@@ -12,7 +12,7 @@ import type { TokenUsage } from "../tracking/tracer.ts";
 import { closeInBackground } from "./flush_tracking.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
-import { prepareRun, runTracker } from "./_run_setup.ts";
+import { prepareRun, trackerForRun } from "./_run_setup.ts";
 
 /** How one item of a batch ended. */
 export type BatchOutcome =
@@ -130,7 +130,7 @@ export async function runBatch(
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
   // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).
-  const { tracer, opened } = await runTracker(loaded, deps, { ...options, sqliteWorker: true });
+  const { tracer, opened } = await trackerForRun(loaded, deps, { ...options, sqliteWorker: true });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const totals = new BatchTotals();

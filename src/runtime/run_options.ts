@@ -62,6 +62,13 @@ export interface RunWorkflowOptions {
    */
   trackingUri?: string | TrackingDestination;
   /**
+   * A W3C `traceparent` (`00-<trace id>-<span id>-<flags>`) the run nests under: its trace takes
+   * that trace id and its root span that parent in an OpenTelemetry collector.
+   *
+   * @default {the caller's active OpenTelemetry span, else the `TRACEPARENT` variable}
+   */
+  traceparent?: string;
+  /**
    * Receives tracking warnings (a tracking problem never fails a run).
    *
    * @default {a line on standard error}

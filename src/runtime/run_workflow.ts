@@ -8,7 +8,7 @@ import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { executeWorkflow } from "../engine/execute_workflow.ts";
 import type { RunResult } from "../engine/engine_types.ts";
 import { closeInBackground } from "./flush_tracking.ts";
-import { prepareRun, runTracker } from "./_run_setup.ts";
+import { prepareRun, trackerForRun } from "./_run_setup.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 
 /**
@@ -71,7 +71,7 @@ export async function runWorkflow(
 ): Promise<RunResult> {
   const { loaded, deps } = await prepareRun(workflow, options);
   const { mock = false, seed = 0, signal, onEvent } = options;
-  const { tracer, opened } = await runTracker(loaded, deps, options);
+  const { tracer, opened } = await trackerForRun(loaded, deps, options);
   try {
     return await executeWorkflow(loaded, inputs, {
       deps,

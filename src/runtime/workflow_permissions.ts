@@ -12,7 +12,7 @@ import { collectToolPermissions } from "../tools/collect_tool_permissions.ts";
 import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
 import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
 import type { EnvReader } from "../tracking/http/mlflow_auth.ts";
-import { OTLP_EXPORTER_ENV_NAMES } from "../tracking/http/mlflow_auth.ts";
+import { OTLP_ENV_NAMES, readOtlpEnv } from "../tracking/otlp/otlp_env.ts";
 import { PRICES_ENV_VAR } from "../tracking/pricing/load_price_table_from_env.ts";
 import {
   resolveTrackingDestination,
@@ -73,6 +73,9 @@ const CLI_ENV = ["NO_COLOR"];
 
 /** Variables the tracker reads for the user of traces and runs. */
 const USER_ENV = ["USER", "USERNAME"];
+
+/** The W3C trace context a run nests under (see `parseTraceparent`). */
+const TRACEPARENT_ENV = "TRACEPARENT";
 
 /** Variables the tracking-server sink reads: credentials and the request timeout. */
 const SERVER_ENV = [
@@ -179,7 +182,14 @@ export function workflowPermissions(
     if (destination.kind === "http") {
       const { url } = destination;
       net.add(`${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`);
-      add(envNames, [...SERVER_ENV, ...OTLP_EXPORTER_ENV_NAMES]);
+      add(envNames, SERVER_ENV);
+    }
+    // A collector that gets the spans too, and the caller's span runs may nest under.
+    add(envNames, [...OTLP_ENV_NAMES, TRACEPARENT_ENV]);
+    const collector = readOtlpEnv(env);
+    if (collector?.ok) {
+      const url = new URL(collector.config.endpoint);
+      net.add(`${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`);
     }
     add(read, [...files, DEFAULT_SPOOL_DIR]);
     add(write, [...files, DEFAULT_SPOOL_DIR]);

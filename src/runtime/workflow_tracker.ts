@@ -19,6 +19,7 @@ import {
   resolveTrackingDestination,
   type TrackingDestination,
 } from "../tracking/tracking_destination.ts";
+import { readOtlpEnv } from "../tracking/otlp/otlp_env.ts";
 import { denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
 
 /** Options of {@linkcode createWorkflowTracker}. */
@@ -117,7 +118,8 @@ export interface WorkflowTrackerOptions {
  * background or synchronous delivery per `async_logging`, the workflow's capture settings
  * (schema defaults when it has no `mlflow` block), its nodes' overrides, the environment's
  * credential values to scrub, `USER` (or `USERNAME`) as the user and the workflow file as the
- * source.
+ * source. With the standard `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) set, the
+ * spans also go to that OTLP collector.
  *
  * When neither the destination nor the spool may be written (say, a SQLite file without
  * `--allow-write`), tracking is turned off for the run with one warning that names the flags
@@ -163,6 +165,9 @@ export async function createWorkflowTracker(
   const sqlite = { ...(cwd === undefined ? {} : { cwd }), ...options.sinkOptions?.sqlite };
   const inWorker = options.sqliteWorker && async && !options.sinkOptions?.openSqliteSink;
   const user = env("USER") || env("USERNAME");
+  const otlp = readOtlpEnv(env);
+  if (otlp?.ok === false) warn(`${otlp.reason}: spans go to MLflow only`);
+  for (const message of otlp?.ok ? otlp.warnings : []) warn(message);
   return new MlflowTracker({
     trackingUri: destination,
     experimentName: mlflow.experiment_name,
@@ -179,6 +184,7 @@ export async function createWorkflowTracker(
     ...(options.sink ? { sink: options.sink } : {}),
     ...(options.preflight ? { preflight: options.preflight } : {}),
     ...(options.parent ? { parent: options.parent } : {}),
+    ...(otlp?.ok ? { collector: otlp.config } : {}),
     secrets: options.secrets ?? secretValues(env),
     sourceName: options.sourceName ?? loaded.file ?? loaded.config.flow.name,
     warn,

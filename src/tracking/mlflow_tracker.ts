@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { trace as otelTrace } from "@opentelemetry/api";
 import { type ArtifactLevel, CapturePolicy, type NodeCaptureSettings } from "./capture_policy.ts";
 import { buildTraceBundle } from "./build_trace_bundle.ts";
 import {
@@ -19,6 +18,9 @@ import { renderRunName } from "../config/run_name.ts";
 import type { RunRecordIds, RunStart, RunTrace, SpanOptions, SpanScope, Tracer } from "./tracer.ts";
 import type { TraceSink } from "./trace_bundle.ts";
 import { parseTrackingUri, type TrackingDestination } from "./tracking_destination.ts";
+import { activeOtelSpanContext } from "./trace_context.ts";
+import { withCollector } from "./otlp/collector_sink.ts";
+import type { OtlpCollectorConfig } from "./otlp/otlp_env.ts";
 import { DeliveryQueue, TRACKING_FLUSH_TIMEOUT_MS } from "./delivery/delivery_queue.ts";
 import { openSink, type OpenSinkDeps } from "./delivery/open_sink.ts";
 import { checkDestination, type PreflightDeps } from "./delivery/preflight.ts";
@@ -156,6 +158,13 @@ export interface MlflowTrackerOptions {
    * @default {1 for a SQLite file, 4 for a tracking server}
    */
   concurrency?: number;
+  /**
+   * An OTLP collector that gets every trace's spans too (see `readOtlpEnv` for the standard
+   * `OTEL_EXPORTER_OTLP_*` settings), best effort.
+   *
+   * @default {none}
+   */
+  collector?: OtlpCollectorConfig;
 }
 
 /** Options of {@linkcode MlflowTracker.close}. */
@@ -271,8 +280,17 @@ export class MlflowTracker implements Tracer {
     this.#warn = options.warn ?? (() => {});
     const destination = this.destination;
     const sinkOptions = { warn: this.#warn, ...options.sinkOptions };
+    const { collector } = options;
+    const open = async () => {
+      const sink = options.sink ?? await openSink(destination, sinkOptions);
+      if (collector === undefined) return sink;
+      return withCollector(sink, collector, {
+        warn: this.#warn,
+        ...(sinkOptions.fetch ? { fetch: sinkOptions.fetch } : {}),
+      });
+    };
     this.#queue = new DeliveryQueue({
-      openSink: () => options.sink ?? openSink(destination, sinkOptions),
+      openSink: open,
       spool: new Spool(options.spool),
       warn: this.#warn,
       async: this.async,
@@ -389,10 +407,8 @@ export class MlflowTracker implements Tracer {
     const { parent } = this.#options;
     if (typeof parent === "function") return parent();
     if (parent !== undefined) return parent;
-    const context = otelTrace.getActiveSpan()?.spanContext();
-    if (context === undefined || !/^[0-9a-f]{32}$/.test(context.traceId)) return undefined;
-    if (/^0+$/.test(context.traceId) || /^0+$/.test(context.spanId)) return undefined;
-    return { traceId: context.traceId, spanId: context.spanId };
+    const active = activeOtelSpanContext();
+    return active && { traceId: active.traceId, spanId: active.spanId };
   }
 }
 

@@ -1,6 +1,6 @@
 import { permissionFlags, workflowPermissions } from "../../src/runtime/workflow_permissions.ts";
 import { loadRunnableWorkflow } from "../../src/runtime/load_runnable_workflow.ts";
-import { OTLP_EXPORTER_ENV_NAMES } from "../../src/tracking/http/mlflow_auth.ts";
+import { OTLP_ENV_NAMES } from "../../src/tracking/otlp/otlp_env.ts";
 import { isWorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
 import { GREETING, loaded } from "./_helpers.ts";
@@ -77,7 +77,8 @@ Deno.test("workflowPermissions() gives file tools their roots and a tracking ser
       "OLLAMA_HOST",
       "MLFLOW_TRACKING_TOKEN",
       "MLFLOW_HTTP_REQUEST_TIMEOUT",
-      ...OTLP_EXPORTER_ENV_NAMES,
+      "TRACEPARENT",
+      ...OTLP_ENV_NAMES,
     ]
   ) {
     assert(permissions.env.includes(name), name);

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { OTLP_EXPORTER_ENV_NAMES } from "../http/mlflow_auth.ts";
 import type { TrackingDestination } from "../tracking_destination.ts";
 
 /** `Deno.permissions.query`, injectable. */
@@ -50,9 +49,8 @@ export type PreflightResult =
   };
 
 /**
- * Checks that a destination can take bundles: permissions for the server's `host:port` (and
- * the `OTEL_EXPORTER_OTLP_*` variables the OTLP exporter reads) and a TCP connection within
- * 3 s; for a SQLite file, read and write permission for the file, its `-wal`, `-shm` and
+ * Checks that a destination can take bundles: permission for the server's `host:port` and a
+ * TCP connection within 3 s; for a SQLite file, read and write permission for the file, its `-wal`, `-shm` and
  * `-journal` companions and the artifact root.
  *
  * @example Usage
@@ -119,17 +117,6 @@ export async function checkDestination(
       reason: `Cannot send traces to "${shown}" as Deno has no net permission for "${host}"`,
       flag: `--allow-net=${host}`,
     };
-  }
-  for (const variable of OTLP_EXPORTER_ENV_NAMES) {
-    if (!(await granted({ name: "env", variable }))) {
-      return {
-        ok: false,
-        kind: "permission",
-        reason:
-          `Cannot send spans to "${shown}" as Deno may not read "${variable}", which the OTLP exporter reads`,
-        flag: "--allow-env",
-      };
-    }
   }
   const reached = await connectWithin(
     connect,

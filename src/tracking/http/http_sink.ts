@@ -26,12 +26,8 @@ import {
   type LocalArtifactFiles,
   localArtifactPath,
 } from "./local_artifact_files.ts";
-import {
-  exportSpansOtlp,
-  type OtlpExportOptions,
-  type OtlpExportResult,
-  toReadableSpans,
-} from "./otlp_spans.ts";
+import { type EncodedOtlpRequest, encodeOtlp } from "../otlp/encode_otlp.ts";
+import { exportOtlp, type ExportOtlpOptions, type OtlpExportResult } from "../otlp/otlp_export.ts";
 import { startTraceInput } from "./_trace_info.ts";
 import { artifactDestination } from "./_wire_format.ts";
 
@@ -52,10 +48,10 @@ export interface HttpSinkOptions {
   warn?: (message: string) => void;
   /** File access for servers whose artifact location is a local path. @default Deno's */
   localFiles?: LocalArtifactFiles;
-  /** Sends spans over OTLP. @default {@linkcode exportSpansOtlp} */
+  /** Sends spans over OTLP. @default {@linkcode exportOtlp} */
   exportSpans?: (
-    spans: ReturnType<typeof toReadableSpans>,
-    options: OtlpExportOptions,
+    request: EncodedOtlpRequest,
+    options: ExportOtlpOptions,
   ) => Promise<OtlpExportResult>;
 }
 
@@ -97,7 +93,10 @@ export class HttpSink implements TraceSink {
     });
     this.#warn = options.warn ?? (() => {});
     this.#localFiles = options.localFiles ?? denoLocalArtifactFiles();
-    this.#exportSpans = options.exportSpans ?? exportSpansOtlp;
+    const fetcher = options.fetch;
+    this.#exportSpans = options.exportSpans ??
+      ((request, exportOptions) =>
+        exportOtlp(request, { ...exportOptions, ...(fetcher ? { fetch: fetcher } : {}) }));
   }
 
   /**
@@ -206,29 +205,12 @@ export class HttpSink implements TraceSink {
   /** Sends the spans over OTLP; `false` when the server has no OTLP endpoint. */
   async #sendSpans(bundle: TraceBundle, experimentId: string): Promise<boolean> {
     const { url, headers } = this.#client.otlpEndpoint();
-    let result: OtlpExportResult;
-    try {
-      result = await this.#exportSpans(toReadableSpans(bundle.trace.spans), {
-        url,
-        headers: { ...headers, "x-mlflow-experiment-id": experimentId },
-        timeoutMs: this.#client.timeoutMs,
-      });
-    } catch (cause) {
-      const denied = cause instanceof Error && cause.name === "NotCapable";
-      throw new WorkflowError(
-        denied ? "PERMISSION_DENIED" : "TRACKING_UNAVAILABLE",
-        `Cannot send the spans of trace "${bundle.trace.traceId}" over OTLP as the exporter could not start: ${
-          errorMessage(cause)
-        }`,
-        {
-          phase: "track",
-          cause,
-          hint: denied
-            ? "add --allow-env (the OTLP exporter reads OTEL_EXPORTER_OTLP_*)"
-            : undefined,
-        },
-      );
-    }
+    const result = await this.#exportSpans(encodeOtlp(bundle.trace.spans), {
+      url,
+      headers: { ...headers, "x-mlflow-experiment-id": experimentId },
+      timeoutMs: this.#client.timeoutMs,
+      signal: this.#controller.signal,
+    });
     if (result.ok) return true;
     if (result.status !== undefined && OTLP_UNSUPPORTED.has(result.status)) return false;
     const action = `send the spans of trace "${bundle.trace.traceId}" to "${url}"`;
@@ -239,12 +221,15 @@ export class HttpSink implements TraceSink {
         { kind: "http", status: result.status, cause: result.error },
       );
     }
-    const timedOut = /timed out/i.test(result.error.message);
+    const { timedOut } = result;
     throw new MlflowRequestError(
       `Cannot ${action} as the MLflow tracking server ${
         timedOut ? "did not answer in time" : `is unreachable: ${result.error.message}`
       }`,
-      { kind: timedOut ? "timeout" : "network", cause: result.error },
+      {
+        kind: timedOut ? "timeout" : this.#controller.signal.aborted ? "aborted" : "network",
+        cause: result.error,
+      },
     );
   }
 

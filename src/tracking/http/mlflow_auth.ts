@@ -9,27 +9,6 @@
 /** Reads one environment variable; `undefined` when unset or not permitted. */
 export type EnvReader = (name: string) => string | undefined;
 
-/**
- * The environment variables the OTLP exporter reads when it is created. Without permission to
- * read them it throws, so the delivery pre-check asks for them.
- */
-export const OTLP_EXPORTER_ENV_NAMES: readonly string[] = [
-  "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
-  "OTEL_EXPORTER_OTLP_TIMEOUT",
-  "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
-  "OTEL_EXPORTER_OTLP_COMPRESSION",
-  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-  "OTEL_EXPORTER_OTLP_ENDPOINT",
-  "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
-  "OTEL_EXPORTER_OTLP_HEADERS",
-  "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
-  "OTEL_EXPORTER_OTLP_CERTIFICATE",
-  "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
-  "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
-  "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
-  "OTEL_EXPORTER_OTLP_CLIENT_KEY",
-];
-
 /** MLflow's default request timeout (`MLFLOW_HTTP_REQUEST_TIMEOUT`): 120 seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 

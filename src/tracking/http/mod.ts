@@ -10,7 +10,6 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   denoEnv,
   type EnvReader,
-  OTLP_EXPORTER_ENV_NAMES,
   redactUri,
   requestTimeoutMs,
 } from "./mlflow_auth.ts";

@@ -52,6 +52,8 @@ export type OtlpExportResult =
     body: string | undefined;
     /** What went wrong; the message names the URL without credentials and never a header. */
     error: Error;
+    /** Whether the export ran out of time (no answer within `timeoutMs`). */
+    timedOut: boolean;
     /** Attempts made. */
     attempts: number;
   };
@@ -125,6 +127,7 @@ export async function exportOtlp(
     status,
     body,
     error: new Error(`${where} as ${error}`, cause === undefined ? {} : { cause }),
+    timedOut,
     attempts,
   });
   const interrupted = (cause?: unknown) =>

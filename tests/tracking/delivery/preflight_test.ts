@@ -3,7 +3,6 @@ import {
   type PermissionQuery,
 } from "../../../src/tracking/delivery/preflight.ts";
 import { parseTrackingUri } from "../../../src/tracking/tracking_destination.ts";
-import { OTLP_EXPORTER_ENV_NAMES } from "../../../src/tracking/http/mlflow_auth.ts";
 import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
 import { assertEquals } from "../../_helpers/assert.ts";
 
@@ -57,17 +56,6 @@ Deno.test("checkDestination() names --allow-net=host:port for a server Deno may 
       'Cannot send traces to "https://mlflow.example.com/prefix" as Deno has no net permission for "mlflow.example.com:443"',
     flag: "--allow-net=mlflow.example.com:443",
   });
-});
-
-Deno.test("checkDestination() asks for --allow-env when the OTLP exporter could not read its variables", async () => {
-  const result = await checkDestination(parseTrackingUri("http://127.0.0.1:5000"), {
-    queryPermission: (descriptor) =>
-      Promise.resolve({ state: descriptor.name === "env" ? "prompt" : "granted" }),
-    connect: connected,
-  });
-  assertEquals(result.ok, false);
-  assertEquals(!result.ok && [result.kind, result.flag], ["permission", "--allow-env"]);
-  assertEquals(!result.ok && result.reason.includes(`"${OTLP_EXPORTER_ENV_NAMES[0]}"`), true);
 });
 
 Deno.test("checkDestination() gives up on a TCP connection after the bound", async () => {
