@@ -192,6 +192,17 @@ export {
   type TraceSink,
   type TrackingDestination,
 } from "./src/tracking/mod.ts";
+export type { OpenSinkDeps } from "./src/tracking/delivery/open_sink.ts";
+export type {
+  Connect,
+  PermissionQuery,
+  PreflightDeps,
+  Sleep,
+} from "./src/tracking/delivery/preflight.ts";
+export type { SpoolFiles, SpoolOptions } from "./src/tracking/delivery/spool.ts";
+export type { SqliteSinkOptions } from "./src/tracking/sqlite/sqlite_sink.ts";
+export type { OtlpCollectorConfig } from "./src/tracking/otlp/otlp_env.ts";
+export type { OtlpProtocol } from "./src/tracking/otlp/encode_otlp.ts";
 export {
   type CreateRunInput,
   type EnvReader,

@@ -9,7 +9,6 @@ import { compileWorkflow } from "../engine/compile_workflow.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import type { TokenUsage } from "../tracking/tracer.ts";
-import { closeInBackground } from "./flush_tracking.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { prepareRun, trackerForRun } from "./_run_setup.ts";
@@ -179,7 +178,9 @@ export async function runBatch(
     return totals.summary(options.signal?.aborted ?? false);
   } finally {
     await source.return();
-    if (opened) await closeInBackground(opened);
+    // A batch waits for its own deliveries, however many; only an unreachable destination or
+    // an interrupt sends what is left to the spool.
+    if (opened) await opened.close({ timeoutMs: Infinity, signal: options.signal });
   }
 }
 

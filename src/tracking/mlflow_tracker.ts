@@ -181,6 +181,12 @@ export interface CloseTrackerOptions {
    * @default {"interrupted"}
    */
   reason?: string;
+  /**
+   * Stops the wait for the deliveries early (an interrupt): what is left goes to the spool.
+   *
+   * @default {none}
+   */
+  signal?: AbortSignal | undefined;
 }
 
 const NOOP_SCOPE: SpanScope = {
@@ -369,9 +375,9 @@ export class MlflowTracker implements Tracer {
   }
 
   async #close(options: CloseTrackerOptions): Promise<void> {
-    const { timeoutMs = TRACKING_FLUSH_TIMEOUT_MS, reason = "interrupted" } = options;
+    const { timeoutMs = TRACKING_FLUSH_TIMEOUT_MS, reason = "interrupted", signal } = options;
     await Promise.all([...this.#runs].map((run) => run.finish({ status: "cancelled", reason })));
-    await this.#queue.close(timeoutMs);
+    await this.#queue.close(timeoutMs, signal);
   }
 
   async #record(finished: FinishedRun, run: RunRecorder): Promise<RunRecordIds> {

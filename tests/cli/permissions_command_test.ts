@@ -15,12 +15,31 @@ import {
 
 const TRACKING = "mlflow.db,mlflow.db-wal,mlflow.db-shm,mlflow.db-journal,mlruns,.mlflow-spool";
 
+/** What a tracked run reads of the environment for an OTLP collector and a parent trace. */
+const TRACING_ENV = [
+  "OTEL_SDK_DISABLED",
+  "OTEL_TRACES_EXPORTER",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+  "OTEL_EXPORTER_OTLP_HEADERS",
+  "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+  "OTEL_EXPORTER_OTLP_TIMEOUT",
+  "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+  "OTEL_EXPORTER_OTLP_PROTOCOL",
+  "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+  "OTEL_EXPORTER_OTLP_COMPRESSION",
+  "OTEL_SERVICE_NAME",
+  "OTEL_RESOURCE_ATTRIBUTES",
+  "TRACEPARENT",
+].join(",");
+
 /** The flags `permissions --mock` prints for each example, run from the repository root. */
 const MOCK_FLAGS: Record<string, string[]> = {
   article_writer: [
     `--allow-read=examples/article_writer.yaml,${TRACKING}`,
     `--allow-write=${TRACKING}`,
-    "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR,MLFLOW_TRACKING_URI,USER,USERNAME",
+    `--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR,MLFLOW_TRACKING_URI,USER,USERNAME,${TRACING_ENV}`,
   ],
   echo: ["--allow-read=examples/echo.yaml", "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR"],
   parallel_research: [

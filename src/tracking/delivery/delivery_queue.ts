@@ -163,28 +163,44 @@ export class DeliveryQueue {
   }
 
   /**
-   * Waits until everything submitted is written or spooled, at most `timeoutMs`; what is still
-   * pending then goes to the spool, and the queue delivers nothing more.
+   * Waits until everything submitted is written or spooled, at most `timeoutMs` or until
+   * `signal` aborts; what is still pending then goes to the spool, and the queue delivers
+   * nothing more.
    *
    * @param timeoutMs Longest wait; `Infinity` waits for every delivery. @default 5000
+   * @param signal Stops the wait early (an interrupt).
    */
-  async flush(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
+  async flush(
+    timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS,
+    signal?: AbortSignal,
+  ): Promise<void> {
     if (!this.pending) return;
     const controller = new AbortController();
     const waits = [this.#idle().then(() => false)];
     if (Number.isFinite(timeoutMs)) {
       waits.push(this.#sleep(timeoutMs, controller.signal).then(() => true));
     }
-    const timedOut = await Promise.race(waits);
+    if (signal) {
+      waits.push(
+        signal.aborted
+          ? Promise.resolve(true)
+          : new Promise<boolean>((resolve) =>
+            signal.addEventListener("abort", () => resolve(true), {
+              once: true,
+              signal: controller.signal,
+            })
+          ),
+      );
+    }
+    const gaveUp = await Promise.race(waits);
     controller.abort();
-    if (!timedOut || !this.pending) return;
+    if (!gaveUp || !this.pending) return;
     const items = [...this.#inFlight, ...this.#queue.splice(0)].filter((item) => !item.done);
     this.#wakeWaiters();
     const count = `${items.length} trace${items.length === 1 ? "" : "s"}`;
+    const why = signal?.aborted ? "as it was interrupted" : `within ${timeoutMs / 1000} s`;
     const failure: Failure = {
-      message: `Cannot finish delivering ${count} to "${this.#options.destination}" within ${
-        timeoutMs / 1000
-      } s`,
+      message: `Cannot finish delivering ${count} to "${this.#options.destination}" ${why}`,
       degrade: true,
       fix: `run \`${this.#push}\``,
     };
@@ -207,9 +223,14 @@ export class DeliveryQueue {
    *
    * @param timeoutMs Bound of the flush, and of the wait for a request the sink cannot abort.
    *   @default 5000
+   * @param signal Stops the flush early (an interrupt).
    */
-  async close(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
-    await this.flush(timeoutMs);
+  async close(
+    timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.flush(timeoutMs, signal);
+    timeoutMs = Number.isFinite(timeoutMs) ? timeoutMs : TRACKING_FLUSH_TIMEOUT_MS;
     this.#closed = true;
     await this.#closeSink();
     // A request the sink could not abort may still be running: wait for it, bounded like the
