@@ -26,6 +26,7 @@ import type { ParsedSource } from "./_parse_source.ts";
 import { runChecks, viewOfConfig } from "./_run_checks.ts";
 import { schemaDiagnostics } from "./_schema_issues.ts";
 import { objectKeysAt } from "./_schema_walk.ts";
+import { ownValue } from "./_own_property.ts";
 
 /** Options of {@linkcode analyzeSource}. */
 export interface AnalyzeOptions extends ValidationHooks {
@@ -78,15 +79,15 @@ export function analyzeSource(parsed: ParsedSource, options: AnalyzeOptions): An
     if (prompt) prompts.set(index, prompt);
   });
   diagnostics.push(...runChecks(view, prompts, options, sourceMap));
-  const byId: Record<string, string> = {};
+  const byId = new Map<string, string>();
   prompts.forEach((prompt, index) => {
     const id = view.nodes[index]?.id;
-    if (id !== undefined) byId[id] = prompt.text;
+    if (id !== undefined) byId.set(id, prompt.text);
   });
   const failed = diagnostics.some((d) => d.severity === "error");
   return {
     config: result.success && !failed ? result.data : undefined,
-    prompts: byId,
+    prompts: Object.fromEntries(byId),
     diagnostics: sortDiagnostics(diagnostics),
   };
 }
@@ -101,9 +102,9 @@ function promptOf(
   if (node.prompt !== undefined) return { text: node.prompt };
   const file = node.prompt_file;
   if (file === undefined) return undefined;
-  const text = options.promptFiles?.[file];
-  if (text !== undefined) return { text, file: options.promptFileNames?.[file] ?? file };
-  const reason = options.promptFileErrors?.[file] ??
+  const text = ownValue(options.promptFiles, file);
+  if (text !== undefined) return { text, file: ownValue(options.promptFileNames, file) ?? file };
+  const reason = ownValue(options.promptFileErrors, file) ??
     "its text was not provided: pass it in 'promptFiles' or use loadWorkflow";
   diagnostics.push(parsed.sourceMap.place({
     severity: "error",

@@ -71,23 +71,25 @@ export async function safeLoadWorkflow(
     );
   }
   const parsed = parseSource(text, path);
-  const promptFiles: Record<string, string> = {};
-  const promptFileErrors: Record<string, string> = {};
-  const promptFileNames: Record<string, string> = {};
+  // Maps, turned into records by `Object.fromEntries`, so that any path (even "__proto__") is
+  // an own entry.
+  const promptFiles = new Map<string, string>();
+  const promptFileErrors = new Map<string, string>();
+  const promptFileNames = new Map<string, string>();
   for (const promptFile of promptFilesOf(parsed.value)) {
     signal?.throwIfAborted();
     const resolved = promptFilePath(path, promptFile);
-    promptFileNames[promptFile] = resolved;
+    promptFileNames.set(promptFile, resolved);
     try {
-      promptFiles[promptFile] = await readTextFile(resolved);
+      promptFiles.set(promptFile, await readTextFile(resolved));
     } catch (error) {
-      promptFileErrors[promptFile] = `"${resolved}" cannot be read: ${errorMessage(error)}`;
+      promptFileErrors.set(promptFile, `"${resolved}" cannot be read: ${errorMessage(error)}`);
     }
   }
   const analysis = analyzeSource(parsed, {
-    promptFiles,
-    promptFileErrors,
-    promptFileNames,
+    promptFiles: Object.fromEntries(promptFiles),
+    promptFileErrors: Object.fromEntries(promptFileErrors),
+    promptFileNames: Object.fromEntries(promptFileNames),
     toolNames,
     isModelPriced,
     checkToolConfig,
