@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MAX_SOURCE_BYTES } from "../config/constants.ts";
 import { readYaml } from "../config/read_yaml.ts";
 import { errorMessage } from "../errors.ts";
 import type { CliIO } from "./io.ts";
@@ -61,7 +62,8 @@ export type InputFile =
 
 /**
  * Reads `--input-file`: a `.jsonl` file is a batch (read later, line by line); any other file
- * is one JSON or YAML mapping, read like a workflow file (no duplicate keys, no alias bombs).
+ * is one JSON or YAML mapping, read like a workflow file (at most `MAX_SOURCE_BYTES`, a regular
+ * file, no duplicate keys, no alias bombs).
  *
  * @param path The file.
  * @param io Reads it.
@@ -73,7 +75,7 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
   if (/\.jsonl$/i.test(path)) return { kind: "jsonl", path };
   let text: string;
   try {
-    text = await io.readTextFile(path);
+    text = await io.readTextFile(path, { maxBytes: MAX_SOURCE_BYTES });
   } catch (error) {
     throw new UsageError(`Cannot read inputs from "${path}" as ${errorMessage(error)}`, {
       hint: "check the path and that --allow-read covers it",

@@ -72,7 +72,11 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
 
   const runtime = await import("../runtime/mod.ts");
   const loaded = await runtime.loadRunnableWorkflow(file, {
-    deps: { env: (name) => io.env(name), readTextFile: (path) => io.readTextFile(path) },
+    deps: {
+      env: (name) => io.env(name),
+      readTextFile: (path: string, options?: { maxBytes?: number }) =>
+        io.readTextFile(path, options),
+    },
   });
   const p = paint(io.color);
   const session: Session = {
