@@ -143,6 +143,7 @@ export {
   createToolRegistry,
   type CreateToolRegistryOptions,
   defineTool,
+  type HostIO,
   httpGetTool,
   readFileTool,
   serperSearchTool,

@@ -6,7 +6,7 @@
  * @module
  */
 import { HumanMessage } from "@langchain/core/messages";
-import { mockToolResult, ToolRegistry } from "../tools/mod.ts";
+import { hostIOOf, mockToolResult, ToolRegistry } from "../tools/mod.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import { createAbortScope, raceAbort } from "./_abort_scope.ts";
 import type { GraphState } from "./_langgraph.ts";
@@ -148,15 +148,7 @@ async function runNode(
       await runToolLoop(call, model, messages, {
         tools: plan.tools,
         mockResult: run.mock ? mockResultOf(run) : undefined,
-        io: {
-          env: run.deps.env,
-          fetch: run.deps.fetch,
-          readTextFile: run.deps.readTextFile,
-          writeTextFile: run.deps.writeTextFile,
-          realPath: run.deps.realPath,
-          lstat: run.deps.lstat,
-          cwd: run.deps.cwd,
-        },
+        io: hostIOOf(run.deps),
         onToolCall: nodeRun.onToolCall,
       });
     }

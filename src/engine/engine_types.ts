@@ -6,7 +6,7 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { WorkflowError } from "../errors.ts";
-import type { Tool } from "../tools/tool.ts";
+import type { HostIO, Tool } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
 import type { PricedAs } from "../tracking/pricing/price_call.ts";
 import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
@@ -48,11 +48,12 @@ export interface EngineDeps extends RunDeps {
 }
 
 /**
- * The collaborators of a run other than its chat models: environment, HTTP, files, clock,
- * timers, tools and prices. Its types are the toolkit's own (the model factories of
- * {@linkcode EngineDeps} are LangChain's), so public options can accept it.
+ * The collaborators of a run other than its chat models: the host's I/O (environment, HTTP,
+ * files, working directory; handed on to tools), the clock, timers, tools and prices. Its
+ * types are the toolkit's own (the model factories of {@linkcode EngineDeps} are LangChain's),
+ * so public options can accept it.
  */
-export interface RunDeps {
+export interface RunDeps extends HostIO {
   /**
    * The tools nodes may call.
    *
@@ -71,34 +72,6 @@ export interface RunDeps {
    * @default {every call unpriced}
    */
   price?: (pricedAs: PricedAs, usage: TokenUsage) => CostBreakdown | undefined;
-  /** Reads an environment variable (`undefined` when unset or not permitted). */
-  env: (name: string) => string | undefined;
-  /** HTTP client for providers and tools. */
-  fetch: typeof fetch;
-  /** Reads a text file (tools). */
-  readTextFile: (path: string) => Promise<string>;
-  /** Writes a text file (tools). */
-  writeTextFile: (path: string, text: string) => Promise<void>;
-  /**
-   * Resolves a path to its canonical form, following symbolic links (as `Deno.realPath`);
-   * `read_file` and `write_file` use it to refuse links that lead out of their roots.
-   *
-   * @default {paths are checked as written}
-   */
-  realPath?: ((path: string) => Promise<string>) | undefined;
-  /**
-   * Describes a path without following a final symbolic link (as `Deno.lstat`); `write_file`
-   * uses it to refuse writing through a dangling link.
-   *
-   * @default {no check}
-   */
-  lstat?: ((path: string) => Promise<{ readonly isSymlink: boolean }>) | undefined;
-  /**
-   * The absolute working directory that relative tool roots are resolved against.
-   *
-   * @default {relative roots stay relative}
-   */
-  cwd?: string | undefined;
   /** Milliseconds since the epoch. */
   now: () => number;
   /**
