@@ -19,8 +19,11 @@ import { checkEdgeKinds } from "./_check_edges.ts";
 import { checkTemplates } from "./_check_templates.ts";
 import { checkModels, checkTools, checkTracking, checkUnsupported } from "./_check_settings.ts";
 
+/** A semantic check: reports what it finds to the validation pass. */
+export type Check = (ctx: CheckContext) => void;
+
 /** Every semantic check, in the order their reports are most useful. */
-const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
+const CHECKS: readonly Check[] = [
   checkUniqueNodeIds,
   checkEdgeEndpoints,
   checkReachability,
@@ -41,6 +44,7 @@ const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
  * @param prompts Prompt templates by node index.
  * @param hooks Tool names and price check.
  * @param sourceMap Positions in the workflow file.
+ * @param checks The checks to run.
  * @returns The diagnostics found.
  */
 export function runChecks(
@@ -48,9 +52,10 @@ export function runChecks(
   prompts: ReadonlyMap<number, PromptSource>,
   hooks: ValidationHooks,
   sourceMap: SourceMap,
+  checks: readonly Check[] = CHECKS,
 ): Diagnostic[] {
   const ctx = new CheckContext(view, prompts, hooks, sourceMap);
-  for (const check of CHECKS) check(ctx);
+  for (const check of checks) check(ctx);
   return ctx.diagnostics;
 }
 

@@ -6,40 +6,23 @@
  *
  * @module
  */
-import { formatTypeExpression } from "../config/type_expression.ts";
 import { connectRouter, type EdgeKind, edgePart } from "./_edge_kind.ts";
 import type { GraphState } from "./_langgraph.ts";
 
 /**
- * Name of the channel that counts the iterations of a loop node.
+ * Name of the channel that counts the rounds of a loop: not an identifier, so that no state
+ * field or node can have it.
  *
  * @param nodeId The loop's source node.
  * @returns The channel name.
  */
 function loopCounterChannel(nodeId: string): string {
-  return `__loop_${nodeId}`;
+  return `loop#${nodeId}`;
 }
 
 /** A loop edge. */
 export const LOOP_EDGE: EdgeKind = {
   destinations: (edge) => [...new Set([edge.from, edgePart(edge, "loop").exit_to])],
-  check: (edge, context) => {
-    const loop = edgePart(edge, "loop");
-    const field = context.state.fields[loop.condition_field];
-    if (!field) {
-      return [
-        `Cannot loop on "${edge.from}" as the state has no field "${loop.condition_field}"`,
-      ];
-    }
-    if (field.type.kind !== "bool") {
-      return [
-        `Cannot loop on "${edge.from}" as field "${loop.condition_field}" is "${
-          formatTypeExpression(field.type)
-        }", not "bool"`,
-      ];
-    }
-    return [];
-  },
   channels: (edge) => ({ [loopCounterChannel(edge.from)]: {} }),
   decorations: (edge) => {
     const loop = edgePart(edge, "loop");

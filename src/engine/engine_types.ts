@@ -94,10 +94,8 @@ export interface RunDeps extends HostIO {
   setTimer?: (callback: () => void, ms: number) => () => void;
 }
 
-/** Options of `executeWorkflow`. */
-export interface ExecuteOptions {
-  /** The engine's collaborators. */
-  deps: EngineDeps;
+/** Options of one run of a compiled workflow (`CompiledWorkflow.run`). */
+export interface RunOptions {
   /**
    * Records the run (spans, metrics).
    *

@@ -1,6 +1,6 @@
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { executeWorkflow, stopReasonOf } from "../../src/engine/mod.ts";
+import { stopReasonOf } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {
@@ -8,6 +8,7 @@ import {
   loadWorkflow,
   RecordingTracer,
   requestText,
+  runOnce,
   ScriptedChatModel,
   testDeps,
 } from "./_fakes.ts";
@@ -59,20 +60,20 @@ async function route(logic: string[], judged: { score: number; label: string }) 
   const model = new ScriptedChatModel({
     steps: [answer(judged), (messages) => answer({ verdict: requestText(messages) })],
   });
-  const result = await executeWorkflow(loadWorkflow(routed(logic)), { text: "post" }, {
+  const result = await runOnce(loadWorkflow(routed(logic)), { text: "post" }, {
     deps: testDeps({ model }),
   });
   return result.state.verdict;
 }
 
-Deno.test("executeWorkflow() routes to the first route whose condition is true", async () => {
+Deno.test("compileWorkflow().run() routes to the first route whose condition is true", async () => {
   const logic = ["state.score >= 8", "state.label in ['spam', 'junk']"];
   assertEquals(await route(logic, { score: 9, label: "spam" }), "Publish post");
   assertEquals(await route(logic, { score: 3, label: "junk" }), "Discard post");
   assertEquals(await route(logic, { score: 3, label: "fine" }), "Revise post");
 });
 
-Deno.test("executeWorkflow() routes with {state.x}, not and parentheses", async () => {
+Deno.test("compileWorkflow().run() routes with {state.x}, not and parentheses", async () => {
   const logic = [
     "{state.score} >= 5 and not ({state.label} == 'spam' or {state.label} == 'junk')",
     "not {state.label} not in ['spam']",
@@ -82,12 +83,12 @@ Deno.test("executeWorkflow() routes with {state.x}, not and parentheses", async 
   assertEquals(await route(logic, { score: 2, label: "news" }), "Revise post");
 });
 
-Deno.test("executeWorkflow() fails loudly when a route condition meets the wrong type", async () => {
+Deno.test("compileWorkflow().run() fails loudly when a route condition meets the wrong type", async () => {
   const model = new ScriptedChatModel({ steps: [answer({ score: 9, label: "x" })] });
   const tracer = new RecordingTracer();
   const error = await assertRejects(
     () =>
-      executeWorkflow(
+      runOnce(
         loadWorkflow(routed(["state.score > 'high'", "state.label == 'x'"])),
         { text: "post" },
         { deps: testDeps({ model }), tracer },
@@ -100,11 +101,11 @@ Deno.test("executeWorkflow() fails loudly when a route condition meets the wrong
   assertEquals(tracer.ends[0]?.status, "failed");
 });
 
-Deno.test("executeWorkflow() fails loudly when a route condition is not true or false", async () => {
+Deno.test("compileWorkflow().run() fails loudly when a route condition is not true or false", async () => {
   const model = new ScriptedChatModel({ steps: [answer({ score: 9, label: "x" })] });
   await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(routed(["state.label", "state.score == 1"])), { text: "p" }, {
+      runOnce(loadWorkflow(routed(["state.label", "state.score == 1"])), { text: "p" }, {
         deps: testDeps({ model }),
       }),
     WorkflowError,
@@ -155,12 +156,12 @@ function refineStep(doneAt: number | undefined) {
   };
 }
 
-Deno.test("executeWorkflow() repeats a loop node until its bool field is true", async () => {
+Deno.test("compileWorkflow().run() repeats a loop node until its bool field is true", async () => {
   const step = refineStep(2);
   const model = new ScriptedChatModel({
     steps: [step, step, (m) => answer({ final: requestText(m) })],
   });
-  const result = await executeWorkflow(loadWorkflow(looped(5)), {}, { deps: testDeps({ model }) });
+  const result = await runOnce(loadWorkflow(looped(5)), {}, { deps: testDeps({ model }) });
   assertEquals(result.state.draft, "v0++");
   assertEquals(result.state.done, true);
   assertEquals(result.state.final, "Finish v0++");
@@ -169,12 +170,12 @@ Deno.test("executeWorkflow() repeats a loop node until its bool field is true", 
   assert(!("__loop_refine" in result.state), "internal channels are not in the state");
 });
 
-Deno.test("executeWorkflow() stops a loop at max_iterations with the counter persisting", async () => {
+Deno.test("compileWorkflow().run() stops a loop at max_iterations with the counter persisting", async () => {
   const step = refineStep(undefined);
   const model = new ScriptedChatModel({
     steps: [step, step, step, (m) => answer({ final: requestText(m) })],
   });
-  const result = await executeWorkflow(loadWorkflow(looped(3)), {}, { deps: testDeps({ model }) });
+  const result = await runOnce(loadWorkflow(looped(3)), {}, { deps: testDeps({ model }) });
   assertEquals(result.state.draft, "v0+++");
   assertEquals(result.state.done, false);
   assertEquals(result.state.final, "Finish v0+++");
@@ -247,7 +248,7 @@ function reverseGate(count: number) {
 }
 
 for (const from of ["plan", "START"]) {
-  Deno.test(`executeWorkflow() fans out from ${from} and collects results in item order`, async () => {
+  Deno.test(`compileWorkflow().run() fans out from ${from} and collects results in item order`, async () => {
     const gate = reverseGate(3);
     const steps = [
       ...(from === "plan" ? [answer({ plan: "p" })] : []),
@@ -258,7 +259,7 @@ for (const from of ["plan", "START"]) {
     ];
     const model = new ScriptedChatModel({ steps });
     const events: string[] = [];
-    const result = await executeWorkflow(loadWorkflow(fanOut(from)), {}, {
+    const result = await runOnce(loadWorkflow(fanOut(from)), {}, {
       deps: testDeps({ model }),
       onEvent: (e) => {
         if (e.type === "node_finished" && e.nodeId === "research") events.push(`${e.itemIndex}`);
@@ -277,32 +278,32 @@ for (const from of ["plan", "START"]) {
   });
 }
 
-Deno.test("executeWorkflow() appends fan-out results after the collect field's items", async () => {
+Deno.test("compileWorkflow().run() appends fan-out results after the collect field's items", async () => {
   const step = (m: BaseMessage[]) => answer({ notes: requestText(m) });
   const model = new ScriptedChatModel({ steps: [step, step, answer({ summary: "s" })] });
-  const result = await executeWorkflow(loadWorkflow(fanOut("START")), {
+  const result = await runOnce(loadWorkflow(fanOut("START")), {
     topics: ["x", "y"],
     notes: ["earlier"],
   }, { deps: testDeps({ model }) });
   assertEquals(result.state.notes, ["earlier", "Research x (#0)", "Research y (#1)"]);
 });
 
-Deno.test("executeWorkflow() continues past an empty fan-out", async () => {
+Deno.test("compileWorkflow().run() continues past an empty fan-out", async () => {
   const model = new ScriptedChatModel({ steps: [answer({ summary: "nothing" })] });
-  const result = await executeWorkflow(loadWorkflow(fanOut("START")), { topics: [] }, {
+  const result = await runOnce(loadWorkflow(fanOut("START")), { topics: [] }, {
     deps: testDeps({ model }),
   });
   assertEquals(result.state.notes, []);
   assertEquals(result.state.summary, "nothing");
 });
 
-Deno.test("executeWorkflow() reports the recursion limit as a clear error", async () => {
+Deno.test("compileWorkflow().run() reports the recursion limit as a clear error", async () => {
   const workflow = looped(100);
   workflow.config = { execution: { recursion_limit: 4 } };
   const model = new ScriptedChatModel({ steps: [refineStep(undefined)], repeatLast: true });
   const tracer = new RecordingTracer();
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), {}, { deps: testDeps({ model }), tracer }),
+    () => runOnce(loadWorkflow(workflow), {}, { deps: testDeps({ model }), tracer }),
     WorkflowError,
     "Cannot finish the run as it took more than 4 steps (config.execution.recursion_limit)",
   );
@@ -310,7 +311,7 @@ Deno.test("executeWorkflow() reports the recursion limit as a clear error", asyn
   assertEquals(tracer.ends[0]?.reason, "recursion_limit");
 });
 
-Deno.test("executeWorkflow() restarts the loop counter when a loop node is entered again", async () => {
+Deno.test("compileWorkflow().run() restarts the loop counter when a loop node is entered again", async () => {
   const workflow = looped(2);
   workflow.state.fields.round = { type: "int", required: false, default: 0 };
   workflow.nodes[1] = {
@@ -340,7 +341,7 @@ Deno.test("executeWorkflow() restarts the loop counter when a loop node is enter
     ],
     repeatLast: true,
   });
-  const result = await executeWorkflow(loadWorkflow(workflow), {}, { deps: testDeps({ model }) });
+  const result = await runOnce(loadWorkflow(workflow), {}, { deps: testDeps({ model }) });
   const order = result.metadata.nodeExecutions.map((e) => e.nodeId);
   assertEquals(order, ["refine", "refine", "finish", "refine", "refine", "finish"]);
   assertEquals(result.state.round, 2);

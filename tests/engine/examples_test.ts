@@ -1,9 +1,9 @@
 import { loadWorkflow } from "../../src/config/mod.ts";
-import { createStateModel, executeWorkflow } from "../../src/engine/mod.ts";
+import { createStateModel } from "../../src/engine/mod.ts";
 import { createToolRegistry } from "../../src/tools/mod.ts";
 import { assert } from "../_helpers/assert.ts";
 import { sampleValue } from "../_helpers/sample_inputs.ts";
-import { testDeps } from "./_fakes.ts";
+import { runOnce, testDeps } from "./_fakes.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
 
@@ -17,7 +17,7 @@ Deno.test("the examples directory has workflows to run", () => {
 });
 
 for (const name of files) {
-  Deno.test(`executeWorkflow() runs examples/${name} with mock and state of the declared types`, async () => {
+  Deno.test(`compileWorkflow().run() runs examples/${name} with mock and state of the declared types`, async () => {
     const tools = createToolRegistry();
     const loaded = await loadWorkflow(new URL(name, EXAMPLES).pathname, {
       readTextFile: (path) => Deno.readTextFile(path),
@@ -28,7 +28,7 @@ for (const name of files) {
     for (const field of Object.values(model.fields)) {
       if (field.required) inputs[field.name] = sampleValue(field.type, field.objectSchema);
     }
-    const result = await executeWorkflow(loaded, inputs, {
+    const result = await runOnce(loaded, inputs, {
       deps: testDeps({
         tools,
         createChatModel: () => Promise.reject(new Error("mock runs build no real model")),
