@@ -6,7 +6,7 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { WorkflowError } from "../errors.ts";
-import type { HostIO, Tool } from "../tools/tool.ts";
+import type { HostIO, ToolLookup } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
 import type { PricedAs } from "../tracking/pricing/price_call.ts";
 import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
@@ -17,13 +17,8 @@ import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "..
  */
 export const MAX_TOOL_ROUNDS = 8;
 
-/** Tools by name, as `ToolRegistry` provides them. */
-export interface ToolLookup {
-  /** The tool of a name, or `undefined`. */
-  get(name: string): Tool | undefined;
-  /** Every registered name. */
-  names(): Iterable<string>;
-}
+// The tools of a run, by name: the tools area's contract, named here for the engine's users.
+export type { ToolLookup };
 
 // One type for the provider and model a call is priced as, shared with the pricing module.
 export type { PricedAs };

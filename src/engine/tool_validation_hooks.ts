@@ -7,7 +7,7 @@
  */
 import type { ValidationHooks } from "../config/validate_workflow.ts";
 import { validateToolConfig } from "../tools/validate_tool_config.ts";
-import type { ToolLookup } from "./engine_types.ts";
+import type { ToolLookup } from "../tools/tool.ts";
 
 /**
  * The tool part of the validation hooks: the names of the tools, and each node's settings of

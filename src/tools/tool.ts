@@ -132,3 +132,11 @@ export interface Tool {
    */
   mock?(args: Record<string, unknown>): unknown;
 }
+
+/** Tools by name, as `ToolRegistry` provides them: what a run can call. */
+export interface ToolLookup {
+  /** The tool of a name, or `undefined`. */
+  get(name: string): Tool | undefined;
+  /** Every registered name. */
+  names(): Iterable<string>;
+}
