@@ -136,6 +136,8 @@ export {
 } from "./src/runtime/mod.ts";
 export type {
   EngineEvent,
+  LoopEnd,
+  LoopPosition,
   NodeExecution,
   RunDeps,
   RunMetadata,

@@ -12,7 +12,12 @@ import {
   type ValidationHooks,
   type WorkflowView,
 } from "./_check_context.ts";
-import { checkEdgeEndpoints, checkReachability, checkUniqueNodeIds } from "./_check_graph.ts";
+import {
+  checkEdgeEndpoints,
+  checkLoopRounds,
+  checkReachability,
+  checkUniqueNodeIds,
+} from "./_check_graph.ts";
 import { checkStateFields } from "./_check_state.ts";
 import { checkOutputs } from "./_check_outputs.ts";
 import { checkEdgeKinds } from "./_check_edges.ts";
@@ -27,6 +32,7 @@ const CHECKS: readonly Check[] = [
   checkUniqueNodeIds,
   checkEdgeEndpoints,
   checkReachability,
+  checkLoopRounds,
   checkStateFields,
   checkOutputs,
   checkEdgeKinds,

@@ -20,6 +20,7 @@ import { UsageTally } from "./_usage_tally.ts";
 import type {
   EngineDeps,
   EngineEvent,
+  LoopEnd,
   NodeExecution,
   RunOptions,
   RunResult,
@@ -77,6 +78,7 @@ export async function runWorkflowGraph(
   emit({ type: "run_started", workflowName: config.flow.name, nodeCount: config.nodes.length });
   const tally = new UsageTally();
   const executions: NodeExecution[] = [];
+  const loops: LoopEnd[] = [];
   const setTimer = deps.setTimer ?? defaultSetTimer;
   const running: string[] = [];
   const scope = createAbortScope({
@@ -111,6 +113,7 @@ export async function runWorkflowGraph(
       seed,
       setTimer,
       executions,
+      loops,
       running,
       models: new Map(),
       emit,
@@ -143,6 +146,7 @@ export async function runWorkflowGraph(
         ...(ids.traceId === undefined ? {} : { traceId: ids.traceId }),
         ...(ids.runId === undefined ? {} : { runId: ids.runId }),
         nodeExecutions: executions,
+        loops,
       },
     };
   } catch (thrown) {

@@ -116,11 +116,41 @@ export interface RunOptions {
   onEvent?: (event: EngineEvent) => void;
 }
 
+/**
+ * Where a node execution stands in a loop: the round of the innermost loop whose rounds run
+ * the node (absent for a node in no loop).
+ */
+export interface LoopPosition {
+  /** The round it runs in, from 1. */
+  round?: number;
+  /** The loop's `max_iterations`: its most rounds. */
+  maxRounds?: number;
+}
+
+/** How a loop ended. */
+export interface LoopEnd {
+  /** The node the loop edge leaves, where each round ends. */
+  nodeId: string;
+  /** The node each round starts at (`nodeId` itself for a one-node loop). */
+  backTo: string;
+  /** The bool state field that ends it when true. */
+  conditionField: string;
+  /** The rounds it ran. */
+  rounds: number;
+  /** Its `max_iterations`. */
+  maxRounds: number;
+  /**
+   * `condition` when its bool field became true; `max_iterations` when its rounds ran out
+   * first (the run then goes on to `exit_to` without the condition met).
+   */
+  stoppedBy: "condition" | "max_iterations";
+}
+
 /** Progress of a run, as the CLI's live line needs it. */
 export type EngineEvent =
   | { type: "run_started"; workflowName: string; nodeCount: number }
-  | { type: "node_started"; nodeId: string; itemIndex?: number }
-  | {
+  | ({ type: "node_started"; nodeId: string; itemIndex?: number } & LoopPosition)
+  | ({
     type: "node_finished";
     nodeId: string;
     itemIndex?: number;
@@ -128,8 +158,12 @@ export type EngineEvent =
     usage: TokenUsage;
     /** `undefined` when a call of the node was unpriced. */
     costUsd: number | undefined;
-  }
-  | { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
+  } & LoopPosition)
+  | (
+    & { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
+    & LoopPosition
+  )
+  | ({ type: "loop_ended" } & LoopEnd)
   | {
     type: "run_finished";
     status: RunStatus;
@@ -143,7 +177,7 @@ export type EngineEvent =
 export type RunStatus = "success" | "failed" | "cancelled";
 
 /** One execution of a node. */
-export interface NodeExecution {
+export interface NodeExecution extends LoopPosition {
   /** The node. */
   nodeId: string;
   /** The item of a parallel run. */
@@ -184,6 +218,11 @@ export interface RunMetadata {
   runId?: string;
   /** Every node execution in the order they finished. */
   nodeExecutions: NodeExecution[];
+  /**
+   * Every loop that ended, in the order they ended, with its rounds and whether its condition
+   * or `max_iterations` stopped it.
+   */
+  loops: LoopEnd[];
 }
 
 /** The result of a run: the final state (plain JSON) and its metadata, kept apart. */

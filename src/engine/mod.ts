@@ -14,6 +14,8 @@ export { MAX_TOOL_ROUNDS } from "./engine_types.ts";
 export type {
   EngineDeps,
   EngineEvent,
+  LoopEnd,
+  LoopPosition,
   NodeExecution,
   PricedAs,
   RunDeps,

@@ -1,8 +1,8 @@
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { stopReasonOf } from "../../src/engine/mod.ts";
+import { type EngineEvent, stopReasonOf } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
+import { assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {
   answer,
   loadWorkflow,
@@ -166,8 +166,18 @@ Deno.test("compileWorkflow().run() repeats a loop node until its bool field is t
   assertEquals(result.state.done, true);
   assertEquals(result.state.final, "Finish v0++");
   const runs = result.metadata.nodeExecutions.filter((e) => e.nodeId === "refine");
-  assertEquals(runs.length, 2);
-  assert(!("__loop_refine" in result.state), "internal channels are not in the state");
+  assertEquals(runs.map((e) => [e.round, e.maxRounds]), [[1, 5], [2, 5]]);
+  assertEquals(Object.keys(result.state), ["draft", "done", "final"], "no internal channel");
+  assertEquals(result.metadata.loops, [{
+    nodeId: "refine",
+    backTo: "refine",
+    conditionField: "done",
+    rounds: 2,
+    maxRounds: 5,
+    stoppedBy: "condition",
+  }]);
+  const finish = result.metadata.nodeExecutions.find((e) => e.nodeId === "finish");
+  assertEquals([finish?.round, finish?.maxRounds], [undefined, undefined]);
 });
 
 Deno.test("compileWorkflow().run() stops a loop at max_iterations with the counter persisting", async () => {
@@ -180,6 +190,7 @@ Deno.test("compileWorkflow().run() stops a loop at max_iterations with the count
   assertEquals(result.state.done, false);
   assertEquals(result.state.final, "Finish v0+++");
   assertEquals(model.requests.length, 4);
+  assertEquals(result.metadata.loops.map((l) => [l.rounds, l.stoppedBy]), [[3, "max_iterations"]]);
 });
 
 function fanOut(from: string): WorkflowInput {
@@ -344,5 +355,161 @@ Deno.test("compileWorkflow().run() restarts the loop counter when a loop node is
   const result = await runOnce(loadWorkflow(workflow), {}, { deps: testDeps({ model }) });
   const order = result.metadata.nodeExecutions.map((e) => e.nodeId);
   assertEquals(order, ["refine", "refine", "finish", "refine", "refine", "finish"]);
+  assertEquals(result.metadata.nodeExecutions.map((e) => e.round), [
+    1,
+    2,
+    undefined,
+    1,
+    2,
+    undefined,
+  ]);
   assertEquals(result.state.round, 2);
+});
+
+/** A writer/critic loop: `critic` sends the run back to `write` until it approves. */
+function writerCritic(maxIterations: number, innerPolish = false): WorkflowInput {
+  return {
+    schema_version: "1.0",
+    flow: { name: "writer-critic" },
+    state: {
+      fields: {
+        topic: { type: "str", required: true },
+        draft: { type: "str", default: "" },
+        polished: { type: "bool", default: false },
+        critique: { type: "str", default: "none yet" },
+        approved: { type: "bool", default: false },
+      },
+    },
+    nodes: [
+      innerPolish
+        ? {
+          id: "write",
+          prompt: "Write about {state.topic}; critique: {state.critique}",
+          outputs: ["draft", "polished"],
+          output_schema: {
+            type: "object",
+            fields: [{ name: "draft", type: "str" }, { name: "polished", type: "bool" }],
+          },
+        }
+        : {
+          id: "write",
+          prompt: "Write about {state.topic}; critique: {state.critique}",
+          outputs: ["draft"],
+        },
+      {
+        id: "critic",
+        prompt: "Critique {state.draft}",
+        outputs: ["critique", "approved"],
+        output_schema: {
+          type: "object",
+          fields: [{ name: "critique", type: "str" }, { name: "approved", type: "bool" }],
+        },
+      },
+    ],
+    edges: [
+      { from: "START", to: "write" },
+      innerPolish
+        ? {
+          from: "write",
+          loop: { condition_field: "polished", max_iterations: 2, exit_to: "critic" },
+        }
+        : { from: "write", to: "critic" },
+      {
+        from: "critic",
+        loop: {
+          condition_field: "approved",
+          max_iterations: maxIterations,
+          back_to: "write",
+          exit_to: "END",
+        },
+      },
+    ],
+  };
+}
+
+/** The writer drafts `d<n>`; the critic approves the draft of round `approveAt`. */
+function writerCriticModel(approveAt: number | undefined): ScriptedChatModel {
+  let drafts = 0;
+  let critiques = 0;
+  return new ScriptedChatModel({
+    steps: [(messages) => {
+      const prompt = requestText(messages);
+      if (prompt.startsWith("Write")) return answer({ draft: `d${++drafts}`, polished: false });
+      critiques++;
+      return answer({ critique: `fix ${critiques}`, approved: critiques === approveAt });
+    }],
+    repeatLast: true,
+  });
+}
+
+Deno.test("compileWorkflow().run() loops back from critic to write until the critic approves", async () => {
+  const model = writerCriticModel(2);
+  const events: EngineEvent[] = [];
+  const result = await runOnce(loadWorkflow(writerCritic(5)), { topic: "tides" }, {
+    deps: testDeps({ model }),
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(
+    result.metadata.nodeExecutions.map((e) => [e.nodeId, e.round, e.maxRounds]),
+    [["write", 1, 5], ["critic", 1, 5], ["write", 2, 5], ["critic", 2, 5]],
+  );
+  assertEquals(result.state.draft, "d2");
+  assertEquals(result.state.approved, true);
+  // The second draft saw the first critique.
+  assertStringIncludes(requestText(model.requests[2]!), "critique: fix 1");
+  const end = {
+    nodeId: "critic",
+    backTo: "write",
+    conditionField: "approved",
+    rounds: 2,
+    maxRounds: 5,
+    stoppedBy: "condition",
+  };
+  assertEquals(result.metadata.loops, [end]);
+  const tail = events.slice(-3).map((e) => e.type);
+  assertEquals(tail, ["node_finished", "loop_ended", "run_finished"]);
+  assertEquals(events.find((e) => e.type === "loop_ended"), { type: "loop_ended", ...end });
+  const started = events.flatMap((e) =>
+    e.type === "node_started" ? [`${e.nodeId}@${e.round}`] : []
+  );
+  assertEquals(started, ["write@1", "critic@1", "write@2", "critic@2"]);
+});
+
+Deno.test("compileWorkflow().run() ends a writer/critic loop at max_iterations and says so", async () => {
+  const model = writerCriticModel(undefined);
+  const events: EngineEvent[] = [];
+  const result = await runOnce(loadWorkflow(writerCritic(3)), { topic: "tides" }, {
+    deps: testDeps({ model }),
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(
+    result.metadata.nodeExecutions.map((e) => `${e.nodeId}@${e.round}/${e.maxRounds}`),
+    ["write@1/3", "critic@1/3", "write@2/3", "critic@2/3", "write@3/3", "critic@3/3"],
+  );
+  assertEquals(result.state.approved, false);
+  assertEquals(result.state.draft, "d3");
+  assertEquals(result.metadata.status, "success");
+  assertEquals(result.metadata.loops.map((l) => [l.nodeId, l.rounds, l.stoppedBy]), [
+    ["critic", 3, "max_iterations"],
+  ]);
+  const ended = events.filter((e) => e.type === "loop_ended");
+  assertEquals(ended.length, 1);
+  assertEquals(ended[0]?.type === "loop_ended" && ended[0].stoppedBy, "max_iterations");
+});
+
+Deno.test("compileWorkflow().run() tells each node the round of its innermost loop", async () => {
+  const model = writerCriticModel(undefined);
+  const result = await runOnce(loadWorkflow(writerCritic(2, true)), { topic: "tides" }, {
+    deps: testDeps({ model }),
+  });
+  // `write` repeats in its own loop (2 rounds) inside every round of the critic's loop.
+  assertEquals(
+    result.metadata.nodeExecutions.map((e) => `${e.nodeId}@${e.round}/${e.maxRounds}`),
+    ["write@1/2", "write@2/2", "critic@1/2", "write@1/2", "write@2/2", "critic@2/2"],
+  );
+  assertEquals(result.metadata.loops.map((l) => `${l.nodeId}:${l.rounds}:${l.stoppedBy}`), [
+    "write:2:max_iterations",
+    "write:2:max_iterations",
+    "critic:2:max_iterations",
+  ]);
 });

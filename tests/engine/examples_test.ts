@@ -1,7 +1,7 @@
 import { loadWorkflow } from "../../src/config/mod.ts";
 import { createStateModel } from "../../src/engine/mod.ts";
 import { createToolRegistry } from "../../src/tools/mod.ts";
-import { assert } from "../_helpers/assert.ts";
+import { assert, assertEquals } from "../_helpers/assert.ts";
 import { sampleValue } from "../_helpers/sample_inputs.ts";
 import { runOnce, testDeps } from "./_fakes.ts";
 
@@ -44,3 +44,24 @@ for (const name of files) {
     assert(result.metadata.nodeExecutions.every((e) => e.status === "success" && e.llmCalls > 0));
   });
 }
+
+Deno.test("examples/writer_critic.yaml ends its loop by approval or max_iterations, and says which", async () => {
+  const loaded = await loadWorkflow(new URL("writer_critic.yaml", EXAMPLES).pathname, {
+    readTextFile: (path) => Deno.readTextFile(path),
+  });
+  for (let seed = 0; seed < 8; seed++) {
+    const result = await runOnce(loaded, { topic: "tide pools" }, {
+      deps: testDeps({ createChatModel: () => Promise.reject(new Error("mock runs only")) }),
+      mock: true,
+      seed,
+    });
+    const [loop, ...others] = result.metadata.loops;
+    assert(loop && others.length === 0, `seed ${seed}: one loop end`);
+    const critics = result.metadata.nodeExecutions.filter((e) => e.nodeId === "critic");
+    assertEquals(critics.map((e) => e.round), critics.map((_, index) => index + 1));
+    assertEquals(loop.rounds, critics.length);
+    assertEquals(loop.stoppedBy === "condition", result.state.approved === true, `seed ${seed}`);
+    if (loop.stoppedBy === "max_iterations") assertEquals(loop.rounds, 3);
+    else assert(loop.rounds <= 3);
+  }
+});
