@@ -41,14 +41,8 @@ export function safePrepareWorkflow(
   workflow: unknown,
   options: PrepareWorkflowOptions = {},
 ): SafeParseWorkflowResult {
-  const { file, promptFiles, toolNames, isModelPriced, checkToolConfig } = options;
-  const analysis = analyzeSource(sourceOfValue(workflow, file), {
-    promptFiles,
-    toolNames,
-    isModelPriced,
-    checkToolConfig,
-  });
-  return toResult(analysis, file);
+  const analysis = analyzeSource(sourceOfValue(workflow, options.file), options);
+  return toResult(analysis, options.file);
 }
 
 /**
