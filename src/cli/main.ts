@@ -1,6 +1,6 @@
 /**
  * The CLI entry: parses argv, runs one command, turns every outcome into an exit code.
- * 0 success, 1 run failure, 2 invalid workflow, inputs or flags.
+ * 0 success, 1 run failure, 2 invalid workflow, inputs or flags, 130/143 stopped by SIGINT/SIGTERM.
  *
  * @module
  */

@@ -2,9 +2,9 @@
  * `run <file>`: runs a workflow once, or once per line of a JSONL batch, with live progress,
  * the final state (or JSON), MLflow tracking and clean interruption.
  *
- * Exit codes: 0 success; 1 a run failed (in a batch: any item), or the run was interrupted;
- * 2 the workflow, the inputs or the flags are invalid (in a batch: any line that is not valid
- * inputs).
+ * Exit codes: 0 success; 1 a run failed (in a batch: any item); 2 the workflow, the inputs or
+ * the flags are invalid (in a batch: any line that is not valid inputs); 130 interrupted by
+ * SIGINT, 143 stopped by SIGTERM.
  *
  * @module
  */
@@ -26,7 +26,7 @@ import {
   renderState,
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
-import { exitCodeOf } from "./_exit_code.ts";
+import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
 import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
@@ -47,7 +47,8 @@ interface Session {
   readonly warned: Set<string>;
   /** Where runs are recorded (resolved once, here), `undefined` when they are not. */
   readonly destination: TrackingDestination | undefined;
-  interrupted: boolean;
+  /** The signal that interrupted the run, once one has. */
+  interruptedBy: "SIGINT" | "SIGTERM" | undefined;
 }
 
 /**
@@ -102,14 +103,14 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       tracking: options.tracking,
       env: (name) => io.env(name),
     }),
-    interrupted: false,
+    interruptedBy: undefined,
   };
   for (const warning of loaded.warnings) {
     session.progress.line(`${p.yellow("warning")}: ${formatDiagnosticLine(warning)}`);
   }
-  const removeSignalHandler = io.onSignal(() => {
-    if (session.interrupted) return;
-    session.interrupted = true;
+  const removeSignalHandler = io.onSignal((signal) => {
+    if (session.interruptedBy) return;
+    session.interruptedBy = signal;
     session.controller.abort();
     session.progress.line(p.yellow("Interrupting: stopping the run and recording its trace…"));
   });
@@ -157,7 +158,7 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
   }
   progress.finish();
   await runtime.flushTracking();
-  if (session.interrupted) return interrupted(session);
+  if (session.interruptedBy) return interrupted(session, session.interruptedBy);
   if (result === undefined) {
     io.stderr(renderError(failure, { verbose: options.verbose, color: io.color }));
     return exitCodeOf(failure);
@@ -213,7 +214,7 @@ async function runJsonl(
   } finally {
     await runtime.flushTracking();
   }
-  if (session.interrupted) return interrupted(session);
+  if (session.interruptedBy) return interrupted(session, session.interruptedBy);
   if (!options.json || io.isTerminal) {
     const parts = [
       `${summary.items} ${summary.items === 1 ? "item" : "items"}`,
@@ -281,9 +282,9 @@ function recordedLine(session: Session, traceId: string | undefined): string | u
   return session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`);
 }
 
-function interrupted(session: Session): number {
-  session.progress.line(session.paint.red("Interrupted"));
-  return 1;
+function interrupted(session: Session, signal: "SIGINT" | "SIGTERM"): number {
+  session.progress.line(session.paint.red(`Interrupted by ${signal}`));
+  return signalExitCode(signal);
 }
 
 /** The node column: the longest node id, with room for `[i]` after a parallel target's. */

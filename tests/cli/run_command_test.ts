@@ -257,32 +257,34 @@ Deno.test("run of a batch whose runs fail exits 1", async () => {
   ]);
 });
 
-Deno.test("run stops on SIGINT, records the trace as ERROR and exits 1", async () => {
-  await using dir = await tempDir();
-  const db = `${dir.path}/mlflow.db`;
-  const io = testIO({
-    cwd: dir.path,
-    // Interrupt as soon as the run has started: the mock call is waiting its latency.
-    onStderr: (text, self) => {
-      if (text.includes("(1 node)")) self.interrupt();
-    },
+for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`run stops on ${signal}, records the trace as ERROR and exits ${exitCode}`, async () => {
+    await using dir = await tempDir();
+    const db = `${dir.path}/mlflow.db`;
+    const io = testIO({
+      cwd: dir.path,
+      // Interrupt as soon as the run has started: the mock call is waiting its latency.
+      onStderr: (text, self) => {
+        if (text.includes("(1 node)")) self.interrupt(signal);
+      },
+    });
+    const code = await main([
+      "run",
+      "examples/echo.yaml",
+      "--mock",
+      "--mock-latency",
+      "60000",
+      "-i",
+      "message=hi",
+      "--tracking-uri",
+      `sqlite:///${db}`,
+    ], io);
+    assertEquals(code, exitCode, io.err());
+    assertStringIncludes(io.err(), `Interrupted by ${signal}`);
+    assertEquals(queryRows(db, "SELECT status FROM trace_info"), [{ status: "ERROR" }]);
+    assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "KILLED" }]);
   });
-  const code = await main([
-    "run",
-    "examples/echo.yaml",
-    "--mock",
-    "--mock-latency",
-    "60000",
-    "-i",
-    "message=hi",
-    "--tracking-uri",
-    `sqlite:///${db}`,
-  ], io);
-  assertEquals(code, 1, io.err());
-  assertStringIncludes(io.err(), "Interrupted");
-  assertEquals(queryRows(db, "SELECT status FROM trace_info"), [{ status: "ERROR" }]);
-  assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "KILLED" }]);
-});
+}
 
 Deno.test("cli.ts run --mock needs no network and no write permission; tracking warns once", async () => {
   await using dir = await tempDir();
@@ -390,44 +392,46 @@ Deno.test("cli.ts run of a JSONL batch streams every line and exits 2 for a bad 
   assertEquals(failed.map((outcome) => outcome.line), [7]);
 });
 
-Deno.test("cli.ts run stops on SIGINT with exit 1 and an ERROR trace, never IN_PROGRESS", async () => {
-  await using dir = await tempDir();
-  await copyExamples(dir.path);
-  const child = cliCommand(
-    ["--allow-read", "--allow-env", TRACKING_WRITE],
-    [
-      "run",
-      "examples/refine_loop.yaml",
-      "--mock",
-      "--mock-latency",
-      "60000",
-      "-i",
-      "brief=A new app",
-      "--tracking-uri",
-      "sqlite:///mlflow.db",
-    ],
-    dir.path,
-    "null",
-  ).spawn();
-  const decoder = new TextDecoder();
-  let stderr = "";
-  const reader = child.stderr.getReader();
-  // The header is printed once the run (and its trace) has started.
-  while (!stderr.includes("refine_loop (2 nodes)")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stderr += decoder.decode(value, { stream: true });
-  }
-  child.kill("SIGINT");
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    stderr += decoder.decode(chunk.value, { stream: true });
-  }
-  const { code } = await child.status;
-  assertEquals(code, 1, stderr);
-  assertStringIncludes(stderr, "Interrupted");
-  const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
-  assertEquals(traces, [{ status: "ERROR" }]);
-});
+for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`cli.ts run stops on ${signal} with exit ${exitCode} and an ERROR trace, never IN_PROGRESS`, async () => {
+    await using dir = await tempDir();
+    await copyExamples(dir.path);
+    const child = cliCommand(
+      ["--allow-read", "--allow-env", TRACKING_WRITE],
+      [
+        "run",
+        "examples/refine_loop.yaml",
+        "--mock",
+        "--mock-latency",
+        "60000",
+        "-i",
+        "brief=A new app",
+        "--tracking-uri",
+        "sqlite:///mlflow.db",
+      ],
+      dir.path,
+      "null",
+    ).spawn();
+    const decoder = new TextDecoder();
+    let stderr = "";
+    const reader = child.stderr.getReader();
+    // The header is printed once the run (and its trace) has started.
+    while (!stderr.includes("refine_loop (2 nodes)")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += decoder.decode(value, { stream: true });
+    }
+    child.kill(signal);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      stderr += decoder.decode(chunk.value, { stream: true });
+    }
+    const { code } = await child.status;
+    assertEquals(code, exitCode, stderr);
+    assertStringIncludes(stderr, `Interrupted by ${signal}`);
+    const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
+    assertEquals(traces, [{ status: "ERROR" }]);
+  });
+}
 
 async function tempDirWith(files: Record<string, string>) {
   const dir = await tempDir();
