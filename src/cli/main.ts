@@ -5,7 +5,7 @@
  * @module
  */
 import { CommanderError } from "commander";
-import { type CliIO, denoIO } from "./io.ts";
+import { type CliIO, denoIO, isStdoutClosed, STDOUT_CLOSED_EXIT_CODE } from "./io.ts";
 import { buildProgram } from "./program.ts";
 import { renderError } from "./render_error.ts";
 import { exitCodeOf } from "./_exit_code.ts";
@@ -40,6 +40,8 @@ export async function main(args: readonly string[], io: CliIO = denoIO()): Promi
       // Commander already printed its message (and a suggestion for unknown commands).
       return error.exitCode === 0 ? 0 : 2;
     }
+    // The reader of the output has gone (`| head`): stop without a word, as a piped tool does.
+    if (isStdoutClosed(error)) return STDOUT_CLOSED_EXIT_CODE;
     io.stderr(renderError(error, { verbose, color: io.color }));
     return exitCodeOf(error);
   }

@@ -12,7 +12,7 @@ import { errorMessage, isWorkflowError } from "../errors.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { BatchOutcome, BatchSummary, RunWorkflowOptions } from "../runtime/mod.ts";
-import type { CliIO } from "./io.ts";
+import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
 import { UsageError } from "./usage_error.ts";
@@ -209,6 +209,7 @@ async function runJsonl(
       },
     );
   } catch (error) {
+    if (isStdoutClosed(error)) throw error;
     io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
     return exitCodeOf(error);
   } finally {

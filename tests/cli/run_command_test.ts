@@ -507,3 +507,42 @@ Deno.test("renderState() lays state out like YAML and quotes text that would rea
     ].join("\n"),
   );
 });
+
+Deno.test("cli.ts run stops quietly with exit 141 when its standard output is closed (| head)", async () => {
+  await using dir = await tempDir();
+  await copyExamples(dir.path);
+  const items = Array.from({ length: 40 }, (_, i) => JSON.stringify({ message: `m${i}` }));
+  await Deno.writeTextFile(`${dir.path}/items.jsonl`, items.join("\n") + "\n");
+  const child = cliCommand(
+    ["--allow-read", "--allow-env"],
+    [
+      "run",
+      "examples/echo.yaml",
+      "--mock",
+      "--mock-latency",
+      "20",
+      "--concurrency",
+      "1",
+      "--input-file",
+      "items.jsonl",
+    ],
+    dir.path,
+    "piped",
+  ).spawn();
+  // Read the first line, then close the pipe as `head -1` does.
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  while (!stdout.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  const stderr = await new Response(child.stderr).text();
+  const { code } = await child.status;
+  assertEquals(code, 141, stderr);
+  assertEquals(JSON.parse(stdout.split("\n")[0]!).status, "success");
+  assert(!stderr.includes("error"), stderr);
+  assert(!stderr.includes("Batch of"), stderr);
+});
