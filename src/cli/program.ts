@@ -7,6 +7,7 @@
 import { Command, Option } from "commander";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../runtime/batch_concurrency.ts";
 import type {
   GraphOptions,
   PermissionsOptions,
@@ -84,13 +85,18 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       [],
     )
     .option("--input-file <path>", "inputs: a JSON or YAML object, or JSONL for a batch")
-    .option("--concurrency <n>", "batch runs at once", positiveInteger, 4)
+    .option(
+      "--concurrency <n>",
+      `batch runs at once, 1 to ${MAX_CONCURRENCY}`,
+      wholeNumber("--concurrency", 1, MAX_CONCURRENCY),
+      DEFAULT_CONCURRENCY,
+    )
     .option("--mock", "use the mock model for every node (no key, no network)", false)
-    .option("--seed <n>", "seed of the mock model", integer)
+    .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
     .option(
       "--mock-latency <ms>",
       "simulated latency of each mock model call, in milliseconds",
-      nonNegativeInteger,
+      wholeNumber("--mock-latency", 0),
     )
     .option("--json", "print the result as JSON", false)
     .option(
@@ -152,7 +158,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("list recent traces")
     .option("--tracking-uri <uri>", "where traces are recorded")
     .option("--experiment <name>", "experiment name")
-    .option("--limit <n>", "most traces to list", positiveInteger, 20)
+    .option("--limit <n>", "most traces to list", wholeNumber("--limit", 1), 20)
     .option("--json", "print JSON", false)
     .action(async (opts: Omit<TracesListOptions, "verbose">) => {
       const { tracesListCommand } = await import("./traces_command.ts");
@@ -197,30 +203,28 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function integer(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number)) {
-    throw new UsageError(`Cannot use "${value}" as it is not a whole number`);
-  }
-  return number;
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = integer(value);
-  if (number < 0) {
-    throw new UsageError(
-      `Cannot use "${value}" as it is below 0: give a whole number of 0 or more`,
-    );
-  }
-  return number;
-}
-
-function positiveInteger(value: string): number {
-  const number = integer(value);
-  if (number < 1) {
-    throw new UsageError(
-      `Cannot use "${value}" as it is below 1: give a whole number of 1 or more`,
-    );
-  }
-  return number;
+/**
+ * The parser of an option that takes a whole number between `min` and `max`; its errors name
+ * the option and the range.
+ */
+function wholeNumber(
+  flag: string,
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
+  const range = max === Number.MAX_SAFE_INTEGER
+    ? min === Number.MIN_SAFE_INTEGER ? "a whole number" : `a whole number of ${min} or more`
+    : `a whole number from ${min} to ${max}`;
+  return (value) => {
+    const number = Number(value);
+    const problem = value.trim() === "" || !Number.isSafeInteger(number)
+      ? "it is not a whole number"
+      : number < min
+      ? `it is below ${min}`
+      : number > max
+      ? `it is above ${max}`
+      : undefined;
+    if (problem) throw new UsageError(`Cannot use ${flag} "${value}" as ${problem}: give ${range}`);
+    return number;
+  };
 }

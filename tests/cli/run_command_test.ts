@@ -171,6 +171,19 @@ Deno.test("run exits 2 for bad inputs, flags and workflows, with one message and
     ],
     [["run", "examples/nope.yaml", "--mock"], "Cannot load the workflow"],
     [
+      ["run", "examples/echo.yaml", "--mock", "--concurrency", "0"],
+      'Cannot use --concurrency "0" as it is below 1: give a whole number from 1 to 256',
+    ],
+    [
+      ["run", "examples/echo.yaml", "--mock", "--concurrency", "10000000"],
+      'Cannot use --concurrency "10000000" as it is above 256: give a whole number from 1 to 256',
+    ],
+    [["run", "examples/echo.yaml", "--mock", "--seed", "x"], 'Cannot use --seed "x" as it is not'],
+    [
+      ["run", "examples/echo.yaml", "--mock", "--mock-latency", "-1"],
+      'Cannot use --mock-latency "-1" as it is below 0',
+    ],
+    [
       ["run", "examples/echo.yaml", "--mock", "--input-file", "examples/nope.json"],
       "Cannot read inputs from",
     ],
