@@ -9,6 +9,7 @@ import { readYaml } from "../config/read_yaml.ts";
 import { errorMessage } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
+import { fileAccessErrorIn } from "./_file_access.ts";
 
 /**
  * The value of one `-i key=value`: text in single or double quotes stays text (without its
@@ -77,10 +78,7 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
   try {
     text = await io.readTextFile(path, { maxBytes: MAX_SOURCE_BYTES });
   } catch (error) {
-    throw new UsageError(`Cannot read inputs from "${path}" as ${errorMessage(error)}`, {
-      hint: "check the path and that --allow-read covers it",
-      cause: error,
-    });
+    throw inputFileError(path, error);
   }
   const value = parseYaml(text, path);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -95,6 +93,22 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
     );
   }
   return { kind: "object", inputs: value as Record<string, unknown> };
+}
+
+/**
+ * The error of an input file that cannot be read: what is missing (the file, or the
+ * permission with the flag to add), or what the read said.
+ *
+ * @param path The file.
+ * @param error What the read threw.
+ * @returns A usage error.
+ */
+export function inputFileError(path: string, error: unknown): UsageError {
+  const access = fileAccessErrorIn(error);
+  return new UsageError(`Cannot read inputs from "${path}" as ${errorMessage(error)}`, {
+    hint: access?.hint ?? "check the path and that --allow-read covers it",
+    cause: error,
+  });
 }
 
 /** Parses JSON or YAML text into a plain value; the first problem is the error. */

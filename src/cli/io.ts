@@ -6,6 +6,7 @@
  */
 import { denoEnv } from "../tracking/http/mlflow_auth.ts";
 import { openRegularFile, readRegularTextFile } from "./_regular_file.ts";
+import { explainFileError } from "./_file_access.ts";
 
 /**
  * Standard output was closed by its reader (`run ... | head`): the command stops and `main()`
@@ -53,6 +54,9 @@ export interface CliIO {
   /**
    * Reads a text file; refuses a path that is not a regular file and, when `maxBytes` is
    * given, a file that holds more bytes.
+   *
+   * @throws {FileAccessError} When the file does not exist, Deno has no read permission for
+   * it or the system refuses.
    */
   readTextFile(path: string, options?: { maxBytes?: number | undefined }): Promise<string>;
   /** Reads standard input to the end. */
@@ -68,7 +72,8 @@ export interface CliIO {
 
 /**
  * The real outside world: Deno's streams, environment (read only where permitted, never
- * prompting) and files. A write to a closed standard output throws
+ * prompting) and files, whose read errors say what is missing ({@linkcode explainFileError}).
+ * A write to a closed standard output throws
  * {@linkcode StdoutClosedError}; one to a closed standard error is dropped.
  *
  * @returns A {@linkcode CliIO} over Deno.
@@ -99,9 +104,15 @@ export function denoIO(): CliIO {
     isTerminal,
     color: isTerminal && env("NO_COLOR") === undefined,
     cwd: () => Deno.cwd(),
-    readTextFile: (path, options) => readRegularTextFile(path, options),
+    readTextFile: (path, options) =>
+      readRegularTextFile(path, options).catch((error) => {
+        throw explainFileError(path, error);
+      }),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
-    openReadable: (path) => openRegularFile(path),
+    openReadable: (path) =>
+      openRegularFile(path).catch((error) => {
+        throw explainFileError(path, error);
+      }),
     onSignal(handler) {
       const signals = ["SIGINT", "SIGTERM"] as const;
       const listeners = signals.map((signal) => {

@@ -6,6 +6,7 @@
  */
 import { errorMessage, isWorkflowError } from "../errors.ts";
 import { type Diagnostic, formatJsonPath } from "../config/diagnostic.ts";
+import { fileAccessErrorIn } from "./_file_access.ts";
 
 /** How to render. */
 export interface RenderErrorOptions {
@@ -40,9 +41,11 @@ export function renderError(error: unknown, options: RenderErrorOptions): string
     }
     if (error.nodeId) lines.push(`  node: ${error.nodeId}`);
   }
-  const hint = error instanceof Error && "hint" in error && typeof error.hint === "string"
-    ? error.hint
-    : undefined;
+  // A file that cannot be read knows best what is missing: its hint wins over a generic one.
+  const hint = fileAccessErrorIn(error)?.hint ??
+    (error instanceof Error && "hint" in error && typeof error.hint === "string"
+      ? error.hint
+      : undefined);
   if (hint) lines.push(`  hint: ${hint}`);
   if (options.verbose && error instanceof Error && error.stack) {
     lines.push(error.stack);

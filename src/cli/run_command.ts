@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { errorMessage, isWorkflowError } from "../errors.ts";
+import { isWorkflowError } from "../errors.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { BatchOutcome, BatchSummary, RunWorkflowOptions } from "../runtime/mod.ts";
@@ -16,7 +16,7 @@ import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
 import { UsageError } from "./usage_error.ts";
-import { parseInputAssignments, readInputFile } from "./_run_inputs.ts";
+import { inputFileError, parseInputAssignments, readInputFile } from "./_run_inputs.ts";
 import {
   formatCost,
   formatDuration,
@@ -186,10 +186,7 @@ async function runJsonl(
       ? await io.openReadable(path)
       : new Blob([await io.readTextFile(path)]).stream();
   } catch (error) {
-    throw new UsageError(
-      `Cannot read inputs from "${path}" as ${errorMessage(error)}`,
-      { hint: "check the path and that --allow-read covers it", cause: error },
-    );
+    throw inputFileError(path, error);
   }
   const started = performance.now();
   let summary: BatchSummary;
