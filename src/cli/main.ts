@@ -9,6 +9,7 @@ import { type CliIO, denoIO, isStdoutClosed, STDOUT_CLOSED_EXIT_CODE } from "./i
 import { buildProgram } from "./program.ts";
 import { renderError } from "./render_error.ts";
 import { exitCodeOf } from "./_exit_code.ts";
+import { terminalSafeIO } from "./_terminal_text.ts";
 
 /**
  * Runs the CLI.
@@ -23,10 +24,16 @@ import { exitCodeOf } from "./_exit_code.ts";
  * ```
  *
  * @param args Command-line arguments (without the program name).
- * @param io The outside world; defaults to Deno's.
+ * @param outside The outside world; defaults to Deno's. Control characters in what is written
+ * to it are shown as `\uXXXX` escapes (the CLI's own colours excepted).
  * @returns The exit code.
  */
-export async function main(args: readonly string[], io: CliIO = denoIO()): Promise<number> {
+export async function main(
+  args: readonly string[],
+  outside: CliIO = denoIO(),
+): Promise<number> {
+  // Names, model output and messages must not drive the terminal: every write is escaped.
+  const io = terminalSafeIO(outside);
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
