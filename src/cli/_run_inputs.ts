@@ -62,6 +62,16 @@ export type InputFile =
   | { kind: "jsonl"; path: string };
 
 /**
+ * Whether an `--input-file` is a batch: a `.jsonl` file, one run per line.
+ *
+ * @param path The file.
+ * @returns `true` for a batch.
+ */
+export function isBatchInputFile(path: string): boolean {
+  return /\.jsonl$/i.test(path);
+}
+
+/**
  * Reads `--input-file`: a `.jsonl` file is a batch (read later, line by line); any other file
  * is one JSON or YAML mapping, read like a workflow file (at most `MAX_SOURCE_BYTES`, a regular
  * file, no duplicate keys, no alias bombs).
@@ -73,7 +83,7 @@ export type InputFile =
  * column), or does not hold a mapping.
  */
 export async function readInputFile(path: string, io: CliIO): Promise<InputFile> {
-  if (/\.jsonl$/i.test(path)) return { kind: "jsonl", path };
+  if (isBatchInputFile(path)) return { kind: "jsonl", path };
   let text: string;
   try {
     text = await io.readTextFile(path, { maxBytes: MAX_SOURCE_BYTES });

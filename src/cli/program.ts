@@ -188,6 +188,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("print the exact Deno permission flags a workflow needs")
     .argument("<file>", "workflow file")
     .option("--mock", "flags for a --mock run", false)
+    .option("--input-file <path>", "flags for a run with this input file (.jsonl: a batch)")
     .option("--tracking-uri <uri>", "flags for a run recorded there")
     .option("--no-tracking", "flags for a run that records nothing")
     .option("--json", "print JSON", false)

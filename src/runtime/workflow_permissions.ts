@@ -18,6 +18,8 @@ import {
   resolveTrackingDestination,
   type TrackingDestination,
 } from "../tracking/tracking_destination.ts";
+import { sqliteWorkerReadPath } from "../tracking/sqlite/sqlite_worker_sink.ts";
+import { isAbsolute, relative } from "node:path";
 
 /** The permissions of a run, each list without repeats. */
 export interface WorkflowPermissions {
@@ -61,6 +63,27 @@ export interface WorkflowPermissionsOptions {
    */
   env?: EnvReader;
   /**
+   * The file of `--input-file`, which the run reads.
+   *
+   * @default {undefined}
+   */
+  inputFile?: string | undefined;
+  /**
+   * Permissions of a batch (a JSONL `--input-file`). A tracked batch writes SQLite from a worker
+   * thread, whose modules Deno loads under the read permission when the package runs from
+   * local files (a checkout): the package's `src/` is then readable too.
+   *
+   * @default {false}
+   */
+  batch?: boolean;
+  /**
+   * The directory the run starts in: the package's `src/` is given relative to it when it is
+   * inside.
+   *
+   * @default {Deno.cwd()}
+   */
+  cwd?: string;
+  /**
    * Where the tools the workflow names are found (add your own tools to it).
    *
    * @default {createToolRegistry(): the built-ins}
@@ -88,10 +111,11 @@ const SERVER_ENV = [
 /**
  * The permissions a run of a workflow needs, and nothing more:
  *
- * - read: the workflow file and its prompt files, the price file named by
+ * - read: the workflow file and its prompt files, the input file, the price file named by
  *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
  *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
- *   root `mlruns` and the spool `.mlflow-spool`;
+ *   root `mlruns` and the spool `.mlflow-spool` (and for a batch tracked in SQLite from a
+ *   checkout, the package's `src/`, where its worker thread's modules are);
  * - write: the same tracking paths, and the roots of `write_file`;
  * - env: `CONFIGURABLE_AGENTS_PRICES`, `NO_COLOR`, the providers' key variables and the tools'
  *   variables (not in mock runs), and when tracked `MLFLOW_TRACKING_URI`, `USER`/`USERNAME`,
@@ -147,6 +171,7 @@ export function workflowPermissions(
   }
   const prices = env(PRICES_ENV_VAR)?.trim();
   if (prices) read.add(prices);
+  if (options.inputFile !== undefined) read.add(options.inputFile);
 
   if (!mock) {
     for (const node of config.nodes) {
@@ -192,6 +217,10 @@ export function workflowPermissions(
     }
     add(read, [...files, DEFAULT_SPOOL_DIR]);
     add(write, [...files, DEFAULT_SPOOL_DIR]);
+    const workerModules = sqliteWorkerReadPath();
+    if (options.batch && destination.kind === "sqlite" && workerModules !== undefined) {
+      read.add(relativeInside(options.cwd ?? Deno.cwd(), workerModules));
+    }
   }
   return {
     read: [...read],
@@ -200,6 +229,12 @@ export function workflowPermissions(
     net: [...net],
     trackingUri,
   };
+}
+
+/** `path` relative to `cwd` when it is inside it (`src`), else as it is (absolute). */
+function relativeInside(cwd: string, path: string): string {
+  const inside = relative(cwd, path);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 /**

@@ -191,3 +191,65 @@ Deno.test("a live run with exactly the printed flags reaches its provider and no
   assertEquals(JSON.parse(run.stdout).state.reply, "hello back");
   assert(server.requests.length >= 1);
 });
+
+Deno.test("permissions --input-file prints the flags of a batch, and a tracked batch runs with exactly them", async () => {
+  await using dir = await tempDir();
+  await copyExamples(dir.path);
+  const items = Array.from({ length: 6 }, (_, i) => JSON.stringify({ message: `m${i}` }));
+  await Deno.writeTextFile(`${dir.path}/items.jsonl`, items.join("\n") + "\n");
+  const args = ["examples/echo.yaml", "--mock", "--input-file", "items.jsonl"];
+  const printed = await runCliProcess(
+    ["--allow-read", "--allow-env"],
+    ["permissions", ...args, "--tracking-uri", "sqlite:///mlflow.db", "--json"],
+    dir.path,
+  );
+  assertEquals(printed.code, 0, printed.stderr);
+  const report = JSON.parse(printed.stdout) as PermissionsReport;
+  assertEquals(report.inputFile, "items.jsonl");
+  assert(
+    report.read.includes("items.jsonl") && report.read.includes(`${ROOT}src`),
+    report.read.join(),
+  );
+  assert(report.command.includes("run examples/echo.yaml --mock --input-file items.jsonl"));
+  const run = await runCliProcess(
+    report.flags,
+    ["run", ...args, "--tracking-uri", "sqlite:///mlflow.db"],
+    dir.path,
+  );
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(warningsIn(run.stderr), [], run.stderr);
+  assert(!run.stderr.includes("Uncaught"), run.stderr);
+  const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
+  assertEquals(traces.length, items.length);
+});
+
+Deno.test("a tracked batch whose worker cannot load its modules writes from the main thread, with one clear warning", async () => {
+  await using dir = await tempDir();
+  await copyExamples(dir.path);
+  await Deno.writeTextFile(`${dir.path}/items.jsonl`, '{"message": "a"}\n{"message": "b"}\n');
+  const run = await runCliProcess(
+    [
+      "--no-prompt",
+      `--allow-read=examples,items.jsonl,${TRACKING}`,
+      `--allow-write=${TRACKING}`,
+      "--allow-env",
+    ],
+    [
+      "run",
+      "examples/echo.yaml",
+      "--mock",
+      "--input-file",
+      "items.jsonl",
+      "--tracking-uri",
+      "sqlite:///mlflow.db",
+    ],
+    dir.path,
+  );
+  assertEquals(run.code, 0, run.stderr);
+  assert(!run.stderr.includes("Uncaught") && !run.stderr.includes("\x1b"), run.stderr);
+  const warnings = warningsIn(run.stderr);
+  assertEquals(warnings.length, 1, run.stderr);
+  assertStringIncludes(warnings[0]!, `add --allow-read=${ROOT}src`);
+  assertStringIncludes(warnings[0]!, "writing from the main thread instead");
+  assertEquals(queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info").length, 2);
+});

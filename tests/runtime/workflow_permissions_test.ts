@@ -114,3 +114,29 @@ Deno.test("permissionFlags() writes --no-prompt and one flag per kind, leaving e
   );
   assertEquals(permissionFlags({ read: [], write: [], env: [], net: [] }), ["--no-prompt"]);
 });
+
+Deno.test("workflowPermissions() reads the input file, and for a batch tracked in SQLite the package's src/", () => {
+  const src = new URL("../../src", import.meta.url).pathname;
+  const root = new URL("../../", import.meta.url).pathname;
+  const tracked = { trackingUri: "sqlite:///mlflow.db", mock: true };
+  const batch = workflowPermissions(loaded(), {
+    ...tracked,
+    inputFile: "items.jsonl",
+    batch: true,
+    cwd: root,
+  });
+  assertEquals(batch.read, ["items.jsonl", ...TRACKING_FILES, "src"]);
+  // Outside the checkout, the folder is absolute.
+  const elsewhere = workflowPermissions(loaded(), { ...tracked, batch: true, cwd: "/" + "tmp" });
+  assertEquals(elsewhere.read.at(-1), src);
+  // One run, or a batch not tracked in SQLite, starts no worker.
+  const once = workflowPermissions(loaded(), { ...tracked, inputFile: "one.json", cwd: root });
+  assertEquals(once.read, ["one.json", ...TRACKING_FILES]);
+  const server = workflowPermissions(loaded(), {
+    mock: true,
+    trackingUri: "http://127.0.0.1:5000",
+    batch: true,
+    cwd: root,
+  });
+  assertEquals(server.read, [".mlflow-spool"]);
+});
