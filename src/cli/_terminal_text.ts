@@ -14,12 +14,14 @@ import type { CliIO } from "./io.ts";
  * 0, 1, 2, 22, 31, 32, 33 and 39, none of which hides text), and at the start of a write the
  * "return and erase the line" of a live progress line.
  */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const OWN_SEQUENCE = /^\r\x1b\[2K|\x1b\[(?:0|1|2|22|31|32|33|39)m/y;
 
 /**
  * Characters shown as escapes: C0 controls except tab and line feed, DEL, C1 controls, and the
  * bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
  */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 /**

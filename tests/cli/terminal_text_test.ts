@@ -7,6 +7,7 @@ import { ROOT, tempDir, testIO } from "../runtime/_helpers.ts";
 const HOSTILE = "\x1b]0;TITLE\x07\x1b[2J";
 const SHOWN = "\\u001b]0;TITLE\\u0007\\u001b[2J";
 /** A raw control character other than tab and line feed (DEL and C1 included). */
+// deno-lint-ignore no-control-regex -- the test looks for control characters
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 Deno.test("escapeControlCharacters() escapes controls and keeps text, tabs, line feeds and the CLI's styles", () => {
