@@ -6,7 +6,8 @@
  */
 import { MAX_SOURCE_BYTES } from "../config/constants.ts";
 import { readYaml } from "../config/read_yaml.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, isWorkflowError, WorkflowError } from "../errors.ts";
+import type { Diagnostic } from "../config/diagnostic.ts";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 import { fileAccessErrorIn } from "./_file_access.ts";
@@ -52,6 +53,70 @@ export function parseInputAssignments(assignments: readonly string[]): Record<st
     inputs[key] = parseInputValue(assignment.slice(equals + 1));
   }
   return inputs;
+}
+
+/**
+ * Adds to an `INPUT_INVALID` error what to type instead of a `-i` value that was read as the
+ * wrong kind: quotes for text that reads as JSON (`-i 'message="404"'` for a `str` field), JSON
+ * for a list or an object given as plain text (`-i 'tags=["a","b"]'`). Other errors are
+ * returned as they are.
+ *
+ * @param error What the run threw.
+ * @param assignments The `-i key=value` texts, as given.
+ * @param fieldTypes The declared type of each state field (`str`, `list[str]`, ...).
+ * @returns The error, with a suggestion on each input it can help with.
+ */
+export function suggestInputFixes(
+  error: unknown,
+  assignments: readonly string[],
+  fieldTypes: Readonly<Record<string, string>>,
+): unknown {
+  if (!isWorkflowError(error) || error.code !== "INPUT_INVALID") return error;
+  const raw = new Map<string, string>();
+  for (const assignment of assignments) {
+    const equals = assignment.indexOf("=");
+    if (equals > 0) raw.set(assignment.slice(0, equals).trim(), assignment.slice(equals + 1));
+  }
+  let changed = false;
+  const diagnostics = error.diagnostics.map((diagnostic): Diagnostic => {
+    const [root, name, ...rest] = diagnostic.path;
+    const text = typeof name === "string" ? raw.get(name) : undefined;
+    const type = typeof name === "string" ? fieldTypes[name] : undefined;
+    if (root !== "inputs" || rest.length > 0 || text === undefined || type === undefined) {
+      return diagnostic;
+    }
+    const suggestion = inputSuggestion(name as string, text, type);
+    if (suggestion === undefined || diagnostic.suggestion !== undefined) return diagnostic;
+    changed = true;
+    return { ...diagnostic, suggestion };
+  });
+  if (!changed) return error;
+  return new WorkflowError("INPUT_INVALID", error.message, {
+    phase: error.phase,
+    diagnostics,
+    hint: error.hint,
+    cause: error,
+  });
+}
+
+/** What to type for one `-i name=text` of a field of `type`, when the fix is clear. */
+function inputSuggestion(name: string, text: string, type: string): string | undefined {
+  const value = parseInputValue(text);
+  const shell = (assignment: string) => assignment.includes("'") ? undefined : `-i '${assignment}'`;
+  if (type === "str" && typeof value !== "string") {
+    const typed = shell(`${name}="${text}"`);
+    return typed && `quote the value to pass it as text: ${typed}`;
+  }
+  if (/^list\[/.test(type) && typeof value === "string") {
+    const items = text.split(",").map((item) => item.trim()).filter((item) => item !== "");
+    const typed = shell(`${name}=${JSON.stringify(items.map((item) => parseInputValue(item)))}`);
+    return typed && `give a list as JSON: ${typed}`;
+  }
+  if ((type === "object" || /^dict\[/.test(type)) && typeof value === "string") {
+    const typed = shell(`${name}={"key": "value"}`);
+    return typed && `give an object as JSON, such as ${typed}`;
+  }
+  return undefined;
 }
 
 /** What `--input-file` holds. */

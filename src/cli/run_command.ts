@@ -16,7 +16,12 @@ import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
 import { UsageError } from "./usage_error.ts";
-import { inputFileError, parseInputAssignments, readInputFile } from "./_run_inputs.ts";
+import {
+  inputFileError,
+  parseInputAssignments,
+  readInputFile,
+  suggestInputFixes,
+} from "./_run_inputs.ts";
 import {
   formatCost,
   formatDuration,
@@ -24,6 +29,7 @@ import {
   type Paint,
   paint,
   renderState,
+  roundCosts,
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
@@ -106,7 +112,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     interruptedBy: undefined,
   };
   for (const warning of loaded.warnings) {
-    session.progress.line(`${p.yellow("warning")}: ${formatDiagnosticLine(warning)}`);
+    session.progress.line(formatDiagnosticLine(warning, { color: io.color }));
   }
   const removeSignalHandler = io.onSignal((signal) => {
     if (session.interruptedBy) return;
@@ -160,11 +166,13 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
   await runtime.flushTracking();
   if (session.interruptedBy) return interrupted(session, session.interruptedBy);
   if (result === undefined) {
-    io.stderr(renderError(failure, { verbose: options.verbose, color: io.color }));
-    return exitCodeOf(failure);
+    const error = suggestInputFixes(failure, options.input, fieldTypes(session.loaded));
+    io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
+    return exitCodeOf(error);
   }
   if (options.json) {
-    io.stdout(JSON.stringify({ state: result.state, metadata: result.metadata }, null, 2) + "\n");
+    const output = { state: result.state, metadata: result.metadata };
+    io.stdout(JSON.stringify(output, roundCosts, 2) + "\n");
     return 0;
   }
   io.stdout(renderState(result.state, session.paint));
@@ -198,7 +206,7 @@ async function runJsonl(
         ...runOptions(session),
         concurrency: options.concurrency,
         onResult: (outcome) => {
-          io.stdout(JSON.stringify(batchLine(outcome)) + "\n");
+          io.stdout(JSON.stringify(batchLine(outcome), roundCosts) + "\n");
           if (!outcome.ok && !options.json) {
             progress.line(`${p.red("✗")} line ${outcome.line}: ${outcome.error.message}`);
           }
@@ -283,6 +291,13 @@ function recordedLine(session: Session, traceId: string | undefined): string | u
 function interrupted(session: Session, signal: "SIGINT" | "SIGTERM"): number {
   session.progress.line(session.paint.red(`Interrupted by ${signal}`));
   return signalExitCode(signal);
+}
+
+/** The declared type of each state field. */
+function fieldTypes(loaded: LoadedWorkflow): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(loaded.config.state.fields).map(([name, field]) => [name, field.type]),
+  );
 }
 
 /** The node column: the longest node id, with room for `[i]` after a parallel target's. */

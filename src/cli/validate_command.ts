@@ -73,7 +73,7 @@ export async function validateCommand(
     io.stdout(JSON.stringify(report, null, 2) + "\n");
   } else {
     for (const diagnostic of diagnostics) {
-      io.stdout(colorize(formatDiagnosticLine(diagnostic), io.color) + "\n");
+      io.stdout(formatDiagnosticLine(diagnostic, { color: io.color }) + "\n");
     }
     io.stdout(summary(file, errors, warnings) + "\n");
   }
@@ -85,13 +85,4 @@ function summary(file: string, errors: number, warnings: number): string {
   return errors === 0
     ? `${file}: valid${warnings ? ` (${count(warnings, "warning")})` : ""}`
     : `${file}: invalid: ${count(errors, "error")}, ${count(warnings, "warning")}`;
-}
-
-function colorize(line: string, color: boolean): string {
-  if (!color) return line;
-  return line.replace(
-    /: (error|warning): /,
-    (_match, severity: string) =>
-      `: ${severity === "error" ? "\x1b[31m" : "\x1b[33m"}${severity}\x1b[0m: `,
-  );
 }

@@ -559,3 +559,71 @@ Deno.test("cli.ts run stops quietly with exit 141 when its standard output is cl
   assert(!stderr.includes("error"), stderr);
   assert(!stderr.includes("Batch of"), stderr);
 });
+
+Deno.test("run --json and batch lines carry costs without floating-point noise", async () => {
+  await using dir = await tempDirWith({
+    "items.jsonl": '{"message": "hello"}\n{"message": "a b"}\n',
+  });
+  const significant = (usd: number) =>
+    usd.toExponential().replace(/e.*$/, "").replace(".", "").length;
+  const once = testIO();
+  assertEquals(
+    await main(["run", "examples/echo.yaml", "--mock", "--json", "-i", "message=hello"], once),
+    0,
+  );
+  const { metadata } = JSON.parse(once.out());
+  const batch = testIO();
+  assertEquals(
+    await main(
+      ["run", "examples/echo.yaml", "--mock", "--input-file", `${dir.path}/items.jsonl`],
+      batch,
+    ),
+    0,
+  );
+  const lines = batch.out().trimEnd().split("\n").map((line) => JSON.parse(line).metadata);
+  for (const meta of [metadata, ...lines]) {
+    for (const usd of [meta.costUsd, meta.knownCostUsd, meta.nodeExecutions[0].costUsd]) {
+      assert(typeof usd === "number" && usd > 0 && significant(usd) <= 12, String(usd));
+    }
+  }
+});
+
+Deno.test("run prints a workflow warning once, as validate does, without a second prefix", async () => {
+  const text = (await Deno.readTextFile(`${ROOT}examples/echo.yaml`)).replace(
+    "edges:",
+    "config:\n  llm: { provider: openai, model: gpt-9-ultra }\nedges:",
+  );
+  await using dir = await tempDirWith({ "unpriced.yaml": text });
+  const io = testIO();
+  assertEquals(
+    await main(["run", `${dir.path}/unpriced.yaml`, "--mock", "-i", "message=hi"], io),
+    0,
+  );
+  const [warning] = io.err().split("\n").filter((line) => line.includes("Cannot price model"));
+  assertMatch(warning!, /^\S+unpriced\.yaml:\d+:\d+: warning: Cannot price model "gpt-9-ultra"/);
+  assertEquals(warning!.match(/warning/g)?.length, 1, warning);
+});
+
+Deno.test("run suggests quotes for text that reads as a number and JSON for a list, printing each problem once", async () => {
+  const one = testIO();
+  assertEquals(await main(["run", "examples/echo.yaml", "--mock", "-i", "message=404"], one), 2);
+  assertStringIncludes(one.err(), `-i 'message="404"'`);
+  const two = testIO();
+  const args = [
+    "run",
+    "examples/user_profile.yaml",
+    "--mock",
+    "-i",
+    "name=5",
+    "-i",
+    "interests=a,b",
+  ];
+  assertEquals(await main(args, two), 2);
+  const err = two.err();
+  assertStringIncludes(err, "error: Cannot start the run as 2 input problems were found\n");
+  assertStringIncludes(err, `-i 'name="5"'`);
+  assertStringIncludes(err, `-i 'interests=["a","b"]'`);
+  for (const field of ["name", "interests"]) {
+    assertEquals(err.split(`Cannot accept input "${field}"`).length - 1, 1, err);
+  }
+});

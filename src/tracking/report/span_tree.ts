@@ -6,6 +6,7 @@
  */
 import type { TokenUsage } from "../tracer.ts";
 import { formatCount, formatSeconds, formatUsd } from "./_format.ts";
+import { roundUsd } from "./round_numbers.ts";
 import { llmCallOf, type SpanLlmCall, spanTypeOf } from "../span_llm_call.ts";
 import { SOURCE_RUN_METADATA, type StoredTrace } from "./tracking_reader.ts";
 
@@ -181,7 +182,7 @@ export function spanTreeToJson(
     input_tokens: value.usage.input_tokens,
     output_tokens: value.usage.output_tokens,
     total_tokens: value.usage.total_tokens,
-    cost_usd: value.costUsd ?? null,
+    cost_usd: value.costUsd === undefined ? null : roundUsd(value.costUsd),
     inputs: value.inputs ?? null,
     outputs: value.outputs ?? null,
     children: value.children.map(node),
