@@ -154,20 +154,28 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
   const showProgress = io.isTerminal || !options.json;
   let result: RunResult | undefined;
   let failure: unknown;
+  // A run that fails or is interrupted has a trace too: its id comes with the last event.
+  let traceId: string | undefined;
+  const onEvent = (event: EngineEvent) => {
+    if (event.type === "run_finished") traceId = event.traceId;
+    if (showProgress) progress.onEvent(event);
+  };
   try {
-    result = await runtime.runWorkflow(session.loaded, inputs, {
-      ...runOptions(session),
-      ...(showProgress ? { onEvent: (event: EngineEvent) => progress.onEvent(event) } : {}),
-    });
+    result = await runtime.runWorkflow(session.loaded, inputs, { ...runOptions(session), onEvent });
   } catch (error) {
     failure = error;
   }
   progress.finish();
   await runtime.flushTracking();
-  if (session.interruptedBy) return interrupted(session, session.interruptedBy);
+  if (session.interruptedBy) {
+    const code = interrupted(session, session.interruptedBy);
+    printRecorded(session, traceId);
+    return code;
+  }
   if (result === undefined) {
     const error = suggestInputFixes(failure, options.input, fieldTypes(session.loaded));
     io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
+    printRecorded(session, traceId);
     return exitCodeOf(error);
   }
   if (options.json) {
@@ -177,8 +185,7 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
   }
   io.stdout(renderState(result.state, session.paint));
   progress.line(summaryLine(session, result));
-  const recorded = recordedLine(session, result.metadata.traceId);
-  if (recorded) progress.line(recorded);
+  printRecorded(session, result.metadata.traceId);
   return 0;
 }
 
@@ -277,15 +284,14 @@ function summaryLine(session: Session, result: RunResult): string {
   } · ${tokens} · ${cost}${estimate}`;
 }
 
-function recordedLine(session: Session, traceId: string | undefined): string | undefined {
+/** Says where the run's trace was recorded, unless tracking warned that it was not. */
+function printRecorded(session: Session, traceId: string | undefined): void {
   const trackingUri = session.destination?.uri;
-  if (trackingUri === undefined || traceId === undefined || session.warned.size > 0) {
-    return undefined;
-  }
+  if (trackingUri === undefined || traceId === undefined || session.warned.size > 0) return;
   const view = session.destination?.kind === "sqlite"
-    ? `; see it with: report costs --tracking-uri ${trackingUri}, or mlflow ui --backend-store-uri ${trackingUri}`
+    ? `; see it with: traces show ${traceId} --tracking-uri ${trackingUri}, or mlflow ui --backend-store-uri ${trackingUri}`
     : "";
-  return session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`);
+  session.progress.line(session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`));
 }
 
 function interrupted(session: Session, signal: "SIGINT" | "SIGTERM"): number {

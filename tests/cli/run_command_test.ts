@@ -627,3 +627,14 @@ Deno.test("run suggests quotes for text that reads as a number and JSON for a li
     assertEquals(err.split(`Cannot accept input "${field}"`).length - 1, 1, err);
   }
 });
+
+Deno.test("run prints the trace id of a failed run that was recorded", async () => {
+  await using dir = await tempDirWith({ "budget.yaml": await overBudgetEcho() });
+  const db = `${dir.path}/mlflow.db`;
+  const io = testIO({ cwd: dir.path });
+  const args = ["run", `${dir.path}/budget.yaml`, "--mock", "-i", "message=hi"];
+  assertEquals(await main([...args, "--tracking-uri", `sqlite:///${db}`], io), 1, io.err());
+  const [row] = queryRows(db, "SELECT request_id, status FROM trace_info");
+  assertEquals(row?.status, "ERROR");
+  assertStringIncludes(io.err(), `Trace ${row?.request_id} recorded in sqlite:///${db}`);
+});
