@@ -90,9 +90,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  *
  * @example Usage
  * ```ts
- * import { runBatch } from "./run_batch.ts";
- * import { prepareWorkflow } from "../config/prepare_workflow.ts";
- * const loaded = prepareWorkflow({
+ * import { prepareWorkflow, runBatch } from "@configurable-agents/core";
+ * const workflow = prepareWorkflow({
  *   schema_version: "1.0",
  *   flow: { name: "hello" },
  *   state: { fields: { name: { type: "str", required: true }, greeting: { type: "str" } } },
@@ -100,7 +99,7 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
  * });
  * const lines: number[] = [];
- * const summary = await runBatch(loaded, [
+ * const summary = await runBatch(workflow, [
  *   { line: 1, inputs: { name: "Ada" } },
  *   { line: 2, error: "Cannot read line 2 as it is not valid JSON" },
  *   { line: 3, inputs: { name: "Grace" } },
