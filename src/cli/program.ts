@@ -1,6 +1,7 @@
 /**
  * The command tree. Definitions are light; each action imports its implementation only when
- * it runs, so `validate` never loads LangChain, LangGraph or OpenTelemetry.
+ * it runs, so `validate` never loads LangChain, LangGraph or OpenTelemetry — nor downloads
+ * them on an empty cache (see {@linkcode importHeavy}).
  *
  * @module
  */
@@ -18,6 +19,10 @@ import type {
   TracesShowOptions,
   ValidateOptions,
 } from "./options.ts";
+
+type RunCommandModule = typeof import("./run_command.ts");
+type TracesPushModule = typeof import("./traces_push_command.ts");
+type PermissionsModule = typeof import("./permissions_command.ts");
 
 /** Receives the exit code of the command that ran. */
 export type ExitSink = (code: number) => void;
@@ -109,7 +114,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
     )
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
-      const { runCommand } = await import("./run_command.ts");
+      const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts");
       const options: RunOptions = {
         ...globals(),
         input: opts.input,
@@ -180,7 +185,9 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--spool-dir <dir>", "spool directory (default: .mlflow-spool)")
     .option("--json", "print JSON", false)
     .action(async (opts: Omit<TracesPushOptions, "verbose">) => {
-      const { tracesPushCommand } = await import("./traces_push_command.ts");
+      const { tracesPushCommand } = await importHeavy<TracesPushModule>(
+        "./traces_push_command.ts",
+      );
       setExit(await tracesPushCommand({ ...globals(), ...opts }, io));
     });
 
@@ -193,11 +200,27 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--no-tracking", "flags for a run that records nothing")
     .option("--json", "print JSON", false)
     .action(async (file: string, opts: Omit<PermissionsOptions, "verbose">) => {
-      const { permissionsCommand } = await import("./permissions_command.ts");
+      const { permissionsCommand } = await importHeavy<PermissionsModule>(
+        "./permissions_command.ts",
+      );
       setExit(await permissionsCommand(file, { ...globals(), ...opts }, io));
     });
 
   return program;
+}
+
+/**
+ * Imports the module of a command that needs LangChain, LangGraph or OpenTelemetry (`run`,
+ * `permissions`, `traces push`) by a specifier Deno cannot read ahead of time, on purpose:
+ * Deno adds every `import("literal")` to the module graph it builds before the program starts
+ * and installs that graph's npm packages, so a literal here would make `validate`, `schema`
+ * and `graph` download about 100 MB of LangChain on an empty cache (bench/RESULTS.md, "First
+ * run"). The type argument keeps the import type-checked; `deno compile` needs these modules
+ * named with `--include` (the `compile` task does).
+ */
+function importHeavy<T>(path: string): Promise<T> {
+  const specifier = new URL(path, import.meta.url).href;
+  return import(specifier);
 }
 
 function collect(value: string, previous: string[]): string[] {
