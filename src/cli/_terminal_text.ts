@@ -77,3 +77,15 @@ export function terminalSafeIO(io: CliIO): CliIO {
     stderr: (text) => io.stderr(escapeControlCharacters(text)),
   };
 }
+
+/**
+ * Text without SGR styles (`\u001b[36m`): Deno colours the file names in some of its error
+ * messages, which are then quoted in ours.
+ *
+ * @param text The text.
+ * @returns The text without its colours and styles.
+ */
+export function stripStyles(text: string): string {
+  // deno-lint-ignore no-control-regex -- matching the escape character is the point
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}

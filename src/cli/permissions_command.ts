@@ -70,6 +70,7 @@ export async function permissionsCommand(
     tracking: options.tracking,
     inputFile,
     batch,
+    cli: true,
     cwd: io.cwd(),
     env,
   });

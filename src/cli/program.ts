@@ -9,6 +9,7 @@ import { Command, Option } from "commander";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../runtime/batch_concurrency.ts";
+import { packageSourceDirectory } from "../runtime/package_source.ts";
 import type {
   GraphOptions,
   PermissionsOptions,
@@ -114,7 +115,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
     )
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
-      const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts");
+      const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts", io.cwd());
       const options: RunOptions = {
         ...globals(),
         input: opts.input,
@@ -187,6 +188,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .action(async (opts: Omit<TracesPushOptions, "verbose">) => {
       const { tracesPushCommand } = await importHeavy<TracesPushModule>(
         "./traces_push_command.ts",
+        io.cwd(),
       );
       setExit(await tracesPushCommand({ ...globals(), ...opts }, io));
     });
@@ -202,6 +204,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .action(async (file: string, opts: Omit<PermissionsOptions, "verbose">) => {
       const { permissionsCommand } = await importHeavy<PermissionsModule>(
         "./permissions_command.ts",
+        io.cwd(),
       );
       setExit(await permissionsCommand(file, { ...globals(), ...opts }, io));
     });
@@ -216,11 +219,24 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
  * and installs that graph's npm packages, so a literal here would make `validate`, `schema`
  * and `graph` download about 100 MB of LangChain on an empty cache (bench/RESULTS.md, "First
  * run"). The type argument keeps the import type-checked; `deno compile` needs these modules
- * named with `--include` (the `compile` task does).
+ * named with `--include` (the `compile` task does). From a checkout, Deno reads such a module
+ * under the read permission: without it, the error names the flag to add (`permissions`
+ * prints it).
  */
-function importHeavy<T>(path: string): Promise<T> {
+async function importHeavy<T>(path: string, cwd: string): Promise<T> {
   const specifier = new URL(path, import.meta.url).href;
-  return import(specifier);
+  try {
+    return await import(specifier);
+  } catch (error) {
+    // From a checkout, a module loaded after start is read under the read permission.
+    if (!(error instanceof Error) || !/^Requires read access to /.test(error.message)) throw error;
+    throw new UsageError(
+      `Cannot load the command as Deno has no read permission for this package's source files: add --allow-read=${
+        packageSourceDirectory(cwd)
+      }`,
+      { hint: "the permissions command prints every flag a run of a workflow needs", cause: error },
+    );
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

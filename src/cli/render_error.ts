@@ -7,6 +7,7 @@
 import { errorMessage, isWorkflowError } from "../errors.ts";
 import { type Diagnostic, formatJsonPath } from "../config/diagnostic.ts";
 import { fileAccessErrorIn } from "./_file_access.ts";
+import { stripStyles } from "./_terminal_text.ts";
 
 /** How to render. */
 export interface RenderErrorOptions {
@@ -26,7 +27,7 @@ export interface RenderErrorOptions {
 export function renderError(error: unknown, options: RenderErrorOptions): string {
   const red = (text: string) => options.color ? `\x1b[31m${text}\x1b[0m` : text;
   const lines: string[] = [];
-  const message = errorMessage(error);
+  const message = stripStyles(errorMessage(error));
   const diagnostics = isWorkflowError(error) ? error.diagnostics : [];
   const [first] = diagnostics;
   // A message that lists its diagnostics ("2 input problems were found: A; B") is cut before

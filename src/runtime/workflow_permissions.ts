@@ -18,8 +18,7 @@ import {
   resolveTrackingDestination,
   type TrackingDestination,
 } from "../tracking/tracking_destination.ts";
-import { sqliteWorkerReadPath } from "../tracking/sqlite/sqlite_worker_sink.ts";
-import { isAbsolute, relative } from "node:path";
+import { packageSourceDirectory } from "./package_source.ts";
 
 /** The permissions of a run, each list without repeats. */
 export interface WorkflowPermissions {
@@ -69,13 +68,20 @@ export interface WorkflowPermissionsOptions {
    */
   inputFile?: string | undefined;
   /**
-   * Permissions of a batch (a JSONL `--input-file`). A tracked batch writes SQLite from a worker
-   * thread, whose modules Deno loads under the read permission when the package runs from
-   * local files (a checkout): the package's `src/` is then readable too.
+   * Permissions of a batch (a JSONL `--input-file`). A batch tracked in SQLite writes from a
+   * worker thread, whose modules Deno loads under the read permission when the package runs
+   * from local files (a checkout): the package's `src/` is then readable too.
    *
    * @default {false}
    */
   batch?: boolean;
+  /**
+   * Permissions of this package's command line (`cli.ts run`), which loads its `run` command
+   * after start: from a checkout, the package's `src/` is readable too.
+   *
+   * @default {false}
+   */
+  cli?: boolean;
   /**
    * The directory the run starts in: the package's `src/` is given relative to it when it is
    * inside.
@@ -114,8 +120,9 @@ const SERVER_ENV = [
  * - read: the workflow file and its prompt files, the input file, the price file named by
  *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
  *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
- *   root `mlruns` and the spool `.mlflow-spool` (and for a batch tracked in SQLite from a
- *   checkout, the package's `src/`, where its worker thread's modules are);
+ *   root `mlruns` and the spool `.mlflow-spool`; and from a checkout, the package's `src/` for
+ *   the CLI (which loads its `run` command after start) and for a batch tracked in SQLite
+ *   (whose worker thread loads its modules so);
  * - write: the same tracking paths, and the roots of `write_file`;
  * - env: `CONFIGURABLE_AGENTS_PRICES`, `NO_COLOR`, the providers' key variables and the tools'
  *   variables (not in mock runs), and when tracked `MLFLOW_TRACKING_URI`, `USER`/`USERNAME`,
@@ -217,11 +224,10 @@ export function workflowPermissions(
     }
     add(read, [...files, DEFAULT_SPOOL_DIR]);
     add(write, [...files, DEFAULT_SPOOL_DIR]);
-    const workerModules = sqliteWorkerReadPath();
-    if (options.batch && destination.kind === "sqlite" && workerModules !== undefined) {
-      read.add(relativeInside(options.cwd ?? Deno.cwd(), workerModules));
-    }
   }
+  const source = packageSourceDirectory(options.cwd ?? Deno.cwd());
+  const worker = options.batch && destination?.kind === "sqlite";
+  if (source !== undefined && (options.cli || worker)) read.add(source);
   return {
     read: [...read],
     write: [...write],
@@ -229,12 +235,6 @@ export function workflowPermissions(
     net: [...net],
     trackingUri,
   };
-}
-
-/** `path` relative to `cwd` when it is inside it (`src`), else as it is (absolute). */
-function relativeInside(cwd: string, path: string): string {
-  const inside = relative(cwd, path);
-  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 /**

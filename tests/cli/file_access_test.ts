@@ -5,7 +5,7 @@ import {
   assertInstanceOf,
   assertStringIncludes,
 } from "../_helpers/assert.ts";
-import { copyExamples, runCliProcess, tempDir } from "../runtime/_helpers.ts";
+import { copyExamples, ROOT, runCliProcess, tempDir } from "../runtime/_helpers.ts";
 
 Deno.test("explainFileError() says what is missing: the file, the permission or the system's leave", () => {
   const cases: [Error, string, string][] = [
@@ -67,7 +67,7 @@ Deno.test("cli.ts run names an input file that is missing or not covered by --al
   await Deno.writeTextFile(`${dir.path}/in.jsonl`, '{"message": "hi"}\n');
   for (const file of ["in.json", "in.jsonl"]) {
     const denied = await runCliProcess(
-      ["--no-prompt", "--allow-read=examples", "--allow-env"],
+      ["--no-prompt", `--allow-read=examples,${ROOT}src`, "--allow-env"],
       ["run", "examples/echo.yaml", "--mock", "--input-file", file],
       dir.path,
     );

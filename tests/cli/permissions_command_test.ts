@@ -34,32 +34,35 @@ const TRACING_ENV = [
   "TRACEPARENT",
 ].join(",");
 
-/** The flags `permissions --mock` prints for each example, run from the repository root. */
+/**
+ * The flags `permissions --mock` prints for each example, run from the repository root: `src`
+ * is the package's source, which the CLI reads when it loads its `run` command.
+ */
 const MOCK_FLAGS: Record<string, string[]> = {
   article_writer: [
-    `--allow-read=examples/article_writer.yaml,${TRACKING}`,
+    `--allow-read=examples/article_writer.yaml,${TRACKING},src`,
     `--allow-write=${TRACKING}`,
     `--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR,MLFLOW_TRACKING_URI,USER,USERNAME,${TRACING_ENV}`,
   ],
-  echo: ["--allow-read=examples/echo.yaml", "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR"],
+  echo: ["--allow-read=examples/echo.yaml,src", "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR"],
   parallel_research: [
-    "--allow-read=examples/parallel_research.yaml",
+    "--allow-read=examples/parallel_research.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   refine_loop: [
-    "--allow-read=examples/refine_loop.yaml,examples/prompts/review.txt",
+    "--allow-read=examples/refine_loop.yaml,examples/prompts/review.txt,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   simple_greeting: [
-    "--allow-read=examples/simple_greeting.yaml",
+    "--allow-read=examples/simple_greeting.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   support_triage: [
-    "--allow-read=examples/support_triage.yaml",
+    "--allow-read=examples/support_triage.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   user_profile: [
-    "--allow-read=examples/user_profile.yaml",
+    "--allow-read=examples/user_profile.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
 };
@@ -221,35 +224,4 @@ Deno.test("permissions --input-file prints the flags of a batch, and a tracked b
   assert(!run.stderr.includes("Uncaught"), run.stderr);
   const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
   assertEquals(traces.length, items.length);
-});
-
-Deno.test("a tracked batch whose worker cannot load its modules writes from the main thread, with one clear warning", async () => {
-  await using dir = await tempDir();
-  await copyExamples(dir.path);
-  await Deno.writeTextFile(`${dir.path}/items.jsonl`, '{"message": "a"}\n{"message": "b"}\n');
-  const run = await runCliProcess(
-    [
-      "--no-prompt",
-      `--allow-read=examples,items.jsonl,${TRACKING}`,
-      `--allow-write=${TRACKING}`,
-      "--allow-env",
-    ],
-    [
-      "run",
-      "examples/echo.yaml",
-      "--mock",
-      "--input-file",
-      "items.jsonl",
-      "--tracking-uri",
-      "sqlite:///mlflow.db",
-    ],
-    dir.path,
-  );
-  assertEquals(run.code, 0, run.stderr);
-  assert(!run.stderr.includes("Uncaught") && !run.stderr.includes("\x1b"), run.stderr);
-  const warnings = warningsIn(run.stderr);
-  assertEquals(warnings.length, 1, run.stderr);
-  assertStringIncludes(warnings[0]!, `add --allow-read=${ROOT}src`);
-  assertStringIncludes(warnings[0]!, "writing from the main thread instead");
-  assertEquals(queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info").length, 2);
 });

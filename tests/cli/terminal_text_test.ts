@@ -1,4 +1,5 @@
 import { escapeControlCharacters } from "../../src/cli/_terminal_text.ts";
+import { renderError } from "../../src/cli/render_error.ts";
 import { main } from "../../src/cli/main.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
 import { ROOT, tempDir, testIO } from "../runtime/_helpers.ts";
@@ -85,4 +86,13 @@ Deno.test("validate, traces and report escape control characters in names and me
     assertStringIncludes(io.out(), SHOWN, command.join(" "));
     assert(!RAW_CONTROL.test(io.out() + io.err()), JSON.stringify(io.out()));
   }
+});
+
+Deno.test("renderError() drops the colours Deno puts in the messages it quotes", () => {
+  const error = new TypeError(
+    'Requires read access to "x.ts"\n    at \x1b[0m\x1b[36mfile:///w.ts\x1b[0m:\x1b[0m\x1b[33m9\x1b[0m',
+  );
+  const text = renderError(error, { verbose: false, color: false });
+  assert(!text.includes("\x1b"), JSON.stringify(text));
+  assertStringIncludes(text, "at file:///w.ts:9");
 });

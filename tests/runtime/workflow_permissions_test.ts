@@ -115,7 +115,7 @@ Deno.test("permissionFlags() writes --no-prompt and one flag per kind, leaving e
   assertEquals(permissionFlags({ read: [], write: [], env: [], net: [] }), ["--no-prompt"]);
 });
 
-Deno.test("workflowPermissions() reads the input file, and for a batch tracked in SQLite the package's src/", () => {
+Deno.test("workflowPermissions() reads the input file, and the package's src/ for the CLI and a batch tracked in SQLite", () => {
   const src = new URL("../../src", import.meta.url).pathname;
   const root = new URL("../../", import.meta.url).pathname;
   const tracked = { trackingUri: "sqlite:///mlflow.db", mock: true };
@@ -139,4 +139,7 @@ Deno.test("workflowPermissions() reads the input file, and for a batch tracked i
     cwd: root,
   });
   assertEquals(server.read, [".mlflow-spool"]);
+  // The CLI loads its run command after start: from a checkout it reads src/ for any run.
+  const cli = workflowPermissions(loaded(), { mock: true, tracking: false, cli: true, cwd: root });
+  assertEquals(cli.read, ["src"]);
 });

@@ -67,10 +67,8 @@ const SOURCE_ROOT = new URL("../../", import.meta.url);
  * runs from local files (a checkout: a worker's modules are loaded under the program's read
  * permission, unlike the main program's), `undefined` when it runs from JSR or another remote
  * host (loaded under the import permission, which allows jsr.io by default).
- *
- * @returns An absolute path, or `undefined`.
  */
-export function sqliteWorkerReadPath(): string | undefined {
+function sqliteWorkerReadPath(): string | undefined {
   return SOURCE_ROOT.protocol === "file:"
     ? fileURLToPath(SOURCE_ROOT).replace(/[\\/]$/, "")
     : undefined;
