@@ -129,6 +129,7 @@ export {
   type BatchOutcome,
   type BatchSummary,
   flushTracking,
+  MAX_CONCURRENCY,
   runBatch,
   type RunBatchOptions,
   runWorkflow,

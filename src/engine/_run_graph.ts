@@ -88,7 +88,7 @@ export async function runWorkflowGraph(
     timeoutReason: () => whileRunning(runTimeout(execution.timeout), running),
     setTimer,
   });
-  const finished = (status: RunStatus, stopReason?: string) => {
+  const finished = (status: RunStatus, ids: RunRecordIds, stopReason?: string) => {
     const durationMs = deps.now() - started;
     emit({
       type: "run_finished",
@@ -97,6 +97,7 @@ export async function runWorkflowGraph(
       usage: tally.usage,
       costUsd: tally.costUsd,
       ...(stopReason === undefined ? {} : { stopReason }),
+      ...(ids.traceId === undefined ? {} : { traceId: ids.traceId }),
     });
     return durationMs;
   };
@@ -133,7 +134,7 @@ export async function runWorkflowGraph(
     );
     const state = declaredState(graph.state, values);
     const ids = await finishTrace(trace, { status: "success", outputs: state });
-    const durationMs = finished("success");
+    const durationMs = finished("success", ids);
     return {
       state,
       metadata: {
@@ -153,8 +154,8 @@ export async function runWorkflowGraph(
     const error = runError(thrown, scope.signal, execution.recursion_limit);
     const reason = stopReasonOf(error);
     const status: RunStatus = error.code === "CANCELLED" ? "cancelled" : "failed";
-    await finishTrace(trace, { status, error, reason });
-    finished(status, reason);
+    const ids = await finishTrace(trace, { status, error, reason });
+    finished(status, ids, reason);
     throw error;
   } finally {
     scope.dispose();
