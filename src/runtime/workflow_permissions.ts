@@ -238,10 +238,11 @@ export function workflowPermissions(
 }
 
 /**
- * The Deno flags that grant a set of permissions: `--no-prompt` (a read the list does not
- * cover, such as an optional variable a dependency looks at, then fails quietly instead of
- * asking), then `--allow-read`, `--allow-write`, `--allow-env` and `--allow-net` with their
- * lists; a kind with nothing to allow is left out.
+ * The Deno flags that grant a set of permissions: `--no-prompt` (an access the list does not
+ * cover then fails at once instead of asking), then `--allow-read`, `--allow-write`,
+ * `--allow-env` and `--allow-net` with their lists; a kind with nothing to allow is left out.
+ * The flags work without `--no-prompt` too: the optional variables LangChain and LangSmith
+ * look at read as unset unless allowed, without a prompt (see `ensureLangsmithOffline`).
  *
  * @example Usage
  * ```ts
