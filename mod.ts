@@ -153,6 +153,7 @@ export {
   createToolRegistry,
   type CreateToolRegistryOptions,
   defineTool,
+  type FileHead,
   type HostIO,
   httpGetTool,
   readFileTool,

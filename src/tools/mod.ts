@@ -6,6 +6,7 @@
  * @module
  */
 export {
+  type FileHead,
   type HostIO,
   hostIOOf,
   type Tool,
