@@ -62,6 +62,7 @@ export {
   type Diagnostic,
   isLoadedWorkflow,
   type JsonPath,
+  type KeyDestination,
   type LoadedWorkflow,
   loadWorkflow,
   type LoadWorkflowOptions,

@@ -22,5 +22,5 @@ export async function cliValidationContext(
   io: Pick<CliIO, "env" | "readTextFile">,
 ): Promise<ValidationHooks> {
   const prices = await loadPriceTableFromEnv({ env: io.env, readTextFile: io.readTextFile });
-  return workflowValidationHooks(createToolRegistry(), prices);
+  return workflowValidationHooks(createToolRegistry(), prices, io.env);
 }

@@ -84,6 +84,8 @@ export interface LoadForRunOptions {
   readTextFile: (path: string) => Promise<string>;
   /** Stops the load. */
   signal?: AbortSignal | undefined;
+  /** Reads the endpoint variables that validation checks (none are read when absent). */
+  env?: ((name: string) => string | undefined) | undefined;
 }
 
 /**
@@ -96,11 +98,11 @@ export interface LoadForRunOptions {
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID`.
  */
 export function loadForRun(path: string, options: LoadForRunOptions): Promise<LoadedWorkflow> {
-  const { registry, priceTable, readTextFile, signal } = options;
+  const { registry, priceTable, readTextFile, signal, env } = options;
   return loadWorkflow(path, {
     readTextFile,
     signal,
-    ...workflowValidationHooks(registry, priceTable),
+    ...workflowValidationHooks(registry, priceTable, env),
   });
 }
 
