@@ -14,6 +14,10 @@ export {
   type ToolPermissions,
 } from "./tool.ts";
 export type {
+  StandardToolSchema,
+  StandardToolSchemaIssue,
+  StandardToolSchemaProps,
+  StandardToolSchemaResult,
   ToolJsonSchemaOptions,
   ToolSchema,
   ToolSchemaIssue,

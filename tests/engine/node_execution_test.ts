@@ -3,7 +3,8 @@ import type { WorkflowInput } from "../../src/config/schema.ts";
 import { safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
 import { MAX_TOOL_ROUNDS } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import { readFileTool } from "../../src/tools/mod.ts";
+import { defineTool, readFileTool } from "../../src/tools/mod.ts";
+import { z as z3 } from "zod3";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {
   answer,
@@ -96,6 +97,32 @@ Deno.test("compileWorkflow().run() hands read_file the run's bounded reader, not
     content: "abcd",
     bytes: 9,
     truncated: true,
+  });
+});
+
+Deno.test("compileWorkflow().run() binds and calls a tool defined with a zod 3 schema", async () => {
+  const lookup = defineTool({
+    name: "lookup",
+    description: "Looks facts up",
+    parameters: z3.object({ query: z3.string().describe("What to look up") }),
+    invoke: ({ query }) => Promise.resolve({ hits: [`${query}!`] }),
+  });
+  const model = new ScriptedChatModel({
+    steps: [
+      toolCalls({ name: "lookup", args: { query: "tide pools" } }),
+      text("Done"),
+      (messages) => answer({ facts: [String(messages.find(ToolMessage.isInstance)?.content)] }),
+    ],
+  });
+  const result = await runOnce(loadWorkflow(researcher(["lookup"])), {
+    topic: "tide pools",
+  }, { deps: testDeps({ model, tools: registryWith(lookup) }) });
+  assertEquals(result.state.facts, ['{"hits":["tide pools!"]}']);
+  const bound = model.boundTools[0] as { function: { parameters: unknown } }[];
+  assertEquals(bound[0]?.function.parameters, {
+    type: "object",
+    properties: { query: { type: "string", description: "What to look up" } },
+    required: ["query"],
   });
 });
 
