@@ -15,6 +15,8 @@ export interface GlobalOptions {
 export interface ValidateOptions extends GlobalOptions {
   /** Print the diagnostics as JSON. */
   json: boolean;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
 }
 
 /** `graph <file>`. */
@@ -45,6 +47,8 @@ export interface RunOptions extends GlobalOptions {
   tracking: boolean;
   /** `--traceparent`: the W3C trace context the run nests under. */
   traceparent?: string | undefined;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
 }
 
 /** Filters shared by the commands that read tracked runs. */
@@ -104,6 +108,8 @@ export interface PermissionsOptions extends GlobalOptions {
   trackingUri: string | undefined;
   /** `--no-tracking`: flags for a run that records nothing. */
   tracking: boolean;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
   /** `--json`. */
   json: boolean;
 }

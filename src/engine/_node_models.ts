@@ -1,6 +1,9 @@
 /**
  * The chat model of each node in a run: built once per node, all of them before the graph
- * runs (so a missing key stops the run before any call), the mock model in mock runs.
+ * runs (so a missing key stops the run before any call). The mock model answers every node of
+ * a mock run and each node whose provider is `mock`, built the same way for both (seeded by the
+ * run's seed and the node id, with the run's mock settings); only a mock run also keeps tools
+ * from running for real.
  *
  * @module
  */
@@ -46,7 +49,7 @@ export function modelOf(plan: NodePlan, run: RunContext): Promise<NodeModel> {
 
 async function buildModel(plan: NodePlan, run: RunContext): Promise<NodeModel> {
   const { spec } = plan;
-  if (run.mock) {
+  if (run.mock || spec.provider === "mock") {
     const options: MockChatModelOptions = {
       seed: mockSeed(run.seed, plan.node.id),
       modelName: spec.model,

@@ -20,6 +20,7 @@ import { type ConversationFacts, readConversation } from "./_mock_prompt.ts";
 import { mockValue, type Random, seededRandom } from "./_mock_values.ts";
 import { ensureLangsmithOffline } from "./ensure_langsmith_offline.ts";
 import { estimateTokens } from "./estimate_tokens.ts";
+import { MAX_MOCK_LATENCY_MS } from "./mock_latency.ts";
 
 /** Options of {@linkcode MockChatModel}. */
 export interface MockChatModelOptions {
@@ -29,7 +30,8 @@ export interface MockChatModelOptions {
    */
   seed?: number;
   /**
-   * Simulated latency of each call, in milliseconds.
+   * Simulated latency of each call, in milliseconds, at most `MAX_MOCK_LATENCY_MS` (ten
+   * minutes).
    * @default 0
    */
   latencyMs?: number;
@@ -125,9 +127,9 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
         `Cannot create the mock model as seed must be an integer: received "${seed}"`,
       );
     }
-    if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > MAX_MOCK_LATENCY_MS) {
       throw new RangeError(
-        `Cannot create the mock model as latencyMs must be a non-negative number: received "${latencyMs}"`,
+        `Cannot create the mock model as latencyMs must be from 0 to ${MAX_MOCK_LATENCY_MS} milliseconds: received "${latencyMs}"`,
       );
     }
     ensureLangsmithOffline();

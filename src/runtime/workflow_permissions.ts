@@ -95,6 +95,13 @@ export interface WorkflowPermissionsOptions {
    * @default {createToolRegistry(): the built-ins}
    */
   registry?: ToolRegistry;
+  /**
+   * Modules the tools were loaded from (`run --tools`): the run imports them, so it needs to
+   * read them (a module's own local imports are not followed).
+   *
+   * @default {[]}
+   */
+  toolModules?: readonly string[];
 }
 
 /** What the CLI itself reads from the environment: `NO_COLOR`. */
@@ -117,7 +124,7 @@ const SERVER_ENV = [
 /**
  * The permissions a run of a workflow needs, and nothing more:
  *
- * - read: the workflow file and its prompt files, the input file, the price file named by
+ * - read: the workflow file and its prompt files, the input file, the `toolModules`, the price file named by
  *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
  *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
  *   root `mlruns` and the spool `.mlflow-spool`; and from a checkout, the package's `src/` for
@@ -179,6 +186,7 @@ export function workflowPermissions(
   const prices = env(PRICES_ENV_VAR)?.trim();
   if (prices) read.add(prices);
   if (options.inputFile !== undefined) read.add(options.inputFile);
+  add(read, options.toolModules ?? []);
 
   if (!mock) {
     for (const node of config.nodes) {
