@@ -137,9 +137,13 @@ export {
   type RunWorkflowOptions,
 } from "./src/runtime/mod.ts";
 export type {
+  CheckMockAnswersOptions,
   EngineEvent,
   LoopEnd,
   LoopPosition,
+  MockAnswer,
+  MockAnswerProblem,
+  MockAnswers,
   NodeExecution,
   RunDeps,
   RunMetadata,
@@ -147,6 +151,7 @@ export type {
   RunStatus,
   ToolLookup,
 } from "./src/engine/mod.ts";
+export { checkMockAnswers } from "./src/engine/mod.ts";
 
 // Tools: what nodes can call.
 export {

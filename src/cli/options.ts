@@ -39,6 +39,8 @@ export interface RunOptions extends GlobalOptions {
   seed: number | undefined;
   /** `--mock-latency`: simulated latency of each mock model call, milliseconds. */
   mockLatency: number | undefined;
+  /** `--mock-answers`: a YAML or JSON file of scripted mock answers by node id. */
+  mockAnswers: string | undefined;
   /** `--json`: machine output. */
   json: boolean;
   /** `--tracking-uri`: record the run there (turns tracking on). */

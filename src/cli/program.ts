@@ -109,6 +109,10 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       `simulated latency of each mock model call, 0 to ${MAX_MOCK_LATENCY_MS} milliseconds`,
       wholeNumber("--mock-latency", 0, MAX_MOCK_LATENCY_MS),
     )
+    .option(
+      "--mock-answers <file>",
+      "YAML or JSON file of scripted mock answers: node id to a list of answers, used in order",
+    )
     .option("--json", "print the result as JSON", false)
     .option(
       "--tracking-uri <uri>",
@@ -130,6 +134,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         mock: opts.mock,
         seed: opts.seed,
         mockLatency: opts.mockLatency,
+        mockAnswers: opts.mockAnswers,
         json: opts.json,
         trackingUri: opts.trackingUri,
         tracking: opts.tracking,

@@ -37,6 +37,8 @@ import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import { loadToolModules } from "./_tool_modules.ts";
+import { readMockAnswers } from "./_mock_answers_file.ts";
+import type { MockAnswers } from "../engine/mock_answers.ts";
 import { resolveModelSpec } from "../llm/model_spec.ts";
 import type { Tool } from "../tools/tool.ts";
 
@@ -59,6 +61,7 @@ interface Session {
   /** The signal that interrupted the run, once one has. */
   interruptedBy: "SIGINT" | "SIGTERM" | undefined;
   readonly tools: readonly Tool[];
+  readonly mockAnswers: MockAnswers | undefined;
 }
 
 /**
@@ -94,6 +97,9 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       { hint: "add --mock, or leave --mock-latency out" },
     );
   }
+  const mockAnswers = options.mockAnswers === undefined
+    ? undefined
+    : await readMockAnswers(options.mockAnswers, loaded, options.mock, io);
   const p = paint(io.color);
   const session: Session = {
     io,
@@ -117,6 +123,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     }),
     interruptedBy: undefined,
     tools,
+    mockAnswers,
   };
   for (const warning of loaded.warnings) {
     session.progress.line(formatDiagnosticLine(warning, { color: io.color }));
@@ -148,6 +155,7 @@ function runOptions(session: Session): RunWorkflowOptions {
     priceTable: session.priceTable,
     ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     tools: session.tools,
+    ...(session.mockAnswers ? { mockAnswers: session.mockAnswers } : {}),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {
       if (session.warned.has(message)) return;

@@ -184,7 +184,9 @@ export function constraintProblem(type: TypeExpression, value: unknown): string 
   return minimum !== undefined ? `must be at least ${minimum}` : `must be at most ${maximum}`;
 }
 
-function isNumber(type: TypeExpression): type is Extract<TypeExpression, { kind: "int" | "float" }> {
+function isNumber(
+  type: TypeExpression,
+): type is Extract<TypeExpression, { kind: "int" | "float" }> {
   return type.kind === "int" || type.kind === "float";
 }
 

@@ -9,6 +9,7 @@
  */
 import { createChatModel, MockChatModel, type MockChatModelOptions } from "../llm/mod.ts";
 import { raceAbort } from "./_abort_scope.ts";
+import { ANSWER_FUNCTION } from "./_structured_answer.ts";
 import { asNodeError } from "./_node_errors.ts";
 import type { NodeModel, NodePlan, RunContext } from "./_node_plan.ts";
 
@@ -54,6 +55,9 @@ async function buildModel(plan: NodePlan, run: RunContext): Promise<NodeModel> {
       seed: mockSeed(run.seed, plan.node.id),
       modelName: spec.model,
       ...(run.deps.sleep ? { sleep: run.deps.sleep } : {}),
+      ...(run.deps.mockAnswers?.[plan.node.id]
+        ? { answers: { tool: ANSWER_FUNCTION, values: run.deps.mockAnswers[plan.node.id] ?? [] } }
+        : {}),
     };
     return {
       model: run.deps.createMockChatModel?.(options) ?? new MockChatModel(options),

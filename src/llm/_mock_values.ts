@@ -251,8 +251,14 @@ const NUMBER_TEXT = String.raw`-?\d+(?:\.\d+)?`;
 
 /** "between 1 and 5", "from 1 to 5", "1 to 5", "1-5", "1–5", "1..5" in a description. */
 const STATED_RANGES = [
-  new RegExp(String.raw`\b(?:between|from)\s+(${NUMBER_TEXT})\s+(?:and|to)\s+(${NUMBER_TEXT})`, "i"),
-  new RegExp(String.raw`(?<![\d.])(${NUMBER_TEXT})\s*(?:to|-|–|\.\.)\s*(${NUMBER_TEXT})(?![\d.])`, "i"),
+  new RegExp(
+    String.raw`\b(?:between|from)\s+(${NUMBER_TEXT})\s+(?:and|to)\s+(${NUMBER_TEXT})`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`(?<![\d.])(${NUMBER_TEXT})\s*(?:to|-|–|\.\.)\s*(${NUMBER_TEXT})(?![\d.])`,
+    "i",
+  ),
 ];
 
 /**

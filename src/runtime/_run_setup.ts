@@ -64,6 +64,7 @@ export async function prepareRun(
     ...base,
     tools: registry,
     price: (pricedAs, usage) => priceCall(pricedAs, usage, priceTable),
+    ...(options.mockAnswers ? { mockAnswers: options.mockAnswers } : {}),
     ...(mockLatencyMs > 0
       ? {
         createMockChatModel: (mockOptions) =>

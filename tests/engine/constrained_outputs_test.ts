@@ -26,7 +26,11 @@ Deno.test("createOutputModel() shows the model bounds and enumerations and rejec
     },
     {
       score: { type: parseTypeExpression("int"), objectSchema: undefined, description: undefined },
-      verdict: { type: parseTypeExpression("str"), objectSchema: undefined, description: undefined },
+      verdict: {
+        type: parseTypeExpression("str"),
+        objectSchema: undefined,
+        description: undefined,
+      },
     },
   );
   const json = z.toJSONSchema(model.schema) as { properties: Record<string, unknown> };
@@ -112,7 +116,10 @@ Deno.test("executeWorkflow() refuses an input outside its enumeration before any
         loadWorkflow({
           ...TRIAGE,
           state: {
-            fields: { ...TRIAGE.state.fields, priority: { type: "enum[low, high]", required: true } },
+            fields: {
+              ...TRIAGE.state.fields,
+              priority: { type: "enum[low, high]", required: true },
+            },
           },
         }),
         { ticket: "x", priority: "urgent" },
