@@ -22,7 +22,7 @@ export function valueTypeProblem(
   field: FieldType,
   where: string,
 ): string | undefined {
-  const { type, schema } = field;
+  const { type } = field;
   const expected = `"${formatTypeExpression(type)}"`;
   const kindProblem = valueKindProblem(value, field, where, expected);
   if (kindProblem !== undefined) return kindProblem;

@@ -5,7 +5,6 @@
 import { executeWorkflow } from "../../../src/engine/mod.ts";
 import { WorkflowError } from "../../../src/errors.ts";
 import { buildCostReport, openSqliteReader } from "../../../src/tracking/report/mod.ts";
-import { createMlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import { llmCallOf } from "../../../src/tracking/span_llm_call.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import { assertEquals, assertRejects } from "../../_helpers/assert.ts";
@@ -16,7 +15,7 @@ import {
   ScriptedChatModel,
   testDeps,
 } from "../../engine/_fakes.ts";
-import { memoryDelivery } from "../_helpers.ts";
+import { memorySink, syncTracker } from "../_helpers.ts";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");
 
@@ -32,14 +31,8 @@ function workflow(provider: "google" | "mock") {
 }
 
 Deno.test("report costs --by model prices a failed call as its node's model, at zero tokens", async () => {
-  const delivery = memoryDelivery();
-  const tracker = createMlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
-    experimentName: "tests",
-    mlflow: {},
-    delivery,
-    now: () => NOW,
-  });
+  const delivery = memorySink();
+  const tracker = syncTracker(delivery, { mlflow: {}, now: () => NOW });
   const model = new ScriptedChatModel({ steps: [httpError(400, "bad request")] });
   await assertRejects(
     () =>
@@ -49,7 +42,7 @@ Deno.test("report costs --by model prices a failed call as its node's model, at 
       }),
     WorkflowError,
   );
-  await tracker.shutdown();
+  await tracker.close();
   const [bundle] = delivery.bundles;
   const failed = bundle!.trace.spans.find((span) =>
     span.attributes["mlflow.spanType"] === "CHAT_MODEL"
@@ -86,20 +79,14 @@ Deno.test("report costs --by model prices a failed call as its node's model, at 
 });
 
 Deno.test("a mock call's span names the model it stands in for from its start", async () => {
-  const delivery = memoryDelivery();
-  const tracker = createMlflowTracker({
-    trackingUri: "sqlite:///mlflow.db",
-    experimentName: "tests",
-    mlflow: {},
-    delivery,
-    now: () => NOW,
-  });
+  const delivery = memorySink();
+  const tracker = syncTracker(delivery, { mlflow: {}, now: () => NOW });
   await executeWorkflow(workflow("google"), { topic: "tide pools" }, {
     deps: testDeps({ model: new ScriptedChatModel({ steps: [answer({ summary: "s" })] }) }),
     tracer: tracker,
     mock: true,
   });
-  await tracker.shutdown();
+  await tracker.close();
   const call = delivery.bundles[0]!.trace.spans.find((span) =>
     span.attributes["mlflow.spanType"] === "CHAT_MODEL"
   );
