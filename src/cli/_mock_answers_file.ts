@@ -6,7 +6,7 @@
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { formatJsonPath } from "../config/diagnostic.ts";
-import { parseYamlDocument, type YamlDocument } from "../config/yaml_document.ts";
+import { readYaml, type YamlSource } from "../config/read_yaml.ts";
 import { checkMockAnswers, type MockAnswers } from "../engine/mock_answers.ts";
 import { errorMessage } from "../errors.ts";
 import type { CliIO } from "./io.ts";
@@ -38,22 +38,23 @@ export async function readMockAnswers(
       cause: error,
     });
   }
-  const parsed = parseYamlDocument(text);
-  const [syntax] = parsed.document.errors;
-  if (syntax) {
-    const { line, col } = parsed.lineCounter.linePos(syntax.pos[0]);
+  const read = readYaml(text, path);
+  const problem = read.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  if (problem) {
+    const reason = problem.message.replace(/^Cannot read the YAML as (it is malformed: )?/, "");
     throw new UsageError(
-      `Cannot read mock answers from "${path}" as line ${line}, column ${col} is not valid JSON or YAML: ${
-        syntax.message.split("\n")[0]
-      }`,
+      `Cannot read mock answers from "${path}" as line ${problem.line ?? 1}, column ${
+        problem.column ?? 1
+      } is not valid JSON or YAML: ${reason.replace(/^Cannot /, "cannot ")}`,
+      problem.suggestion === undefined ? {} : { hint: problem.suggestion },
     );
   }
-  const checked = checkMockAnswers(parsed.toJS(), loaded, { mock });
+  const checked = checkMockAnswers(read.value, loaded, { mock });
   if ("answers" in checked) return checked.answers;
   const lines = checked.problems.map((problem) => {
-    const { line, col } = positionOf(parsed, problem.path);
+    const at = positionOf(read.sourceMap, problem.path);
     const where = problem.path.length > 0 ? `${formatJsonPath(problem.path)}: ` : "";
-    return `  ${path}:${line}:${col}: ${where}${problem.message}`;
+    return `  ${path}:${at.line}:${at.column}: ${where}${problem.message}`;
   });
   const count = checked.problems.length;
   throw new UsageError(
@@ -68,12 +69,13 @@ export async function readMockAnswers(
 }
 
 /** The position of the deepest part of `path` the document has. */
-function positionOf(parsed: YamlDocument, path: readonly (string | number)[]) {
+function positionOf(
+  sourceMap: YamlSource["sourceMap"],
+  path: readonly (string | number)[],
+): { line: number; column: number } {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = parsed.document.getIn(path.slice(0, depth), true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    if (node?.range) return parsed.lineCounter.linePos(node.range[0]);
+    const position = sourceMap.locate(path.slice(0, depth));
+    if (position) return position;
   }
-  return { line: 1, col: 1 };
+  return { line: 1, column: 1 };
 }

@@ -69,7 +69,7 @@ Deno.test("run --mock-answers reports every answer that does not fit, with its p
   assertStringIncludes(err, `Cannot use the mock answers in "${file}" as 4 answers do not fit`);
   assertStringIncludes(
     err,
-    `${file}:2:3: reveiw: Cannot script answers for node "reveiw" as the workflow has no such node: did you mean 'review'?`,
+    `${file}:1:1: reveiw: Cannot script answers for node "reveiw" as the workflow has no such node: did you mean 'review'?`,
   );
   assertStringIncludes(err, `${file}:4:16: review[0].approved: `);
   assertStringIncludes(
