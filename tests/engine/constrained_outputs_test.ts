@@ -6,10 +6,10 @@
 import { z } from "zod";
 import type { WorkflowInput } from "../../src/config/schema.ts";
 import { parseTypeExpression } from "../../src/config/type_expression.ts";
-import { createOutputModel, createStateModel, executeWorkflow } from "../../src/engine/mod.ts";
+import { createOutputModel, createStateModel } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
-import { loadWorkflow, testDeps } from "./_fakes.ts";
+import { loadWorkflow, runOnce, testDeps } from "./_fakes.ts";
 
 Deno.test("createOutputModel() shows the model bounds and enumerations and rejects answers outside them", () => {
   const model = createOutputModel(
@@ -96,7 +96,7 @@ const TRIAGE: WorkflowInput = {
 Deno.test("mock runs keep to bounds and enumerations, so different seeds take different routes", async () => {
   const routes = new Set<string>();
   for (let seed = 0; seed < 12; seed++) {
-    const result = await executeWorkflow(loadWorkflow(TRIAGE), { ticket: "I was charged twice" }, {
+    const result = await runOnce(loadWorkflow(TRIAGE), { ticket: "I was charged twice" }, {
       deps: testDeps(),
       mock: true,
       seed,
@@ -109,10 +109,10 @@ Deno.test("mock runs keep to bounds and enumerations, so different seeds take di
   assertEquals([...routes].sort(), ["classify>answer", "classify>escalate"]);
 });
 
-Deno.test("executeWorkflow() refuses an input outside its enumeration before any call", async () => {
+Deno.test("runOnce() refuses an input outside its enumeration before any call", async () => {
   await assertRejects(
     () =>
-      executeWorkflow(
+      runOnce(
         loadWorkflow({
           ...TRIAGE,
           state: {

@@ -5,11 +5,10 @@
  */
 import { z } from "zod";
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { executeWorkflow } from "../../src/engine/mod.ts";
 import { MockChatModel, type MockChatModelOptions } from "../../src/llm/mod.ts";
 import { defineTool } from "../../src/tools/mod.ts";
 import { assertEquals, assertNotEquals } from "../_helpers/assert.ts";
-import { loadWorkflow, registryWith, testDeps } from "./_fakes.ts";
+import { loadWorkflow, registryWith, runOnce, testDeps } from "./_fakes.ts";
 
 function counter() {
   const calls: string[] = [];
@@ -41,12 +40,12 @@ const workflow: WorkflowInput = {
 
 Deno.test("a provider: mock node calls its tools for real; a mock run never does", async () => {
   const real = counter();
-  await executeWorkflow(loadWorkflow(workflow), { word: "tide" }, {
+  await runOnce(loadWorkflow(workflow), { word: "tide" }, {
     deps: testDeps({ tools: registryWith(real.tool) }),
   });
   assertEquals(real.calls.length, 1);
   const mocked = counter();
-  await executeWorkflow(loadWorkflow(workflow), { word: "tide" }, {
+  await runOnce(loadWorkflow(workflow), { word: "tide" }, {
     deps: testDeps({ tools: registryWith(mocked.tool) }),
     mock: true,
   });
@@ -57,7 +56,7 @@ Deno.test("a provider: mock node follows the run's seed and mock model settings 
   const seen: MockChatModelOptions[] = [];
   const run = async (seed: number) => {
     const { tool } = counter();
-    const result = await executeWorkflow(loadWorkflow(workflow), { word: "tide" }, {
+    const result = await runOnce(loadWorkflow(workflow), { word: "tide" }, {
       deps: testDeps({
         tools: registryWith(tool),
         createMockChatModel: (options) => (seen.push(options), new MockChatModel(options)),

@@ -2,7 +2,6 @@
  * A provider call that fails has a known price and no tokens: `report costs --by model` names
  * the node's configured model (never the client class) and does not call it unpriced.
  */
-import { executeWorkflow } from "../../../src/engine/mod.ts";
 import { WorkflowError } from "../../../src/errors.ts";
 import { buildCostReport, openSqliteReader } from "../../../src/tracking/report/mod.ts";
 import { llmCallOf } from "../../../src/tracking/span_llm_call.ts";
@@ -12,6 +11,7 @@ import {
   answer,
   httpError,
   loadWorkflow,
+  runOnce,
   ScriptedChatModel,
   testDeps,
 } from "../../engine/_fakes.ts";
@@ -36,7 +36,7 @@ Deno.test("report costs --by model prices a failed call as its node's model, at 
   const model = new ScriptedChatModel({ steps: [httpError(400, "bad request")] });
   await assertRejects(
     () =>
-      executeWorkflow(workflow("google"), { topic: "tide pools" }, {
+      runOnce(workflow("google"), { topic: "tide pools" }, {
         deps: testDeps({ model, now: () => NOW }),
         tracer: tracker,
       }),
@@ -81,7 +81,7 @@ Deno.test("report costs --by model prices a failed call as its node's model, at 
 Deno.test("a mock call's span names the model it stands in for from its start", async () => {
   const delivery = memorySink();
   const tracker = syncTracker(delivery, { mlflow: {}, now: () => NOW });
-  await executeWorkflow(workflow("google"), { topic: "tide pools" }, {
+  await runOnce(workflow("google"), { topic: "tide pools" }, {
     deps: testDeps({ model: new ScriptedChatModel({ steps: [answer({ summary: "s" })] }) }),
     tracer: tracker,
     mock: true,
