@@ -170,7 +170,7 @@ Deno.test("run exits 2 for bad inputs, flags and workflows, with one message and
     ],
     [
       ["run", "examples/echo.yaml", "--mock", "-i", "message=x", "--mock-latency", "1e12"],
-      'Cannot use "1e12" as a mock latency as it is above 600000 milliseconds (ten minutes)',
+      'Cannot use --mock-latency "1e12" as it is above 600000: give a whole number from 0 to 600000',
     ],
     [
       ["run", "examples/echo.yaml", "--mock", "-i", "message=x", "--tracking-uri", "ftp://x"],
