@@ -46,8 +46,7 @@ export interface CheckMockAnswersOptions {
  *
  * @example Usage
  * ```ts
- * import { checkMockAnswers } from "./mock_answers.ts";
- * import { parseWorkflow } from "../config/parse_workflow.ts";
+ * import { checkMockAnswers, parseWorkflow } from "@configurable-agents/core";
  * const loaded = parseWorkflow(`
  * schema_version: "1.0"
  * flow: {name: review}
