@@ -62,6 +62,7 @@ export {
   type Diagnostic,
   isLoadedWorkflow,
   type JsonPath,
+  type KeyDestination,
   type LoadedWorkflow,
   loadWorkflow,
   type LoadWorkflowOptions,
@@ -136,9 +137,13 @@ export {
   type RunWorkflowOptions,
 } from "./src/runtime/mod.ts";
 export type {
+  CheckMockAnswersOptions,
   EngineEvent,
   LoopEnd,
   LoopPosition,
+  MockAnswer,
+  MockAnswerProblem,
+  MockAnswers,
   NodeExecution,
   RunDeps,
   RunMetadata,
@@ -146,6 +151,7 @@ export type {
   RunStatus,
   ToolLookup,
 } from "./src/engine/mod.ts";
+export { checkMockAnswers } from "./src/engine/mod.ts";
 
 // Tools: what nodes can call.
 export {
@@ -153,10 +159,15 @@ export {
   createToolRegistry,
   type CreateToolRegistryOptions,
   defineTool,
+  type FileHead,
   type HostIO,
   httpGetTool,
   readFileTool,
   serperSearchTool,
+  type StandardToolSchema,
+  type StandardToolSchemaIssue,
+  type StandardToolSchemaProps,
+  type StandardToolSchemaResult,
   type Tool,
   type ToolCallContext,
   type ToolContext,

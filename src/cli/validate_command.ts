@@ -12,6 +12,7 @@ import type { ValidateOptions } from "./options.ts";
 import { formatDiagnosticLine } from "./render_error.ts";
 import { cliValidationContext } from "./_validation_context.ts";
 import { fileAccessErrorIn } from "./_file_access.ts";
+import { loadToolModules } from "./_tool_modules.ts";
 
 /** The `--json` report of `validate`. */
 export interface ValidateReport {
@@ -28,12 +29,13 @@ export interface ValidateReport {
 }
 
 /**
- * Runs `validate`: loads the file with the CLI's validation context (built-in tool names),
+ * Runs `validate`: loads the file with the CLI's validation context (built-in tool names and
+ * those of the `--tools` modules),
  * prints each diagnostic as `file:line:col: severity: message (suggestion) [at path]` and a
  * summary, or the JSON report with `--json`.
  *
  * @param file The workflow file.
- * @param options `--json` and the global options.
+ * @param options `--json`, `--tools` and the global options.
  * @param io The outside world.
  * @returns 0 when the workflow is valid, 2 when it is invalid or cannot be read.
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` without `--json`: the file cannot be read (the
@@ -46,9 +48,10 @@ export async function validateCommand(
 ): Promise<number> {
   let diagnostics: readonly Diagnostic[];
   try {
+    const tools = await loadToolModules(options.tools, io);
     const result = await safeLoadWorkflow(file, {
       readTextFile: (path, options) => io.readTextFile(path, options),
-      ...(await cliValidationContext(io)),
+      ...(await cliValidationContext(io, tools)),
     });
     diagnostics = result.ok ? result.workflow.warnings : result.diagnostics;
   } catch (error) {
