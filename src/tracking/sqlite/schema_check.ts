@@ -136,15 +136,18 @@ function sqliteUri(location: string): string {
   return `sqlite:///${location}`;
 }
 
+/** Every refusal says so: the check only reads. */
+const UNCHANGED = "the file was left unchanged";
+
 function refuse(message: string, hint: string): WorkflowError {
   return new WorkflowError("TRACKING_UNAVAILABLE", message, { phase: "track", hint });
 }
 
 /** The way out when a newer MLflow changed tables we write: its own server writes the file. */
 function newerSchemaHint(location: string): string {
-  return `This file was left unchanged. Record into it through MLflow's own server instead: \`mlflow server --backend-store-uri ${
+  return `Record into it through MLflow's own server instead (\`mlflow server --backend-store-uri ${
     sqliteUri(location)
-  }\`, then run with --tracking-uri http://127.0.0.1:5000; or use a new database file`;
+  }\`, then --tracking-uri http://127.0.0.1:5000), or use a new database file; ${UNCHANGED}`;
 }
 
 /** What we write that the file lacks, and the NOT NULL columns without a default we leave out. */
@@ -207,7 +210,7 @@ export function checkMlflowSchema(db: DatabaseSync, location: string): MlflowSch
   if (!tables.has("alembic_version")) {
     throw refuse(
       `Cannot write to database "${location}" as it is not an MLflow database: it has tables but no "alembic_version" table`,
-      "This file was left unchanged. Point the tracking URI at a new file (it gets MLflow's schema) or at a database MLflow created",
+      `Point the tracking URI at a new file (it gets MLflow's schema) or at a database MLflow created; ${UNCHANGED}`,
     );
   }
   const revisions = db.prepare("SELECT version_num FROM alembic_version").all()
@@ -218,7 +221,7 @@ export function checkMlflowSchema(db: DatabaseSync, location: string): MlflowSch
       `Cannot write to MLflow database "${location}" as its schema revision is unknown: "alembic_version" holds ${revisions.length} rows${
         revisions.length > 0 ? ` (${revisions.map((r) => `"${r}"`).join(", ")})` : ""
       } instead of one`,
-      "This file was left unchanged; MLflow cannot open it either. Use a new database file",
+      `Use a new database file, as MLflow cannot open this one either; ${UNCHANGED}`,
     );
   }
   const { missing, unfilled } = findGaps(db, tables);
@@ -228,9 +231,9 @@ export function checkMlflowSchema(db: DatabaseSync, location: string): MlflowSch
       `Cannot write to MLflow database "${location}" as its schema (revision "${revision}") is older than MLflow 3.9: it lacks ${
         missing.join(", ")
       }`,
-      `This file was left unchanged. Back it up, then upgrade it with MLflow 3.9 or newer: \`mlflow db upgrade ${
+      `Back it up, then upgrade it with MLflow 3.9 or newer: \`mlflow db upgrade ${
         sqliteUri(location)
-      }\``,
+      }\`; ${UNCHANGED}`,
     );
   }
   if (missing.length > 0) {

@@ -124,11 +124,25 @@ function isBusy(error: unknown): boolean {
 function trackingError(action: string, location: string, error: unknown): WorkflowError {
   if (isWorkflowError(error)) return error;
   const reason = errorMessage(error);
+  const hint = openHint(error);
   return new WorkflowError(
     "TRACKING_UNAVAILABLE",
     `Cannot ${action} MLflow database "${location}" as SQLite reported: ${reason}`,
-    { phase: "track", cause: error },
+    { phase: "track", cause: error, ...(hint === undefined ? {} : { hint }) },
   );
+}
+
+/** How to fix a file SQLite cannot open: one that is not a database, or a missing directory. */
+function openHint(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const errcode = (error as { errcode?: unknown }).errcode;
+  if (errcode === 26 || /file is not a database/i.test(error.message)) {
+    return "Point the tracking URI at a new file (it gets MLflow's schema) or at a database MLflow created; the file was left unchanged";
+  }
+  if (/unable to open database file/i.test(error.message)) {
+    return "Create the file's directory first, or point the tracking URI at a file in an existing one";
+  }
+  return undefined;
 }
 
 /**

@@ -206,6 +206,20 @@ Deno.test("SqliteSink.open() refuses a plain SQLite file and leaves it byte for 
   });
 });
 
+Deno.test("SqliteSink.open() refuses a file that is not SQLite at all, leaving it unchanged", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/notes.db`;
+    await Deno.writeTextFile(path, "These are my notes, not a database.\n");
+    const before = await Deno.readTextFile(path);
+    const error = await assertRejects(() => SqliteSink.open(path));
+    assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
+    assertStringIncludes(error.message, "file is not a database");
+    assertStringIncludes(error.hint ?? "", "Point the tracking URI at a new file");
+    assertEquals(await Deno.readTextFile(path), before);
+    assertEquals((await snapshot(path)).companions, []);
+  });
+});
+
 Deno.test("SqliteSink.open() refuses a file whose alembic_version has no row, and says to use a new file", async () => {
   await withTempDir(async (dir) => {
     const path = `${dir}/half.db`;

@@ -153,6 +153,7 @@ Deno.test("SqliteSink.open() reports a file it cannot open as TRACKING_UNAVAILAB
       `Cannot open MLflow database "${dir}/missing/dir/m.db"`,
     );
     assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
+    assert(error.hint?.startsWith("Create the file's directory first"), error.hint);
   });
 });
 
