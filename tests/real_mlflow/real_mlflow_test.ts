@@ -127,6 +127,20 @@ Deno.test({
         assertEquals(readback.traces.length, runs.length);
         assertEquals(readback.runs.length, runs.length);
         for (const each of runs) assertExampleRun(readback, each, "newest MLflow ui");
+        // The ui serves every run's artifacts, as its run page fetches them.
+        for (const run of readback.runs) {
+          const listed = await fetch(
+            `${server.url}/ajax-api/2.0/mlflow/artifacts/list?run_id=${run.run_id}`,
+          );
+          assertEquals(listed.status, 200, run.name);
+          const files = ((await listed.json()).files ?? []).map((f: { path: string }) => f.path);
+          assert(files.includes("cost_summary.json"), `${run.name}: ${files}`);
+          const summary = await fetch(
+            `${server.url}/get-artifact?path=cost_summary.json&run_uuid=${run.run_id}`,
+          );
+          assertEquals(summary.status, 200, run.name);
+          assert(typeof (await summary.json()).total?.cost_usd === "number", run.name);
+        }
         // The upgraded file has MLflow's per-span cost table; runs after the upgrade fill it.
         const costRows = queryRows(
           db,
