@@ -7,6 +7,8 @@ Prints one JSON list (one result per command) as the last line of standard outpu
 Commands:
   ["read", uri]              every experiment, run and trace (search_experiments, search_runs,
                              search_traces, then get_trace for the spans of each trace)
+  ["trace_metrics", uri]     per experiment, the sums MLflow's trace metrics charts show
+                             (3.10+): tokens from the TRACES view, cost from the SPANS view
   ["log", uri, experiment]   one run with one trace (AGENT root, CHAT_MODEL child with token
                              usage, model and provider), as MLflow's fluent API writes them;
                              on a new SQLite file this also makes MLflow create its schema
@@ -65,6 +67,26 @@ def read(uri: str) -> dict:
     }
 
 
+def trace_metrics(uri: str) -> dict:
+    from mlflow.entities.trace_metrics import AggregationType, MetricAggregation, MetricViewType
+    from mlflow.tracking._tracking_service.utils import _get_store
+
+    store = _get_store(uri)
+    total = [MetricAggregation(aggregation_type=AggregationType.SUM)]
+
+    def sum_of(experiment_id: str, view: MetricViewType, name: str) -> float:
+        points = store.query_trace_metrics([experiment_id], view, name, total)
+        return sum(value for point in points for value in point.values.values())
+
+    return {
+        e.experiment_id: {
+            "total_tokens": sum_of(e.experiment_id, MetricViewType.TRACES, "total_tokens"),
+            "total_cost": sum_of(e.experiment_id, MetricViewType.SPANS, "total_cost"),
+        }
+        for e in MlflowClient(uri).search_experiments()
+    }
+
+
 def log(uri: str, experiment: str) -> dict:
     mlflow.set_tracking_uri(uri)
     mlflow.set_experiment(experiment)
@@ -86,7 +108,7 @@ def log(uri: str, experiment: str) -> dict:
     return {"run_id": run.info.run_id, "trace_id": trace_id, "version": mlflow.__version__}
 
 
-COMMANDS = {"read": read, "log": log}
+COMMANDS = {"read": read, "log": log, "trace_metrics": trace_metrics}
 
 
 def main() -> None:

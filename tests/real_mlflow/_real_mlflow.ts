@@ -174,7 +174,10 @@ export async function startServer(
 }
 
 /** One command of `_probe.py`. */
-export type ProbeCommand = ["read", string] | ["log", string, string];
+export type ProbeCommand = ["read", string] | ["log", string, string] | ["trace_metrics", string];
+
+/** What `trace_metrics` returns: per experiment id, the sums MLflow's charts show. */
+export type TraceMetricSums = Record<string, { total_tokens: number; total_cost: number }>;
 
 /** What `read` returns: MLflow's own view of a store. */
 export interface Readback {

@@ -29,6 +29,7 @@ import {
   SKIP_REASON,
   spooled,
   startServer,
+  type TraceMetricSums,
   V39,
 } from "./_real_mlflow.ts";
 
@@ -122,7 +123,11 @@ Deno.test({
         assertStringIncludes(show.stdout, "workflow_article_writer  AGENT");
         assertStringIncludes(show.stdout, "serper_search  TOOL");
 
-        const [readback] = await probe(newest, [["read", server.url]], dir.path) as [Readback];
+        const [readback, charts] = await probe(
+          newest,
+          [["read", server.url], ["trace_metrics", server.url]],
+          dir.path,
+        ) as [Readback, TraceMetricSums];
         assert(readback.version.startsWith("3.11"), readback.version);
         assertEquals(readback.traces.length, runs.length);
         assertEquals(readback.runs.length, runs.length);
@@ -141,12 +146,19 @@ Deno.test({
           assertEquals(summary.status, 200, run.name);
           assert(typeof (await summary.json()).total?.cost_usd === "number", run.name);
         }
-        // The upgraded file has MLflow's per-span cost table; runs after the upgrade fill it.
-        const costRows = queryRows(
-          db,
-          `SELECT count(*) AS n FROM span_metrics WHERE trace_id = '${upgraded.traceId}'`,
+        // MLflow's trace metrics (its overview charts) count every run: tokens from trace_metrics,
+        // cost from span_metrics, which the upgrade added empty and our next run filled for the
+        // runs recorded before it.
+        const experiment = readback.traces[0]!.experiment_id;
+        assertEquals(
+          charts[experiment]?.total_tokens,
+          runs.reduce((sum, each) => sum + each.usage.total_tokens, 0),
         );
-        assertEquals(costRows[0]?.n, 4 * 3);
+        const cost = runs.reduce((sum, each) => sum + each.costUsd, 0);
+        assert(
+          Math.abs((charts[experiment]?.total_cost ?? 0) - cost) < 1e-11,
+          `span cost ${charts[experiment]?.total_cost} is not ${cost}`,
+        );
       },
     );
     assertEquals(spooled(dir.path), []);

@@ -3,9 +3,10 @@
  * with `node:sqlite`, so `mlflow ui --backend-store-uri sqlite:///path.db` shows them without a
  * server. A new file gets the complete schema of MLflow 3.9.0 (or of a newer release line on
  * request), which every MLflow from 3.9 on opens; an existing file is checked from its schema
- * before anything is written, and left untouched when refused. WAL journal and a busy timeout,
- * with retries at transaction start, let many processes write one file at once;
- * `synchronous = NORMAL` (safe in WAL mode) keeps commits cheap.
+ * before anything is written, and left untouched when refused; once a newer MLflow has upgraded
+ * a file, the next open fills MLflow's per-span cost rows of the runs recorded before. WAL
+ * journal and a busy timeout, with retries at transaction start, let many processes write one
+ * file at once; `synchronous = NORMAL` (safe in WAL mode) keeps commits cheap.
  *
  * @module
  */
@@ -28,6 +29,7 @@ import {
   type MlflowSchemaChoice,
 } from "./mlflow_schema_choice.ts";
 import { checkMlflowSchema, type MlflowSchemaInfo } from "./schema_check.ts";
+import { backfillSpanMetrics, tracesToBackfill } from "./_backfill_span_metrics.ts";
 
 /** Options of {@linkcode SqliteSink.open}. */
 export interface SqliteSinkOptions {
@@ -97,7 +99,8 @@ export interface SqliteSinkOptions {
    */
   maxRetries?: number;
   /**
-   * Receives a warning when artifacts cannot be written here (a non-local artifact location).
+   * Receives warnings: artifacts that cannot be written here (a non-local artifact location), or
+   * MLflow's span cost rows of earlier runs that cannot be filled after an upgrade.
    *
    * @default {() => {}}
    */
@@ -248,6 +251,9 @@ export class SqliteSink implements TraceSink {
       // corrupted, and only a power loss (not a crash) can undo the last commits. A commit then
       // costs a third of what it does with FULL (see bench/RESULTS.md).
       db.exec("PRAGMA synchronous = NORMAL");
+      if (schema.hasSpanMetrics && schema.hasDimensionAttributes) {
+        await fillUpgradedSpans(db, path, resolved);
+      }
       return new SqliteSink(path, db, schema, resolved);
     } catch (error) {
       db.close();
@@ -380,6 +386,32 @@ async function retryBusy(options: Resolved, location: string, fn: () => void): P
       const backoff = Math.min(1000, 25 * 2 ** attempt);
       await options.sleep(backoff / 2 + options.random() * backoff / 2);
     }
+  }
+}
+
+/**
+ * Fills MLflow's per-span cost rows of traces written before a newer MLflow upgraded the file
+ * (see `_backfill_span_metrics.ts`). Looks first without a write lock: usually nothing is due.
+ * A failure only warns.
+ */
+async function fillUpgradedSpans(
+  db: DatabaseSync,
+  location: string,
+  options: Resolved,
+): Promise<void> {
+  try {
+    if (tracesToBackfill(db, 1).length === 0) return;
+    await retryBusy(options, location, () => db.exec("BEGIN IMMEDIATE"));
+    backfillSpanMetrics(db, tracesToBackfill(db));
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    // Only MLflow's cost charts need these rows: never let them keep a run from being recorded.
+    options.warn(
+      `Cannot fill MLflow's span cost table in "${location}" for runs recorded before MLflow upgraded it as ${
+        errorMessage(error)
+      }: MLflow's cost charts leave them out until a later run fills it`,
+    );
   }
 }
 
