@@ -4,15 +4,18 @@
  */
 import { main } from "../../src/cli/main.ts";
 import { assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
-import { queryRows, ROOT, tempDir, testIO } from "../runtime/_helpers.ts";
+import { queryRows, ROOT, runCliProcess, tempDir, testIO } from "../runtime/_helpers.ts";
 
-/** Runs the echo example from `dir`, so that its artifacts go under `dir/mlruns`. */
+/** Runs the echo example in a process whose working directory is the database's. */
 async function runInto(db: string, extra: string[]): Promise<{ code: number; err: string }> {
   const dir = db.slice(0, db.lastIndexOf("/"));
-  const io = testIO({ cwd: dir });
   const args = ["run", `${ROOT}examples/echo.yaml`, "--mock", "-i", "message=hi"];
-  const code = await main([...args, "--tracking-uri", `sqlite:///${db}`, ...extra], io);
-  return { code, err: io.err() };
+  const { code, stderr } = await runCliProcess(
+    ["--allow-read", "--allow-env", `--allow-write=${dir}`],
+    [...args, "--tracking-uri", `sqlite:///${db}`, ...extra],
+    dir,
+  );
+  return { code, err: stderr };
 }
 
 function revision(db: string): unknown {
@@ -41,7 +44,13 @@ Deno.test("run creates a new SQLite file at MLflow 3.9.0's schema, or the one --
 
 Deno.test("run --mlflow-schema exits 2 for a release line it does not create, naming the choices", async () => {
   await using dir = await tempDir();
-  const { code, err } = await runInto(`${dir.path}/m.db`, ["--mlflow-schema", "3.12"]);
+  const io = testIO({ cwd: dir.path });
+  const args = ["run", `${ROOT}examples/echo.yaml`, "--mock", "-i", "message=hi"];
+  const code = await main(
+    [...args, "--tracking-uri", `sqlite:///${dir.path}/m.db`, "--mlflow-schema", "3.12"],
+    io,
+  );
+  const err = io.err();
   assertEquals(code, 2);
   assertStringIncludes(err, 'Cannot use --mlflow-schema "3.12"');
   assertStringIncludes(err, "3.9, 3.10 or 3.11");

@@ -78,7 +78,10 @@ for (const [choice, script] of Object.entries(MLFLOW_SCHEMA_SCRIPTS)) {
   Deno.test(`SqliteSink.open() with mlflowSchema "${choice}" gives a new file the ${script.release} schema`, async () => {
     await withDir(async (dir) => {
       assert(isMlflowSchemaChoice(choice));
-      const sink = await SqliteSink.open(`${dir}/m.db`, { mlflowSchema: choice });
+      const sink = await SqliteSink.open(`${dir}/m.db`, {
+        artifactRoot: `${dir}/mlruns`,
+        mlflowSchema: choice,
+      });
       assertEquals(sink.schema.revision, script.revision);
       await sink.deliver(bundle0);
       await sink.close();
