@@ -1,9 +1,9 @@
 /**
  * Prints the `--allow-run` entries the real-MLflow suite needs, each after a comma, for the
- * `test` task: `--allow-run=deno$(deno run ... _allow_run.ts)`. They are the Pythons named by
- * `MLFLOW_PYTHON` and `MLFLOW39_PYTHON` (the only programs the suite spawns besides `deno`;
- * the `mlflow` launchers are started by those Pythons). Without the variables it prints
- * nothing, so the list stays `deno` and the suite is skipped.
+ * `test` task to append to its list: `--allow-run=deno,...$(deno run ... _allow_run.ts)`. They
+ * are the Pythons named by `MLFLOW_PYTHON` and `MLFLOW39_PYTHON` (the only programs the suite
+ * spawns besides `deno`; the `mlflow` launchers are started by those Pythons). Without the
+ * variables it prints nothing, so the list stays as it is and the suite is skipped.
  *
  * @module
  */
