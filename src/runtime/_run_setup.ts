@@ -135,7 +135,10 @@ export async function trackerForRun(
   loaded: LoadedWorkflow,
   deps: EngineDeps,
   options:
-    & Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn" | "traceparent" | "mlflowSchema">
+    & Pick<
+      RunWorkflowOptions,
+      "tracker" | "trackingUri" | "warn" | "traceparent" | "mlflowSchema" | "runPerExecution"
+    >
     & {
       sqliteWorker?: boolean;
     },
@@ -150,6 +153,8 @@ export async function trackerForRun(
     warn,
     cwd: deps.cwd,
     sqliteWorker: options.sqliteWorker,
+    runPerExecution: options.runPerExecution,
+    readTextFile: deps.readTextFile,
     ...(parent ? { parent } : {}),
     ...(options.mlflowSchema === undefined
       ? {}

@@ -81,7 +81,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
 /**
  * Runs a workflow once per item, up to `concurrency` runs at a time. The workflow is loaded
  * and compiled once (a bad workflow throws before any item is read), one tracker records
- * every run, and items are pulled from `items` only when a run slot is free, so a lazy source
+ * every run (their traces link to one MLflow run of the batch, with its aggregate metrics,
+ * unless `runPerExecution` gives each its own), and items are pulled from `items` only when a run slot is free, so a lazy source
  * such as {@linkcode readJsonLines} is read with backpressure. Each outcome goes to
  * `onResult` as soon as its run ends and nothing of it is kept afterwards: memory stays flat
  * for any number of items. An item that is an error (a bad line) is reported as failed with
@@ -131,7 +132,14 @@ export async function runBatch(
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
   // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).
-  const { tracer, opened } = await trackerForRun(loaded, deps, { ...options, sqliteWorker: true });
+  const tracked = await trackerForRun(loaded, deps, { ...options, sqliteWorker: true });
+  const { opened } = tracked;
+  // One MLflow run for the whole batch, unless each execution gets its own.
+  const group = opened && !opened.runPerExecution
+    ? opened.startGroupRun({ kind: "batch", workflow: workflowOf(loaded) })
+    : undefined;
+  const tracer = group?.tracer ?? tracked.tracer;
+  let failed = false;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const totals = new BatchTotals();
@@ -170,12 +178,31 @@ export async function runBatch(
       onFailure: () => stop.abort(),
     });
     return totals.summary(options.signal?.aborted ?? false);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     await source.return();
+    await group?.finish({
+      status: options.signal?.aborted ? "KILLED" : failed ? "FAILED" : "FINISHED",
+    });
     // A batch waits for its own deliveries, however many; only an unreachable destination or
     // an interrupt sends what is left to the spool.
     if (opened) await opened.close({ timeoutMs: Infinity, signal: options.signal });
   }
+}
+
+/** What a batch's MLflow run says of the workflow. */
+function workflowOf(loaded: LoadedWorkflow) {
+  const { flow, nodes, config, schema_version } = loaded.config;
+  return {
+    workflowName: flow.name,
+    workflowVersion: flow.version,
+    provider: config.llm.provider,
+    model: config.llm.model,
+    nodeCount: nodes.length,
+    schemaVersion: schema_version,
+  };
 }
 
 /** Adds up outcomes without keeping them. */

@@ -107,13 +107,34 @@ export class FakeTraceStore {
   }
 
   /**
-   * Trace infos of some experiments, newest first.
+   * Trace infos of some experiments, newest first, filtered as MLflow does by one condition:
+   * ``metadata.`key` = 'value'``, ``tags.`key` = 'value'`` or `attribute.run_id = 'id'` (a trace
+   * of the run by its `mlflow.sourceRun`, or linked to it).
    *
    * @returns Infos.
+   * @throws {Error} A filter of another form.
    */
-  search(experimentIds: string[]): FakeTrace["info"][] {
+  search(
+    experimentIds: string[],
+    filter?: string,
+    links: ReadonlySet<string> = new Set(),
+  ): FakeTrace["info"][] {
+    const condition = filter?.trim()
+      ? /^(metadata|tags|attribute)\.(?:`([^`]+)`|([\w.]+))\s*=\s*'([^']*)'$/.exec(filter.trim())
+      : undefined;
+    if (filter?.trim() && !condition) throw new Error(`Unsupported trace filter '${filter}'`);
+    const [, scope, quoted, plain, value] = condition ?? [];
+    const key = quoted ?? plain ?? "";
+    const keep = (info: FakeTrace["info"]) =>
+      !condition ||
+      (scope === "metadata" && info.trace_metadata[key] === value) ||
+      (scope === "tags" && info.tags[key] === value) ||
+      (scope === "attribute" && key === "run_id" &&
+        (info.trace_metadata["mlflow.sourceRun"] === value ||
+          links.has(`${info.trace_id} ${value}`)));
     return [...this.traces.values()].map((trace) => trace.info)
       .filter((info) => experimentIds.includes(info.trace_location.mlflow_experiment.experiment_id))
+      .filter(keep)
       .sort((a, b) => String(b.request_time ?? "").localeCompare(String(a.request_time ?? "")));
   }
 }

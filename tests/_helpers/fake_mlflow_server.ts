@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { Schemas } from "./_fake_mlflow_schemas.ts";
 import { type FakeTrace, FakeTraceStore, snakeCase } from "./_fake_mlflow_traces.ts";
 import { loadOtlpDecoder, type OtlpDecoder, spansOf } from "../fixtures/otlp/otlp_decoder.ts";
+import { FakeGenAi } from "./_fake_mlflow_genai.ts";
 
 export type { FakeTrace } from "./_fake_mlflow_traces.ts";
 
@@ -92,6 +93,8 @@ export class FakeMlflowServer {
   readonly traces: Map<string, FakeTrace>;
   /** Uploaded artifacts by proxy path (`2/<run>/artifacts/outputs.json`). */
   readonly artifacts = new Map<string, string>();
+  /** Logged models, trace→run links, assessments (in the traces) and dataset inputs. */
+  readonly genai: FakeGenAi;
   readonly #options:
     & Required<Omit<FakeMlflowServerOptions, "requireAuthorization">>
     & FakeMlflowServerOptions;
@@ -114,6 +117,11 @@ export class FakeMlflowServer {
     this.experiments.set("0", this.#experiment("0", "Default"));
     this.#traces = new FakeTraceStore((id) => this.experiments.get(id)?.artifact_location ?? "");
     this.traces = this.#traces.traces;
+    this.genai = new FakeGenAi({
+      artifactLocation: (id) => this.experiments.get(id)?.artifact_location,
+      runs: this.runs,
+      traces: this.traces,
+    });
   }
 
   /**
@@ -270,6 +278,8 @@ export class FakeMlflowServer {
     if (method === "GET" && traceInfo) {
       return () => this.#getTrace(decodeURIComponent(traceInfo[1] ?? ""), false);
     }
+    const genai = this.genai.route(method, path);
+    if (genai) return ({ record }) => genai(record.body);
     const artifact = /^\/api\/2\.0\/mlflow-artifacts\/artifacts\/(.+)$/.exec(path);
     if (artifact && (method === "PUT" || method === "GET")) {
       const key = decodeURIComponent(artifact[1] ?? "");
@@ -413,7 +423,9 @@ export class FakeMlflowServer {
     }
     const key = tag ? (tag[1] ?? tag[2] ?? tag[3] ?? "") : "";
     const runs = [...this.runs.values()].filter((run) =>
-      body.experiment_ids.includes(run.info.experiment_id) && (!tag || run.tags.get(key) === tag[4])
+      body.experiment_ids.includes(run.info.experiment_id) &&
+      run.info.lifecycle_stage !== "deleted" &&
+      (!tag || run.tags.get(key) === tag[4])
     );
     return Response.json(
       page(runs.map(runJson), "runs", body.max_results ?? 1000, body.page_token),
@@ -459,7 +471,11 @@ export class FakeMlflowServer {
   }
 
   #searchTraces(body: z.infer<typeof Schemas.searchTraces>): Response {
-    const infos = this.#traces.search(body.locations.map((l) => l.mlflow_experiment.experiment_id));
+    const infos = this.#traces.search(
+      body.locations.map((l) => l.mlflow_experiment.experiment_id),
+      body.filter,
+      this.genai.links,
+    );
     return Response.json(page(infos, "traces", body.max_results ?? 100, body.page_token));
   }
 }

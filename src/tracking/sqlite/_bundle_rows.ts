@@ -1,9 +1,11 @@
 /**
  * The rows of one bundle, written the way MLflow's `SqlAlchemyStore` writes them (see the golden
- * rows in the shared MLflow notes): the experiment (found or created by name), the run with its
+ * rows in the shared MLflow notes): the experiment (found or created by name), a run with its
  * params, tags, metrics and latest metrics, and the trace with its tags, metadata, token metrics,
  * spans in stored JSON form and span cost metrics; and the lookup that finds a trace already
- * written, so a repeated delivery writes nothing. Runs inside the caller's transaction.
+ * written, so a repeated delivery writes nothing. Runs inside the caller's transaction. The
+ * group runs, agent versions and assessments of a bundle have files of their own
+ * (`_group_run_rows.ts`, `_logged_model_rows.ts`, `_assessment_rows.ts`).
  *
  * @module
  */
@@ -14,6 +16,8 @@ import { storedSpanJson } from "../stored_span_json.ts";
 import { aggregateTokenUsage } from "../_trace_record.ts";
 import {
   type DeliveryReceipt,
+  MODEL_ID_METADATA,
+  type RunRecord,
   SOURCE_RUN_METADATA,
   type SpanRecord,
   type TraceBundle,
@@ -38,8 +42,12 @@ const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 /**
  * The prepared statement of `sql` on `db`, prepared once per connection (preparing costs more
  * than running a small insert).
+ *
+ * @param db An open database.
+ * @param sql The statement's text.
+ * @returns The prepared statement.
  */
-function statement(db: DatabaseSync, sql: string): StatementSync {
+export function statement(db: DatabaseSync, sql: string): StatementSync {
   let cache = statements.get(db);
   if (cache === undefined) {
     cache = new Map();
@@ -53,7 +61,14 @@ function statement(db: DatabaseSync, sql: string): StatementSync {
   return prepared;
 }
 
-function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputValue>): void {
+/**
+ * Inserts one row.
+ *
+ * @param db An open database.
+ * @param table The table.
+ * @param row Values by column.
+ */
+export function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputValue>): void {
   const columns = Object.keys(row);
   const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${
     columns.map(() => "?").join(", ")
@@ -79,7 +94,7 @@ export function findDeliveredTrace(db: DatabaseSync, traceId: string): DeliveryR
   ).get(traceId, SOURCE_RUN_METADATA);
   return {
     experimentId: String(existing.experiment_id),
-    runId: String(source?.value ?? ""),
+    runId: source?.value === undefined || source.value === null ? undefined : String(source.value),
     alreadyPresent: true,
   };
 }
@@ -138,8 +153,13 @@ export function findOrCreateExperiment(
   return { id, artifactLocation: `${artifactRoot}/${id}` };
 }
 
-/** MLflow's stored form of a metric value: `[value, is_nan]`. */
-function metricValue(value: unknown): [number, number] {
+/**
+ * MLflow's stored form of a metric value: `[value, is_nan]`.
+ *
+ * @param value A metric value (NaN and infinities included).
+ * @returns The stored value and the NaN flag.
+ */
+export function metricValue(value: unknown): [number, number] {
   if (typeof value !== "number" || Number.isNaN(value)) return [0, 1];
   if (value === Infinity) return [MAX_DOUBLE, 0];
   if (value === -Infinity) return [-MAX_DOUBLE, 0];
@@ -147,18 +167,17 @@ function metricValue(value: unknown): [number, number] {
 }
 
 /**
- * Writes the MLflow run of a bundle: `runs`, `tags`, `params`, `metrics`, `latest_metrics`.
+ * Writes an MLflow run: `runs`, `tags`, `params`, `metrics`, `latest_metrics`.
  *
  * @param db The database, inside a write transaction.
- * @param bundle The bundle.
+ * @param run The run.
  * @param options The run id, its experiment and artifact URI.
  */
 export function insertRun(
   db: DatabaseSync,
-  bundle: TraceBundle,
+  run: RunRecord,
   options: { runId: string; experimentId: number; artifactUri: string },
 ): void {
-  const { run } = bundle;
   const { runId, experimentId, artifactUri } = options;
   insert(db, "runs", {
     run_uuid: runId,
@@ -183,10 +202,29 @@ export function insertRun(
   for (const [key, value] of Object.entries(run.params)) {
     insert(db, "params", { key, value, run_uuid: runId });
   }
-  for (const [key, raw] of Object.entries(run.metrics)) {
+  insertMetrics(db, runId, run.metrics, run.endTimeMs);
+}
+
+/**
+ * Logs metrics of a run at step 0: `metrics` and `latest_metrics` (a later value replaces the
+ * latest one).
+ *
+ * @param db The database, inside a write transaction.
+ * @param runId The run.
+ * @param metrics Values by key (NaN and infinities as MLflow stores them).
+ * @param timestamp Milliseconds since the epoch.
+ */
+export function insertMetrics(
+  db: DatabaseSync,
+  runId: string,
+  metrics: Readonly<Record<string, number>>,
+  timestamp: number,
+): void {
+  for (const [key, raw] of Object.entries(metrics)) {
     const [value, isNan] = metricValue(raw);
-    const row = { key, value, timestamp: run.endTimeMs, step: 0, is_nan: isNan, run_uuid: runId };
+    const row = { key, value, timestamp, step: 0, is_nan: isNan, run_uuid: runId };
     insert(db, "metrics", row);
+    statement(db, "DELETE FROM latest_metrics WHERE run_uuid = ? AND key = ?").run(runId, key);
     insert(db, "latest_metrics", row);
   }
 }
@@ -232,20 +270,27 @@ export function spanCostMetrics(cost: unknown): [string, number][] {
 
 /**
  * Writes the trace of a bundle: `trace_info`, `trace_tags` (plus `mlflow.artifactLocation` and
- * `mlflow.trace.spansLocation`), `trace_request_metadata` (plus `mlflow.sourceRun`),
- * `trace_metrics`, `spans` and, where the table exists, `span_metrics`.
+ * `mlflow.trace.spansLocation`), `trace_request_metadata` (plus `mlflow.sourceRun` and
+ * `mlflow.modelId` when the trace has a run and a version), `trace_metrics`, `spans` and, where
+ * the table exists, `span_metrics`.
  *
  * @param db The database, inside a write transaction.
  * @param bundle The bundle.
- * @param options The run id, the experiment and the schema features.
+ * @param options The run id and the model id (when there are), the experiment and the schema
+ * features.
  */
 export function insertTrace(
   db: DatabaseSync,
   bundle: TraceBundle,
-  options: { runId: string; experiment: ExperimentRow; schema: MlflowSchemaInfo },
+  options: {
+    runId: string | undefined;
+    modelId?: string | undefined;
+    experiment: ExperimentRow;
+    schema: MlflowSchemaInfo;
+  },
 ): void {
   const { trace } = bundle;
-  const { runId, experiment, schema } = options;
+  const { runId, modelId, experiment, schema } = options;
   const traceId = trace.traceId;
   insert(db, "trace_info", {
     request_id: traceId,
@@ -266,7 +311,9 @@ export function insertTrace(
     insert(db, "trace_tags", { key, value, request_id: traceId });
   }
   const usage = aggregateTokenUsage(trace.spans);
-  const metadata: Record<string, string> = { ...trace.metadata, [SOURCE_RUN_METADATA]: runId };
+  const metadata: Record<string, string> = { ...trace.metadata };
+  if (runId !== undefined) metadata[SOURCE_RUN_METADATA] = runId;
+  if (modelId !== undefined) metadata[MODEL_ID_METADATA] = modelId;
   if (usage !== undefined && metadata["mlflow.trace.tokenUsage"] === undefined) {
     metadata["mlflow.trace.tokenUsage"] = pythonJsonDumps(usage);
   }
