@@ -102,6 +102,11 @@ export interface ToolContext extends HostIO {
   signal: AbortSignal;
   /** Settings from the node's `tools: [{name, config}]` entry (`{}` when none). */
   config: Readonly<Record<string, unknown>>;
+  /**
+   * The W3C `traceparent` of the tool call's span, when the run is traced: a tool that calls a
+   * service sends it along (`http_get` does), so the service's spans nest under the call.
+   */
+  traceparent?: string | undefined;
 }
 
 /** The start of a file, as {@linkcode HostIO.readFileHead} reads it. */
