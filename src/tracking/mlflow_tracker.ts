@@ -46,6 +46,7 @@ export type {
 } from "./tracker_options.ts";
 
 const NOOP_SCOPE: SpanScope = {
+  traceparent: undefined,
   setOutputs(): void {},
   setLlmCall(): void {},
   setAttributes(): void {},
