@@ -6,7 +6,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { WorkflowError } from "../../errors.ts";
+import { errorMessage, WorkflowError } from "../../errors.ts";
 import type { ArtifactRecord } from "../trace_bundle.ts";
 
 /** An artifact with its absolute path. */
@@ -66,4 +66,49 @@ export async function writeFiles(files: readonly ArtifactFile[]): Promise<void> 
   const directories = [...new Set(files.map((file) => dirname(file.path)))];
   await Promise.all(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
   await Promise.all(files.map((file) => Deno.writeTextFile(file.path, file.content)));
+}
+
+/**
+ * Writes the artifacts of a delivery, with `writeFile` or {@linkcode writeFiles}. When that fails
+ * the delivery's transaction is rolled back, so the directories it made (`created`: a new run's
+ * or model's, named by a new id) are removed: no files of what is not recorded stay behind.
+ *
+ * @param files The files.
+ * @param options Another file writer, the directories to remove on failure, and what the files
+ * belong to (for the message).
+ * @throws {WorkflowError} `TRACKING_UNAVAILABLE` naming what failed and how to fix it.
+ */
+export async function writeArtifactFiles(
+  files: readonly ArtifactFile[],
+  options: {
+    writeFile: ((path: string, content: string) => Promise<void>) | undefined;
+    created: readonly string[];
+    what: string;
+  },
+): Promise<void> {
+  if (files.length === 0) return;
+  const { writeFile } = options;
+  const directory = dirname(files[0]!.path);
+  try {
+    // The files are independent: write them at once rather than one after another.
+    if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
+    else await writeFiles(files);
+  } catch (error) {
+    for (const created of options.created) {
+      await Deno.remove(created, { recursive: true }).catch(() => {});
+    }
+    throw new WorkflowError(
+      "TRACKING_UNAVAILABLE",
+      `Cannot write the artifacts of ${options.what} to "${directory}" as ${
+        errorMessage(error)
+      }: nothing of it was recorded`,
+      {
+        phase: "track",
+        cause: error,
+        hint: /no space left|os error 28|ENOSPC|quota/i.test(errorMessage(error))
+          ? `Free space on the disk of "${directory}"`
+          : `Check that "${directory}" can be written`,
+      },
+    );
+  }
 }

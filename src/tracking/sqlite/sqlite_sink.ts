@@ -11,7 +11,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { errorMessage, isWorkflowError, WorkflowError } from "../../errors.ts";
 import {
   type ArtifactRecord,
@@ -40,7 +40,7 @@ import {
 } from "./mlflow_schema_choice.ts";
 import { checkMlflowSchema, type MlflowSchemaInfo } from "./schema_check.ts";
 import type { ExperimentRow } from "./_bundle_rows.ts";
-import { type ArtifactFile, localArtifactFiles, writeFiles } from "./_artifact_files.ts";
+import { type ArtifactFile, localArtifactFiles, writeArtifactFiles } from "./_artifact_files.ts";
 import { backfillSpanMetrics, tracesToBackfill } from "./_backfill_span_metrics.ts";
 
 /** Options of {@linkcode SqliteSink.open}. */
@@ -301,12 +301,16 @@ export class SqliteSink implements TraceSink {
     const nowMs = this.#options.now();
     const experiment = this.#experiment(bundle.experimentName, nowMs);
     const files: ArtifactFile[] = [];
+    /** Directories this delivery makes (a new run's, a new model's): removed if it fails. */
+    const created: string[] = [];
     let runId: string | undefined;
     if (bundle.run) {
       runId = this.#options.newRunId();
       const artifactUri = `${experiment.artifactLocation}/${runId}/artifacts`;
       insertRun(db, bundle.run, { runId, experimentId: experiment.id, artifactUri });
-      files.push(...this.#files(artifactUri, bundle.run.artifacts));
+      const runFiles = this.#files(artifactUri, bundle.run.artifacts);
+      if (runFiles.length > 0) created.push(dirname(dirname(runFiles[0]!.path)));
+      files.push(...runFiles);
     }
     if (bundle.group) {
       runId = ensureGroupRun(db, bundle.group, {
@@ -325,7 +329,9 @@ export class SqliteSink implements TraceSink {
       modelId = model.modelId;
       if (model.created) {
         const artifacts = loggedModelArtifacts(bundle.agentVersion, model, nowMs);
-        files.push(...this.#files(model.artifactLocation, artifacts));
+        const modelFiles = this.#files(model.artifactLocation, artifacts);
+        if (modelFiles.length > 0) created.push(dirname(dirname(modelFiles[0]!.path)));
+        files.push(...modelFiles);
       }
     }
     insertTrace(db, bundle, { runId, modelId, experiment, schema: this.schema });
@@ -342,7 +348,10 @@ export class SqliteSink implements TraceSink {
         runId: bundle.group ? runId : undefined,
       });
     }
-    await this.#writeFiles(files);
+    await this.#writeFiles(files, {
+      created,
+      what: bundle.run ? `run "${bundle.run.runName}"` : `trace "${trace.traceId}"`,
+    });
     return { experimentId: String(experiment.id), runId, alreadyPresent: false };
   }
 
@@ -355,7 +364,12 @@ export class SqliteSink implements TraceSink {
       nowMs,
       newId: this.#options.newRunId,
     });
-    if (!alreadyPresent) await this.#writeFiles(this.#files(row.artifactUri, bundle.run.artifacts));
+    if (!alreadyPresent) {
+      await this.#writeFiles(this.#files(row.artifactUri, bundle.run.artifacts), {
+        created: [],
+        what: `run "${bundle.run.runName}"`,
+      });
+    }
     return { experimentId: String(experiment.id), runId: row.runId, alreadyPresent };
   }
 
@@ -379,31 +393,12 @@ export class SqliteSink implements TraceSink {
     return files ?? [];
   }
 
-  async #writeFiles(files: readonly ArtifactFile[]): Promise<void> {
-    if (files.length === 0) return;
-    const { writeFile } = this.#options;
-    try {
-      // The files are independent: write them at once rather than one after another.
-      if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
-      else await writeFiles(files);
-    } catch (error) {
-      // The transaction is rolled back: leave no files of a run that is not recorded. The run's
-      // directory (`<experiment>/<run id>`) is new, its id being new.
-      await Deno.remove(dirname(directory), { recursive: true }).catch(() => {});
-      throw new WorkflowError(
-        "TRACKING_UNAVAILABLE",
-        `Cannot write the artifacts of run "${bundle.run.runName}" to "${directory}" as ${
-          errorMessage(error)
-        }: nothing of the run was recorded`,
-        {
-          phase: "track",
-          cause: error,
-          hint: /no space left|os error 28|ENOSPC|quota/i.test(errorMessage(error))
-            ? `Free space on the disk of "${directory}"`
-            : `Check that "${directory}" can be written`,
-        },
-      );
-    }
+  /** Writes the artifacts of a delivery (see `writeArtifactFiles`). */
+  async #writeFiles(
+    files: readonly ArtifactFile[],
+    options: { created: readonly string[]; what: string },
+  ): Promise<void> {
+    await writeArtifactFiles(files, { ...options, writeFile: this.#options.writeFile });
   }
 
   /**
