@@ -214,14 +214,14 @@ export class GroupRun {
   }
 
   /**
-   * The aggregate metrics so far: `items`, `succeeded`, `failed`, token totals,
-   * `total_cost_usd` (NaN when a call had no price), `avg_run_duration_seconds`.
+   * The aggregate metrics so far: `runs` (the traces of the group), `succeeded`, `failed`,
+   * token totals, `total_cost_usd` (NaN when a call had no price), `avg_run_duration_seconds`.
    *
    * @returns Metrics by key.
    */
   aggregates(): Record<string, number> {
     return {
-      items: this.#items,
+      runs: this.#items,
       succeeded: this.#items - this.#failed,
       failed: this.#failed,
       total_input_tokens: this.#input,

@@ -66,7 +66,7 @@ for (const schema of [MLFLOW_SCHEMAS[0], MLFLOW_SCHEMAS[3]]) {
       const metrics = Object.fromEntries(rows("latest_metrics").map((m) => [m.key, m.value]));
       assertEquals(metrics["exact_match/mean"], 0.5);
       assertEquals(metrics["length_ok/mean"], 1);
-      assertEquals([metrics.items, metrics.succeeded, metrics.failed], [2, 2, 0]);
+      assertEquals([metrics.runs, metrics.succeeded, metrics.failed], [2, 2, 0]);
       assertEquals(columns(rows("metrics")), columns(eval_.metrics ?? []));
       const params = Object.fromEntries(rows("params").map((p) => [p.key, p.value]));
       assertEquals(params.dataset_digest, "bf945191");
