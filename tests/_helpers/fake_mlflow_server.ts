@@ -191,9 +191,15 @@ export class FakeMlflowServer {
       headers: pickHeaders(request.headers),
     };
     this.requests.push(record);
-    const response = await this.#respond(request, record, url);
-    record.status = response.status;
-    return response;
+    try {
+      const response = await this.#respond(request, record, url);
+      record.status = response.status;
+      return response;
+    } catch (error) {
+      // The client went away before its body arrived (it gave up on the request): nginx's 499.
+      record.status = 499;
+      throw error;
+    }
   }
 
   async #respond(request: Request, record: RecordedRequest, url: URL): Promise<Response> {
