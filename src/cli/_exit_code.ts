@@ -1,6 +1,6 @@
 /**
  * The exit code of an error that ends a command: 2 for what the user gave wrong (flags, the
- * workflow, its inputs), 1 for a run that failed.
+ * workflow, its inputs, a prompt it names that does not exist), 1 for a run that failed.
  *
  * @module
  */
@@ -12,6 +12,7 @@ const USER_ERROR_CODES: readonly string[] = [
   "CONFIG_LOAD_FAILED",
   "INPUT_INVALID",
   "GRAPH_BUILD_FAILED",
+  "PROMPT_NOT_FOUND",
 ];
 
 /**

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { placeholderOf, type TemplatePlaceholder, type TemplateSegment } from "./template.ts";
+import {
+  parseTemplate,
+  placeholderOf,
+  type TemplatePlaceholder,
+  type TemplateSegment,
+} from "./template.ts";
 
 const VARIABLE = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*(?:\.[a-zA-Z_][a-zA-Z0-9_]*)*)\s*\}\}/g;
 
@@ -58,4 +63,44 @@ export function registryTemplatePlaceholders(template: string): TemplatePlacehol
  */
 export function usesJinjaControlFlow(template: string): boolean {
   return template.includes("{%") && template.includes("%}");
+}
+
+/**
+ * Writes one of our templates (`{name}`, `{state.x}`, `{{`/`}}` for literal braces) as an
+ * MLflow registry template (`{{name}}`, `{{state.x}}`, braces literal), which fills the same
+ * names from the same places.
+ *
+ * @example Usage
+ * ```ts
+ * import { toRegistryTemplate } from "./registry_template.ts";
+ * const converted = toRegistryTemplate('Write about {topic} for {state.audience} as {{"a": 1}}');
+ * if (!converted.ok || converted.text !== 'Write about {{topic}} for {{state.audience}} as {"a": 1}') {
+ *   throw new Error();
+ * }
+ * ```
+ *
+ * @param template Our template.
+ * @returns The registry template, or why it cannot be written as one (literal text that MLflow
+ * would read as a placeholder).
+ */
+export function toRegistryTemplate(
+  template: string,
+): { ok: true; text: string } | { ok: false; problem: string } {
+  let text = "";
+  for (const segment of parseTemplate(template)) {
+    if (segment.kind === "placeholder") {
+      const dotted = [segment.explicitState ? "state" : [], segment.root, ...segment.path].flat();
+      text += `{{${dotted.join(".")}}}`;
+      continue;
+    }
+    const clash = segment.text.match(VARIABLE)?.[0];
+    if (clash !== undefined) {
+      return {
+        ok: false,
+        problem: `its literal text "${clash}" would be a placeholder in MLflow's template syntax`,
+      };
+    }
+    text += segment.text;
+  }
+  return { ok: true, text };
 }

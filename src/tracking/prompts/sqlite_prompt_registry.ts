@@ -134,6 +134,7 @@ export class SqlitePromptRegistry implements PromptRegistry {
       createDatabase = createWithSink(cwd),
     } = options;
     const file = isAbsolute(path) ? path : resolve(cwd, path);
+    checkPermissions(path, file, mode);
     const size = fileSize(file, mode);
     if (mode === "read" && !size) return new SqlitePromptRegistry(location, now);
     if (mode === "write" && !size) await createDatabase(file);
@@ -318,6 +319,34 @@ function createWithSink(cwd: string): (path: string) => Promise<void> {
   };
 }
 
+/** The files SQLite uses for a database: the file and its companions. */
+function companions(file: string): string[] {
+  return [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+}
+
+/** Refuses, with the flag to add, before SQLite meets a permission Deno would deny. */
+function checkPermissions(path: string, file: string, mode: "read" | "write"): void {
+  const denied = (name: "read" | "write", target: string) => {
+    try {
+      return Deno.permissions.querySync({ name, path: target }).state !== "granted";
+    } catch {
+      return true;
+    }
+  };
+  const names = mode === "read" ? ["read"] as const : ["read", "write"] as const;
+  for (const name of names) {
+    const targets = name === "read" ? [file] : companions(file);
+    const missing = targets.find((target) => denied(name, target));
+    if (missing !== undefined) {
+      throw new WorkflowError(
+        "PERMISSION_DENIED",
+        `Cannot ${mode} prompts in "${path}" as Deno has no ${name} permission for "${missing}"`,
+        { phase: "track", hint: `Run with --allow-${name}=${targets.join(",")}` },
+      );
+    }
+  }
+}
+
 /** Size of the file, 0 when it does not exist; a refused permission is reported with its flag. */
 function fileSize(file: string, mode: "read" | "write"): number {
   try {
@@ -333,9 +362,7 @@ function openError(error: unknown, path: string, file: string, mode: "read" | "w
   if (error instanceof Error && /NotCapable|PermissionDenied/.test(error.name)) {
     const flag = mode === "read"
       ? `--allow-read=${file}`
-      : `--allow-read=${file} --allow-write=${
-        [file, `${file}-wal`, `${file}-shm`, `${file}-journal`].join(",")
-      }`;
+      : `--allow-read=${file} --allow-write=${companions(file).join(",")}`;
     return new WorkflowError(
       "PERMISSION_DENIED",
       `Cannot ${mode} prompts in "${path}" as Deno may not ${mode} it: ${errorMessage(error)}`,
