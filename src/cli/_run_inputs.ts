@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { parseYamlDocument } from "../config/yaml_document.ts";
+import { MAX_SOURCE_BYTES } from "../config/constants.ts";
+import { readYaml } from "../config/read_yaml.ts";
 import { errorMessage } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
@@ -61,7 +62,8 @@ export type InputFile =
 
 /**
  * Reads `--input-file`: a `.jsonl` file is a batch (read later, line by line); any other file
- * is one JSON or YAML mapping.
+ * is one JSON or YAML mapping, read like a workflow file (at most `MAX_SOURCE_BYTES`, a regular
+ * file, no duplicate keys, no alias bombs).
  *
  * @param path The file.
  * @param io Reads it.
@@ -73,7 +75,7 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
   if (/\.jsonl$/i.test(path)) return { kind: "jsonl", path };
   let text: string;
   try {
-    text = await io.readTextFile(path);
+    text = await io.readTextFile(path, { maxBytes: MAX_SOURCE_BYTES });
   } catch (error) {
     throw new UsageError(`Cannot read inputs from "${path}" as ${errorMessage(error)}`, {
       hint: "check the path and that --allow-read covers it",
@@ -95,16 +97,18 @@ export async function readInputFile(path: string, io: CliIO): Promise<InputFile>
   return { kind: "object", inputs: value as Record<string, unknown> };
 }
 
-/** Parses JSON or YAML text into a plain value. */
+/** Parses JSON or YAML text into a plain value; the first problem is the error. */
 function parseYaml(text: string, path: string): unknown {
-  const parsed = parseYamlDocument(text);
-  const [error] = parsed.document.errors;
-  if (error) {
-    const { line, col } = parsed.lineCounter.linePos(error.pos[0]);
-    const reason = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+.*$/, "");
+  const read = readYaml(text, path);
+  const problem = read.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  if (problem) {
+    const reason = problem.message.replace(/^Cannot read the YAML as (it is malformed: )?/, "");
     throw new UsageError(
-      `Cannot read inputs from "${path}" as line ${line}, column ${col} is not valid JSON or YAML: ${reason}`,
+      `Cannot read inputs from "${path}" as line ${problem.line ?? 1}, column ${
+        problem.column ?? 1
+      } is not valid JSON or YAML: ${reason.replace(/^Cannot /, "cannot ")}`,
+      problem.suggestion === undefined ? {} : { hint: problem.suggestion },
     );
   }
-  return parsed.toJS();
+  return read.value;
 }

@@ -23,7 +23,7 @@ export async function graphCommand(
   io: CliIO,
 ): Promise<number> {
   const workflow = await loadWorkflow(file, {
-    readTextFile: (path) => io.readTextFile(path),
+    readTextFile: (path, options) => io.readTextFile(path, options),
     ...(await cliValidationContext(io)),
   });
   io.stdout(workflowToMermaid(workflow.config, { direction: options.direction }));

@@ -5,6 +5,7 @@
  * @module
  */
 import { denoEnv } from "../tracking/http/mlflow_auth.ts";
+import { openRegularFile, readRegularTextFile } from "./_regular_file.ts";
 
 /** The outside world of the CLI. */
 export interface CliIO {
@@ -20,8 +21,11 @@ export interface CliIO {
   readonly color: boolean;
   /** Current directory. */
   cwd(): string;
-  /** Reads a text file. */
-  readTextFile(path: string): Promise<string>;
+  /**
+   * Reads a text file; refuses a path that is not a regular file and, when `maxBytes` is
+   * given, a file that holds more bytes.
+   */
+  readTextFile(path: string, options?: { maxBytes?: number | undefined }): Promise<string>;
   /** Reads standard input to the end. */
   readStdin(): Promise<string>;
   /**
@@ -50,9 +54,9 @@ export function denoIO(): CliIO {
     isTerminal,
     color: isTerminal && env("NO_COLOR") === undefined,
     cwd: () => Deno.cwd(),
-    readTextFile: (path) => Deno.readTextFile(path),
+    readTextFile: (path, options) => readRegularTextFile(path, options),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
-    openReadable: async (path) => (await Deno.open(path)).readable,
+    openReadable: (path) => openRegularFile(path),
     onSignal(handler) {
       const signals = ["SIGINT", "SIGTERM"] as const;
       const listeners = signals.map((signal) => {

@@ -51,7 +51,11 @@ export async function permissionsCommand(
   const runtime = await import("../runtime/mod.ts");
   const env = (name: string) => io.env(name);
   const loaded = await runtime.loadRunnableWorkflow(file, {
-    deps: { env, readTextFile: (path) => io.readTextFile(path) },
+    deps: {
+      env,
+      readTextFile: (path: string, options?: { maxBytes?: number }) =>
+        io.readTextFile(path, options),
+    },
   });
   const permissions = runtime.workflowPermissions(loaded, {
     mock: options.mock,

@@ -29,6 +29,7 @@ import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf } from "./_exit_code.ts";
 import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
+import type { PriceTable } from "../tracking/pricing/price_table.ts";
 
 type Runtime = typeof import("../runtime/mod.ts");
 
@@ -38,6 +39,8 @@ interface Session {
   readonly options: RunOptions;
   readonly runtime: Runtime;
   readonly loaded: LoadedWorkflow;
+  /** The prices of every run (loaded once). */
+  readonly priceTable: PriceTable;
   readonly paint: Paint;
   readonly progress: RunProgress;
   readonly controller: AbortController;
@@ -71,15 +74,21 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   checkTraceparentOption(options.traceparent);
 
   const runtime = await import("../runtime/mod.ts");
-  const loaded = await runtime.loadRunnableWorkflow(file, {
-    deps: { env: (name) => io.env(name), readTextFile: (path) => io.readTextFile(path) },
-  });
+  const deps = {
+    env: (name: string) => io.env(name),
+    readTextFile: (path: string, options?: { maxBytes?: number }) =>
+      io.readTextFile(path, options),
+  };
+  // Loaded once: it decides the unpriced-model warnings and prices every run.
+  const priceTable = await runtime.loadPriceTableFromEnv(deps);
+  const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable });
   const p = paint(io.color);
   const session: Session = {
     io,
     options,
     runtime,
     loaded,
+    priceTable,
     paint: p,
     progress: new RunProgress({
       write: (text) => io.stderr(text),
@@ -123,6 +132,7 @@ function runOptions(session: Session): RunWorkflowOptions {
     ...(options.mockLatency === undefined ? {} : { mockLatencyMs: options.mockLatency }),
     signal: session.controller.signal,
     ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
+    priceTable: session.priceTable,
     ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {

@@ -43,7 +43,7 @@ export async function validateCommand(
   let diagnostics: readonly Diagnostic[];
   try {
     const result = await safeLoadWorkflow(file, {
-      readTextFile: (path) => io.readTextFile(path),
+      readTextFile: (path, options) => io.readTextFile(path, options),
       ...(await cliValidationContext(io)),
     });
     diagnostics = result.ok ? result.workflow.warnings : result.diagnostics;

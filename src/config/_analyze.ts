@@ -19,13 +19,18 @@ import {
   type WorkflowConfig,
   WorkflowSchema,
 } from "./schema.ts";
-import { IDENTIFIER_PATTERN } from "./_schema_atoms.ts";
+import {
+  IDENTIFIER_PATTERN,
+  reservedNameProblem,
+  reservedNameSuggestion,
+} from "./_schema_atoms.ts";
 import { END, START } from "./constants.ts";
 import type { PromptSource, ValidationHooks, WorkflowView } from "./_check_context.ts";
 import type { ParsedSource } from "./_parse_source.ts";
 import { runChecks, viewOfConfig } from "./_run_checks.ts";
 import { schemaDiagnostics } from "./_schema_issues.ts";
 import { objectKeysAt } from "./_schema_walk.ts";
+import { ownValue } from "./_own_property.ts";
 
 /** Options of {@linkcode analyzeSource}. */
 export interface AnalyzeOptions extends ValidationHooks {
@@ -60,7 +65,18 @@ export function analyzeSource(parsed: ParsedSource, options: AnalyzeOptions): An
   const original = parsed.value as Record<string, unknown>;
   const input = keepVersionText(stripNulls(original, []) as Record<string, unknown>, parsed);
   const result = WorkflowSchema.safeParse(input);
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const diagnostics: Diagnostic[] = [
+    ...parsed.diagnostics,
+    ...protoKeyPaths(original).map((path) =>
+      sourceMap.place({
+        severity: "error",
+        code: "reserved_name",
+        message: reservedNameProblem(PROTO_KEY) ?? "",
+        path,
+        suggestion: reservedNameSuggestion(PROTO_KEY),
+      }, sourceMap.locateKey(path))
+    ),
+  ];
   if (!result.success) {
     diagnostics.push(
       ...schemaDiagnostics(result.error.issues, {
@@ -78,15 +94,15 @@ export function analyzeSource(parsed: ParsedSource, options: AnalyzeOptions): An
     if (prompt) prompts.set(index, prompt);
   });
   diagnostics.push(...runChecks(view, prompts, options, sourceMap));
-  const byId: Record<string, string> = {};
+  const byId = new Map<string, string>();
   prompts.forEach((prompt, index) => {
     const id = view.nodes[index]?.id;
-    if (id !== undefined) byId[id] = prompt.text;
+    if (id !== undefined) byId.set(id, prompt.text);
   });
   const failed = diagnostics.some((d) => d.severity === "error");
   return {
     config: result.success && !failed ? result.data : undefined,
-    prompts: byId,
+    prompts: Object.fromEntries(byId),
     diagnostics: sortDiagnostics(diagnostics),
   };
 }
@@ -101,9 +117,9 @@ function promptOf(
   if (node.prompt !== undefined) return { text: node.prompt };
   const file = node.prompt_file;
   if (file === undefined) return undefined;
-  const text = options.promptFiles?.[file];
-  if (text !== undefined) return { text, file: options.promptFileNames?.[file] ?? file };
-  const reason = options.promptFileErrors?.[file] ??
+  const text = ownValue(options.promptFiles, file);
+  if (text !== undefined) return { text, file: ownValue(options.promptFileNames, file) ?? file };
+  const reason = ownValue(options.promptFileErrors, file) ??
     "its text was not provided: pass it in 'promptFiles' or use loadWorkflow";
   diagnostics.push(parsed.sourceMap.place({
     severity: "error",
@@ -115,9 +131,25 @@ function promptOf(
 }
 
 /**
+ * The key that zod silently drops from user-named maps (a state field `__proto__` would
+ * vanish): it is reported wherever it is written, and left out of what the schema checks.
+ */
+const PROTO_KEY = "__proto__";
+
+/** The path of every {@linkcode PROTO_KEY} key in a document, in document order. */
+function protoKeyPaths(value: unknown, path: JsonPath = []): JsonPath[] {
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    return key === PROTO_KEY && !Array.isArray(value) ? [at] : protoKeyPaths(item, at);
+  });
+}
+
+/**
  * Drops `key: null` entries of fixed settings (not of user-named maps, and not `default`),
  * so that an empty optional setting reads as absent, as it did in v0.1. Required settings
- * left empty are still reported, with the original value.
+ * left empty are still reported, with the original value. Drops {@linkcode PROTO_KEY} keys,
+ * which are reported apart.
  */
 function stripNulls(value: unknown, path: JsonPath): unknown {
   if (Array.isArray(value)) return value.map((item, index) => stripNulls(item, [...path, index]));
@@ -125,6 +157,7 @@ function stripNulls(value: unknown, path: JsonPath): unknown {
   const known = objectKeysAt(WorkflowSchema, path);
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
+    if (key === PROTO_KEY) continue;
     if (item === null && key !== "default" && known.includes(key)) continue;
     result[key] = stripNulls(item, [...path, key]);
   }

@@ -14,6 +14,7 @@ import type {
 } from "./schema.ts";
 import { type Position, SourceMap } from "./_source_map.ts";
 import { type FieldType, tryParseType } from "./_field_types.ts";
+import { ownValue } from "./_own_property.ts";
 
 /**
  * The parts of a workflow that passed the schema. Each check runs only on the parts it needs,
@@ -153,7 +154,7 @@ export class CheckContext {
    */
   fieldType(name: string): FieldType | undefined {
     if (this.#types.has(name)) return this.#types.get(name);
-    const field = this.view.fields[name];
+    const field = ownValue(this.view.fields, name);
     const type = field ? tryParseType(field.type) : undefined;
     const result = type ? { type, schema: field?.schema } : undefined;
     this.#types.set(name, result);

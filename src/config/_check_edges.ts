@@ -62,9 +62,10 @@ function checkExpression(ctx: CheckContext, logic: string, path: JsonPath): void
     fields = expressionFields(parseExpression(logic));
   } catch (error) {
     if (!(error instanceof ExpressionSyntaxError)) throw error;
+    const shown = logic.length > 60 ? `${logic.slice(0, 57)}...` : logic;
     ctx.error(
       "expression_syntax",
-      `Cannot parse the condition "${logic}": ${error.message}`,
+      `Cannot parse the condition "${shown}": ${error.message}`,
       path,
       {
         position: ctx.sourceMap.locateInValue(path, error.offset),

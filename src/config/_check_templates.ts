@@ -12,6 +12,7 @@ import { type FieldType, followPath, type PathResult } from "./_field_types.ts";
 import { RUN_NAME_PLACEHOLDERS } from "./run_name.ts";
 import { singlePlaceholder, type TemplatePlaceholder, templatePlaceholders } from "./template.ts";
 import { quoteList, suggestName } from "./suggest.ts";
+import { ownValue } from "./_own_property.ts";
 
 /** Names a template of a node may use. */
 interface Scope {
@@ -112,7 +113,7 @@ function resolve(ctx: CheckContext, placeholder: TemplatePlaceholder, scope: Sco
     return type ? followPath(type, path, `state.${root}`) : { ok: true, type: undefined };
   }
   const inputs = scope.withInputs ? scope.node.inputs ?? {} : {};
-  const input = inputs[root];
+  const input = ownValue(inputs, root);
   if (input !== undefined) {
     if (!path.length) return { ok: true, type: undefined };
     const single = singlePlaceholder(input);

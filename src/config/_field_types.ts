@@ -12,6 +12,7 @@ import {
   type TypeExpression,
 } from "./type_expression.ts";
 import { quoteList, suggestName } from "./suggest.ts";
+import { ownValue } from "./_own_property.ts";
 
 /** Sub-fields of an `object`. */
 export type ObjectSchema = Readonly<Record<string, ObjectFieldSpec>>;
@@ -86,7 +87,7 @@ export function followPath(field: FieldType, path: readonly string[], name: stri
     const { type, schema } = current;
     if (type.kind === "object") {
       if (!schema) return { ok: true, type: undefined };
-      const spec = schema[segment];
+      const spec = ownValue(schema, segment);
       if (spec === undefined) {
         const names = Object.keys(schema);
         return {
@@ -144,7 +145,7 @@ function schemaMismatch(
   prefix: string,
 ): string | undefined {
   for (const [name, spec] of Object.entries(source)) {
-    const declared = target[name];
+    const declared = ownValue(target, name);
     if (declared === undefined) {
       return `sub-field "${prefix}${name}" is not declared in the state field`;
     }
@@ -163,7 +164,7 @@ function schemaMismatch(
   }
   for (const [name, spec] of Object.entries(target)) {
     const required = typeof spec === "string" || spec.required !== false;
-    if (required && source[name] === undefined) {
+    if (required && ownValue(source, name) === undefined) {
       return `required sub-field "${prefix}${name}" of the state field is missing`;
     }
   }

@@ -6,7 +6,11 @@
  */
 import type { z } from "zod";
 import { type Diagnostic, formatJsonPath, type JsonPath, toJsonPath } from "./diagnostic.ts";
-import { IDENTIFIER_PATTERN } from "./_schema_atoms.ts";
+import {
+  IDENTIFIER_PATTERN,
+  reservedNameProblem,
+  reservedNameSuggestion,
+} from "./_schema_atoms.ts";
 import { objectKeysAt } from "./_schema_walk.ts";
 import type { Position, SourceMap } from "./_source_map.ts";
 import { closestName, suggestName } from "./suggest.ts";
@@ -108,6 +112,15 @@ function convert(issue: Issue, base: JsonPath, context: IssueContext): Diagnosti
     }
     case "invalid_key": {
       const name = String(path.at(-1));
+      const reserved = reservedNameProblem(name);
+      if (reserved && IDENTIFIER_PATTERN.test(name)) {
+        return [
+          error("reserved_name", reserved, {
+            position: context.sourceMap.locateKey(path),
+            suggestion: reservedNameSuggestion(name),
+          }),
+        ];
+      }
       return [
         error(
           "invalid_name",
@@ -248,6 +261,9 @@ function customDiagnostic(
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(value.slice(offset))?.[0];
     const close = word === undefined ? undefined : closestName(word, TYPE_NAMES);
     if (close !== undefined) suggestion = `did you mean '${close}'?`;
+  }
+  if (kind === "reserved_name" && typeof value === "string") {
+    suggestion = reservedNameSuggestion(value);
   }
   return context.sourceMap.place({
     severity: "error",

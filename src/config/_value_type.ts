@@ -5,6 +5,7 @@
  */
 import { type FieldType, subFieldType } from "./_field_types.ts";
 import { formatTypeExpression } from "./type_expression.ts";
+import { ownValue } from "./_own_property.ts";
 
 /**
  * Tells why `value` is not a valid value of `field`, or returns `undefined` when it is.
@@ -65,7 +66,7 @@ export function valueTypeProblem(
       }
       if (!schema) return undefined;
       for (const [key, item] of entries) {
-        const spec = schema[key];
+        const spec = ownValue(schema, key);
         if (spec === undefined) return `${where} has "${key}", which is not a declared sub-field`;
         const sub = subFieldType(spec);
         const problem = sub && item !== null

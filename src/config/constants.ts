@@ -35,3 +35,10 @@ export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as c
 
 /** Schemes a `tracking_uri` may use. */
 export const TRACKING_URI_SCHEMES = ["sqlite", "http", "https"] as const;
+
+/**
+ * Most bytes a workflow file, prompt file or `--input-file` may hold (4 MiB), and most
+ * characters a workflow text given directly may have. Far above any real workflow (one with
+ * 40,000 state fields is about 1 MB), and small enough that reading and parsing stay quick.
+ */
+export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;

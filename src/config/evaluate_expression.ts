@@ -4,6 +4,7 @@
  * @module
  */
 import type { ComparisonOperator, Expression } from "./expression_ast.ts";
+import { ownValue } from "./_own_property.ts";
 
 /** An expression that cannot be evaluated on the values it met at run time. */
 export class ExpressionEvaluationError extends TypeError {
@@ -55,15 +56,17 @@ export function evaluateExpression(
   }
 }
 
+/** Reads a path of own entries (list indexes, object keys); anything else reads as null. */
 function readPath(state: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
   let value: unknown = state;
   for (const key of path) {
-    if (value === null || value === undefined) return null;
-    if (Array.isArray(value) && /^\d+$/.test(key)) value = value[Number(key)];
-    else if (typeof value === "object") value = (value as Record<string, unknown>)[key];
-    else return null;
+    if (Array.isArray(value)) value = /^\d+$/.test(key) ? value[Number(key)] : undefined;
+    else if (value !== null && typeof value === "object") {
+      value = ownValue(value as Record<string, unknown>, key);
+    } else return null;
+    if (value === undefined) return null;
   }
-  return value === undefined ? null : value;
+  return value;
 }
 
 function requireBoolean(value: unknown, operator: string): boolean {

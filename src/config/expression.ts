@@ -48,6 +48,16 @@ type Token =
 const KEYWORDS = new Set(["and", "or", "not", "in", "true", "false", "null"]);
 
 /**
+ * Deepest a condition may nest: parentheses, lists and `not` each add a level, and so does each
+ * `and`/`or`/comparison over its operands (a chain of 50 `or`s is 51 levels deep). Far beyond
+ * any real route, and shallow enough that parsing and evaluating never exhaust the stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 100;
+
+const DEPTH_MESSAGE =
+  `The condition nests deeper than ${MAX_EXPRESSION_DEPTH} levels (parentheses, lists, not, and, or): split it or simplify it`;
+
+/**
  * Parses a route condition.
  *
  * @example Usage
@@ -208,6 +218,10 @@ function readString(text: string, start: number): { value: string; end: number }
 class ExpressionParser {
   readonly #tokens: Token[];
   #index = 0;
+  /** Open parentheses, lists and `not`s around the token being read. */
+  #nesting = 0;
+  /** The height of each node built (a leaf is 1). */
+  readonly #heights = new WeakMap<Expression, number>();
 
   constructor(tokens: Token[]) {
     this.#tokens = tokens;
@@ -216,8 +230,9 @@ class ExpressionParser {
   parseOr(): Expression {
     let left = this.#parseAnd();
     while (this.#isWord("or")) {
+      const offset = this.#peek().offset;
       this.#index++;
-      left = { type: "or", left, right: this.#parseAnd() };
+      left = this.#built({ type: "or", left, right: this.#parseAnd() }, offset);
     }
     return left;
   }
@@ -232,16 +247,21 @@ class ExpressionParser {
   #parseAnd(): Expression {
     let left = this.#parseNot();
     while (this.#isWord("and")) {
+      const offset = this.#peek().offset;
       this.#index++;
-      left = { type: "and", left, right: this.#parseNot() };
+      left = this.#built({ type: "and", left, right: this.#parseNot() }, offset);
     }
     return left;
   }
 
   #parseNot(): Expression {
     if (this.#isWord("not")) {
+      const { offset } = this.#peek();
       this.#index++;
-      return { type: "not", operand: this.#parseNot() };
+      this.#enter(offset);
+      const operand = this.#parseNot();
+      this.#nesting--;
+      return this.#built({ type: "not", operand }, offset);
     }
     return this.#parseCompare();
   }
@@ -261,7 +281,10 @@ class ExpressionParser {
       this.#index += 2;
     }
     if (!operator) return left;
-    return { type: "compare", operator, left, right: this.#parsePrimary() };
+    return this.#built(
+      { type: "compare", operator, left, right: this.#parsePrimary() },
+      token.offset,
+    );
   }
 
   #parsePrimary(): Expression {
@@ -290,11 +313,18 @@ class ExpressionParser {
         );
       case "op":
         if (token.value === "(") {
+          this.#enter(token.offset);
           const inner = this.parseOr();
           this.#expectOp(")");
+          this.#nesting--;
           return inner;
         }
-        if (token.value === "[") return this.#parseList();
+        if (token.value === "[") {
+          this.#enter(token.offset);
+          const list = this.#parseList();
+          this.#nesting--;
+          return this.#built(list, token.offset);
+        }
         throw new ExpressionSyntaxError(
           `Expected a value but found '${token.value}'`,
           token.offset,
@@ -319,6 +349,28 @@ class ExpressionParser {
       this.#expectOp("]");
       return { type: "list", items };
     }
+  }
+
+  /** Opens a level (at the token at `offset`), refusing one level too many. */
+  #enter(offset: number): void {
+    if (++this.#nesting > MAX_EXPRESSION_DEPTH) {
+      throw new ExpressionSyntaxError(DEPTH_MESSAGE, offset);
+    }
+  }
+
+  /** Records the height of a new node (a leaf has none: 1), refusing one too deep. */
+  #built(expression: Expression, offset: number): Expression {
+    const children = expression.type === "literal" || expression.type === "field"
+      ? []
+      : expression.type === "list"
+      ? expression.items
+      : expression.type === "not"
+      ? [expression.operand]
+      : [expression.left, expression.right];
+    const height = 1 + Math.max(0, ...children.map((child) => this.#heights.get(child) ?? 1));
+    if (height > MAX_EXPRESSION_DEPTH) throw new ExpressionSyntaxError(DEPTH_MESSAGE, offset);
+    this.#heights.set(expression, height);
+    return expression;
   }
 
   #expectOp(value: string): void {

@@ -9,12 +9,18 @@ import type { ValidationHooks } from "./_check_context.ts";
 import { analyzeSource } from "./_analyze.ts";
 import { parseSource } from "./_parse_source.ts";
 import { promptFilePath } from "./prompt_file_path.ts";
+import { MAX_SOURCE_BYTES } from "./constants.ts";
 import { type SafeParseWorkflowResult, toResult, unwrapResult } from "./_workflow_result.ts";
 
 /** Options of {@linkcode loadWorkflow}. */
 export interface LoadWorkflowOptions extends ValidationHooks {
-  /** Reads a text file (such as `Deno.readTextFile`); the workflow and its prompt files. */
-  readTextFile(path: string): Promise<string>;
+  /**
+   * Reads a text file (such as `Deno.readTextFile`): the workflow and its prompt files. It is
+   * passed `maxBytes` ({@linkcode MAX_SOURCE_BYTES}): a reader should refuse a larger file, and
+   * a path that is not a regular file (a device or a FIFO can be read forever). A longer
+   * workflow text is refused after reading all the same.
+   */
+  readTextFile(path: string, options?: { maxBytes?: number | undefined }): Promise<string>;
   /**
    * Stops the load between reads.
    *
@@ -62,7 +68,7 @@ export async function safeLoadWorkflow(
   signal?.throwIfAborted();
   let text: string;
   try {
-    text = await readTextFile(path);
+    text = await readTextFile(path, { maxBytes: MAX_SOURCE_BYTES });
   } catch (error) {
     throw new WorkflowError(
       "CONFIG_LOAD_FAILED",
@@ -71,23 +77,25 @@ export async function safeLoadWorkflow(
     );
   }
   const parsed = parseSource(text, path);
-  const promptFiles: Record<string, string> = {};
-  const promptFileErrors: Record<string, string> = {};
-  const promptFileNames: Record<string, string> = {};
+  // Maps, turned into records by `Object.fromEntries`, so that any path (even "__proto__") is
+  // an own entry.
+  const promptFiles = new Map<string, string>();
+  const promptFileErrors = new Map<string, string>();
+  const promptFileNames = new Map<string, string>();
   for (const promptFile of promptFilesOf(parsed.value)) {
     signal?.throwIfAborted();
     const resolved = promptFilePath(path, promptFile);
-    promptFileNames[promptFile] = resolved;
+    promptFileNames.set(promptFile, resolved);
     try {
-      promptFiles[promptFile] = await readTextFile(resolved);
+      promptFiles.set(promptFile, await readTextFile(resolved, { maxBytes: MAX_SOURCE_BYTES }));
     } catch (error) {
-      promptFileErrors[promptFile] = `"${resolved}" cannot be read: ${errorMessage(error)}`;
+      promptFileErrors.set(promptFile, `"${resolved}" cannot be read: ${errorMessage(error)}`);
     }
   }
   const analysis = analyzeSource(parsed, {
-    promptFiles,
-    promptFileErrors,
-    promptFileNames,
+    promptFiles: Object.fromEntries(promptFiles),
+    promptFileErrors: Object.fromEntries(promptFileErrors),
+    promptFileNames: Object.fromEntries(promptFileNames),
     toolNames,
     isModelPriced,
     checkToolConfig,

@@ -5,6 +5,7 @@
  * @module
  */
 import { parseTemplate } from "./template.ts";
+import { ownValue } from "./_own_property.ts";
 
 /**
  * The placeholders a `run_name` may use:
@@ -59,7 +60,9 @@ export function renderRunName(template: string, values: RunNameValues): string {
   };
   return parseTemplate(template).map((segment) => {
     if (segment.kind === "text") return segment.text;
-    const value = segment.explicitState || segment.path.length ? undefined : filled[segment.root];
+    const value = segment.explicitState || segment.path.length
+      ? undefined
+      : ownValue(filled, segment.root);
     return value ?? segment.raw;
   }).join("");
 }

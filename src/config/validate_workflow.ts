@@ -10,6 +10,7 @@ import { parseSource } from "./_parse_source.ts";
 import { SourceMap } from "./_source_map.ts";
 import type { PromptSource, ValidationHooks } from "./_check_context.ts";
 import { runChecks, viewOfConfig } from "./_run_checks.ts";
+import { ownValue } from "./_own_property.ts";
 
 export type { ValidationHooks } from "./_check_context.ts";
 
@@ -69,7 +70,7 @@ export function validateWorkflow(
   const texts = loaded?.prompts ?? prompts ?? {};
   const promptSources = new Map<number, PromptSource>();
   config.nodes.forEach((node, index) => {
-    const text = node.prompt ?? texts[node.id];
+    const text = node.prompt ?? ownValue(texts, node.id);
     if (text !== undefined) promptSources.set(index, { text, file: node.prompt_file });
   });
   return sortDiagnostics(runChecks(viewOfConfig(config), promptSources, options, sourceMap));

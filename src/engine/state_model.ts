@@ -131,7 +131,7 @@ export function initialState(
   }
   const state: Record<string, unknown> = {};
   for (const field of Object.values(model.fields)) {
-    const given = inputs[field.name];
+    const given = Object.hasOwn(inputs, field.name) ? inputs[field.name] : undefined;
     if (given === undefined) {
       state[field.name] = defaultValue(field, diagnostics);
       continue;

@@ -34,6 +34,7 @@ export { createWorkflowTracker } from "./workflow_tracker.ts";
 export type { WorkflowTrackerOptions } from "./workflow_tracker.ts";
 export { flushTracking } from "./flush_tracking.ts";
 export { resolveTrackingDestination } from "../tracking/tracking_destination.ts";
+export { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 export { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 export { permissionFlags, workflowPermissions } from "./workflow_permissions.ts";
 export {

@@ -38,3 +38,18 @@ export function positionOf(text: string, needle: string): [number, number] {
   const before = text.slice(0, offset);
   return [before.split("\n").length, offset - before.lastIndexOf("\n")];
 }
+
+/**
+ * A YAML "billion laughs": seven levels of lists of ten aliases of the level above, whose first
+ * alias is at line 2, column 8.
+ *
+ * @returns The text.
+ */
+export function aliasBomb(): string {
+  const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+  for (const name of "bcdefg") {
+    const previous = String.fromCharCode(name.charCodeAt(0) - 1);
+    levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+  }
+  return levels.join("\n") + "\n";
+}

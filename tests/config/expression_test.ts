@@ -1,4 +1,10 @@
-import { assertEquals, assertStrictEquals, assertThrows } from "../_helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "../_helpers/assert.ts";
 import {
   evaluateExpression,
   ExpressionEvaluationError,
@@ -7,6 +13,8 @@ import {
   formatExpression,
   parseExpression,
 } from "../../src/config/mod.ts";
+import { positionOf, VALID } from "./_workflows.ts";
+import { runCli } from "./_cli_io.ts";
 
 Deno.test("parseExpression() binds not, and, or and comparisons with the usual precedence", () => {
   const expression = parseExpression("not state.a or state.b == 1 and state.c in [1, 2]");
@@ -66,4 +74,45 @@ Deno.test("evaluateExpression() fails loudly on a type error instead of falling 
     ExpressionEvaluationError,
     "Cannot apply 'and'",
   );
+});
+
+Deno.test("parseExpression() refuses conditions nested deeper than 100 levels, with the offset", () => {
+  const cases: [string, number][] = [
+    ["(".repeat(2000) + "state.a" + ")".repeat(2000), 100],
+    ["not ".repeat(2000) + "state.a", 400],
+    ["[".repeat(2000) + "]".repeat(2000), 100],
+    [Array(2000).fill("state.a == 1").join(" or "), 1581],
+    [Array(2000).fill("state.a").join(" and "), 1196],
+  ];
+  for (const [text, offset] of cases) {
+    const error = assertThrows(() => parseExpression(text), ExpressionSyntaxError, "100 levels");
+    assertStrictEquals((error as ExpressionSyntaxError).offset, offset, text.slice(0, 30));
+  }
+  const deepest = "(".repeat(99) + "state.a" + ")".repeat(99);
+  assertEquals(expressionFields(parseExpression(deepest)), [{ path: ["a"], offset: 99 }]);
+  const longest = Array(50).fill("state.a == 1").join(" or ");
+  assertStrictEquals(evaluateExpression(parseExpression(longest), { a: 1 }), true);
+});
+
+Deno.test("validate exits 2 with the position of a route condition nested 2000 deep", async () => {
+  const logic = "(".repeat(2000) + "state.topic == 'x'" + ")".repeat(2000);
+  const text = VALID.replace(
+    "  - {from: research, to: END}",
+    `  - from: research\n    routes:\n      - {condition: {logic: "${logic}"}, to: END}\n      - {condition: default, to: END}`,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/deep.yaml`, text);
+    const { code, stdout, stderr } = await runCli(["validate", `${dir}/deep.yaml`]);
+    assertStrictEquals(code, 2, stdout + stderr);
+    const [line, column] = positionOf(text, logic);
+    assertStringIncludes(
+      stdout,
+      `deep.yaml:${line}:${column + 100}: error: Cannot parse the condition "(((`,
+    );
+    assertStringIncludes(stdout, "nests deeper than 100 levels");
+    assert(stdout.length < 1000, "the message quotes the start of the condition only");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

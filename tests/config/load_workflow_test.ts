@@ -9,6 +9,7 @@ import {
 import { loadWorkflow, safeLoadWorkflow } from "../../src/config/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { VALID } from "./_workflows.ts";
+import { MAX_SOURCE_BYTES } from "../../src/config/constants.ts";
 
 const WITH_FILE = VALID.replace(
   'prompt: "Research {state.topic}"',
@@ -117,4 +118,19 @@ Deno.test("loadWorkflow() stops before reading when its signal is aborted", asyn
     "stop",
   );
   assertEquals(fs.reads, []);
+});
+
+Deno.test("loadWorkflow() asks its reader for at most MAX_SOURCE_BYTES of each file", async () => {
+  const limits: (number | undefined)[] = [];
+  const files: Record<string, string> = {
+    "flows/w.yaml": WITH_FILE,
+    "flows/prompts/research.md": "Look into {state.topic}",
+  };
+  await loadWorkflow("flows/w.yaml", {
+    readTextFile: (path, options) => {
+      limits.push(options?.maxBytes);
+      return Promise.resolve(files[path] ?? "");
+    },
+  });
+  assertEquals(limits, [MAX_SOURCE_BYTES, MAX_SOURCE_BYTES]);
 });
