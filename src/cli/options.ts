@@ -15,6 +15,8 @@ export interface GlobalOptions {
 export interface ValidateOptions extends GlobalOptions {
   /** Print the diagnostics as JSON. */
   json: boolean;
+  /** `--tracking-uri`: where the registry prompts the nodes name are looked up. */
+  trackingUri?: string | undefined;
 }
 
 /** `graph <file>`. */

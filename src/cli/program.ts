@@ -54,9 +54,17 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("check a workflow file and report every problem with its line and column")
     .argument("<file>", "workflow file (YAML or JSON)")
     .option("--json", "print the report as JSON", false)
-    .action(async (file: string, opts: { json: boolean }) => {
+    .option(
+      "--tracking-uri <uri>",
+      "look up the prompts:/ URIs of nodes there (default: the workflow's tracking_uri)",
+    )
+    .action(async (file: string, opts: { json: boolean; trackingUri?: string }) => {
       const { validateCommand } = await import("./validate_command.ts");
-      const options: ValidateOptions = { ...globals(), json: opts.json };
+      const options: ValidateOptions = {
+        ...globals(),
+        json: opts.json,
+        trackingUri: opts.trackingUri,
+      };
       setExit(await validateCommand(file, options, io));
     });
 

@@ -64,7 +64,8 @@ export async function safeLoadWorkflow(
   path: string,
   options: LoadWorkflowOptions,
 ): Promise<SafeParseWorkflowResult> {
-  const { readTextFile, signal, toolNames, isModelPriced, checkToolConfig } = options;
+  const { readTextFile, signal, toolNames, isModelPriced, checkToolConfig, registryPrompts } =
+    options;
   signal?.throwIfAborted();
   let text: string;
   try {
@@ -99,6 +100,7 @@ export async function safeLoadWorkflow(
     toolNames,
     isModelPriced,
     checkToolConfig,
+    registryPrompts,
   });
   return toResult(analysis, path);
 }

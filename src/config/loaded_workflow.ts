@@ -16,4 +16,19 @@ export interface LoadedWorkflow {
   readonly file: string | undefined;
   /** Warnings found while validating (errors would have stopped the load). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * The registry prompt each node whose `prompt` is a `prompts:/...` URI uses, once resolved
+   * (`prompts` then holds its template); absent until then.
+   */
+  readonly registryPrompts?: Readonly<Record<string, RegistryPromptUse>> | undefined;
+}
+
+/** The registry prompt version a node uses. */
+export interface RegistryPromptUse {
+  /** The URI as the node names it (`prompts:/summarizer@production`). */
+  readonly uri: string;
+  /** The prompt's name. */
+  readonly name: string;
+  /** The version the URI resolved to when the run started. */
+  readonly version: number;
 }

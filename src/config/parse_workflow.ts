@@ -49,12 +49,13 @@ export function safeParseWorkflow(
   text: string,
   options: ParseWorkflowOptions = {},
 ): SafeParseWorkflowResult {
-  const { file, promptFiles, toolNames, isModelPriced, checkToolConfig } = options;
+  const { file, promptFiles, toolNames, isModelPriced, checkToolConfig, registryPrompts } = options;
   const analysis = analyzeSource(parseSource(text, file), {
     promptFiles,
     toolNames,
     isModelPriced,
     checkToolConfig,
+    registryPrompts,
   });
   return toResult(analysis, file);
 }

@@ -7,6 +7,7 @@
  */
 import type { Diagnostic, JsonPath } from "../config/diagnostic.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
+import { isPromptUri } from "../config/prompt_uri.ts";
 import { END, type NodeConfig, START } from "../config/schema.ts";
 import { errorMessage, WorkflowError } from "../errors.ts";
 import { resolveModelSpec } from "../llm/mod.ts";
@@ -203,6 +204,12 @@ function planNode(
   const prompt = loaded.prompts[node.id] ?? node.prompt;
   if (prompt === undefined) {
     problems.push({ message: `Cannot run node "${node.id}" as it has no prompt`, path });
+  } else if (isPromptUri(prompt)) {
+    problems.push({
+      message:
+        `Cannot run node "${node.id}" as its prompt "${prompt.trim()}" was not resolved from the prompt registry: run it with runWorkflow or runBatch, which resolve it`,
+      path: [...path, "prompt"],
+    });
   }
   const targets: Record<string, OutputTarget> = {};
   for (const output of node.outputs) {

@@ -63,6 +63,14 @@ export async function runCompiledWorkflow(
     model: llm.model,
     schemaVersion: config.schema_version,
     inputs: { ...inputs },
+    ...(loaded.registryPrompts
+      ? {
+        prompts: Object.entries(loaded.registryPrompts).map(([nodeId, use]) => ({
+          nodeId,
+          ...use,
+        })),
+      }
+      : {}),
   });
   emit({ type: "run_started", workflowName: config.flow.name, nodeCount: config.nodes.length });
   const tally = new UsageTally();
