@@ -4,7 +4,7 @@
  * which version ran. Plus `validate` on registry prompts.
  */
 import { main } from "../../src/cli/main.ts";
-import { assert, assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
+import { assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
 import { queryRows, ROOT, runCliProcess, tempDir } from "../runtime/_helpers.ts";
 import { fakeCliIO } from "../tracking/report/_fake_cli_io.ts";
 
