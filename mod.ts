@@ -3,7 +3,9 @@
  * MLflow: one trace per run with a span per node, LLM call and tool call, token usage and
  * dollar cost, plus one MLflow run with summary metrics.
  *
- * - **Config**: {@linkcode parseWorkflow} and {@linkcode loadWorkflow} read a workflow file,
+ * - **Config**: {@linkcode parseWorkflow} and {@linkcode loadWorkflow} read a workflow file
+ *   and {@linkcode prepareWorkflow} takes one built in code; each checks it and gives the
+ *   {@linkcode LoadedWorkflow} that runs (only the validator makes one).
  *   {@linkcode validateWorkflow} reports every problem with its line and column,
  *   {@linkcode workflowJsonSchema} is the JSON Schema for editors and
  *   {@linkcode workflowToMermaid} draws the graph. The types of a file
@@ -62,15 +64,20 @@
 // Config: reading, validating and drawing workflow files.
 export {
   type Diagnostic,
+  isLoadedWorkflow,
   type JsonPath,
   type LoadedWorkflow,
   loadWorkflow,
   type LoadWorkflowOptions,
   parseWorkflow,
   type ParseWorkflowOptions,
+  prepareWorkflow,
+  type PrepareWorkflowOptions,
   safeLoadWorkflow,
   safeParseWorkflow,
   type SafeParseWorkflowResult,
+  safePrepareWorkflow,
+  type VALIDATED,
   validateWorkflow,
   type ValidateWorkflowOptions,
   type ValidationHooks,
@@ -133,6 +140,8 @@ export {
 } from "./src/runtime/mod.ts";
 export type {
   EngineEvent,
+  LoopEnd,
+  LoopPosition,
   NodeExecution,
   RunDeps,
   RunMetadata,
@@ -174,6 +183,7 @@ export {
   createToolRegistry,
   type CreateToolRegistryOptions,
   defineTool,
+  type HostIO,
   httpGetTool,
   readFileTool,
   serperSearchTool,

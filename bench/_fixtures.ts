@@ -7,7 +7,8 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { LoadedWorkflow } from "../src/config/loaded_workflow.ts";
-import { type WorkflowInput, WorkflowSchema } from "../src/config/schema.ts";
+import { prepareWorkflow } from "../src/config/prepare_workflow.ts";
+import type { WorkflowInput } from "../src/config/schema.ts";
 import type { EngineDeps } from "../src/engine/mod.ts";
 import { MockChatModel, type MockChatModelOptions } from "../src/llm/mod.ts";
 import { priceCall } from "../src/tracking/pricing/mod.ts";
@@ -56,7 +57,7 @@ export function linearWorkflow(nodes: number, options: LinearWorkflowOptions = {
     edges.push({ from: i === 1 ? "START" : `step_${i - 1}`, to: `step_${i}` });
   }
   edges.push({ from: `step_${nodes}`, to: "END" });
-  const config = WorkflowSchema.parse({
+  return prepareWorkflow({
     schema_version: "1.0",
     flow: { name, version: "1" },
     state: { fields },
@@ -67,9 +68,6 @@ export function linearWorkflow(nodes: number, options: LinearWorkflowOptions = {
       execution: { timeout: timeoutSeconds, recursion_limit: nodes + 5 },
     },
   });
-  const prompts: Record<string, string> = {};
-  for (const node of config.nodes) if (node.prompt !== undefined) prompts[node.id] = node.prompt;
-  return { config, prompts, file: undefined, warnings: [] };
 }
 
 /**

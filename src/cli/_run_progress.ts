@@ -49,7 +49,12 @@ export class RunProgress {
         if (!live) return;
         this.#close();
         const key = keyOf(event);
-        this.#options.write(`  ${p.dim("…")} ${this.#label(event)} ${p.dim("running…")}`);
+        const round = roundOf(event);
+        this.#options.write(
+          `  ${p.dim("…")} ${this.#label(event)} ${
+            p.dim(round ? `${round} · running…` : "running…")
+          }`,
+        );
         this.#open = key;
         return;
       }
@@ -59,6 +64,7 @@ export class RunProgress {
           `  ${p.green("✓")} ${this.#label(event)} ${
             p.dim(
               [
+                ...(roundOf(event) ? [roundOf(event)] : []),
                 formatDuration(event.durationMs),
                 formatTokens(event.usage.total_tokens),
                 formatCost(event.costUsd),
@@ -73,6 +79,21 @@ export class RunProgress {
           `  ${p.red("✗")} ${this.#label(event)} ${p.red("failed:")} ${event.error.message}`,
         );
         return;
+      case "loop_ended": {
+        const rounds = `${event.rounds} ${event.rounds === 1 ? "round" : "rounds"}`;
+        this.line(
+          event.stoppedBy === "condition"
+            ? `  ${p.dim("↻")} ${
+              p.dim(`loop back to ${event.backTo} ended: ${event.conditionField} after ${rounds}`)
+            }`
+            : `  ${p.yellow("↻")} ${
+              p.yellow(
+                `loop back to ${event.backTo} stopped by max_iterations after ${rounds}: ${event.conditionField} is not true`,
+              )
+            }`,
+        );
+        return;
+      }
       case "run_finished":
         this.#close();
         return;
@@ -117,7 +138,12 @@ export class RunProgress {
   }
 }
 
-type NodeEvent = Extract<EngineEvent, { nodeId: string }>;
+type NodeEvent = Extract<EngineEvent, { type: "node_started" | "node_finished" | "node_failed" }>;
+
+/** "round 2/3" for a node that a loop's rounds run. */
+function roundOf(event: NodeEvent): string | undefined {
+  return event.round === undefined ? undefined : `round ${event.round}/${event.maxRounds}`;
+}
 
 function keyOf(event: NodeEvent): string {
   return `${event.nodeId}#${event.itemIndex ?? ""}`;

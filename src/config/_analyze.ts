@@ -27,6 +27,7 @@ import {
 import { END, START } from "./constants.ts";
 import type { PromptSource, ValidationHooks, WorkflowView } from "./_check_context.ts";
 import type { ParsedSource } from "./_parse_source.ts";
+import type { SourceMap } from "./_source_map.ts";
 import { runChecks, viewOfConfig } from "./_run_checks.ts";
 import { schemaDiagnostics } from "./_schema_issues.ts";
 import { objectKeysAt } from "./_schema_walk.ts";
@@ -50,6 +51,8 @@ export interface Analysis {
   readonly prompts: Readonly<Record<string, string>>;
   /** Every error and warning, in file order. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Where each part of the workflow was written. */
+  readonly sourceMap: SourceMap;
 }
 
 /**
@@ -60,8 +63,10 @@ export interface Analysis {
  * @returns The configuration (when valid), the prompts and every diagnostic.
  */
 export function analyzeSource(parsed: ParsedSource, options: AnalyzeOptions): Analysis {
-  if (!parsed.ok) return { config: undefined, prompts: {}, diagnostics: parsed.diagnostics };
   const { sourceMap } = parsed;
+  if (!parsed.ok) {
+    return { config: undefined, prompts: {}, diagnostics: parsed.diagnostics, sourceMap };
+  }
   const original = parsed.value as Record<string, unknown>;
   const input = keepVersionText(stripNulls(original, []) as Record<string, unknown>, parsed);
   const result = WorkflowSchema.safeParse(input);
@@ -104,6 +109,7 @@ export function analyzeSource(parsed: ParsedSource, options: AnalyzeOptions): An
     config: result.success && !failed ? result.data : undefined,
     prompts: Object.fromEntries(byId),
     diagnostics: sortDiagnostics(diagnostics),
+    sourceMap,
   };
 }
 

@@ -1,25 +1,17 @@
 /**
  * Semantic checks of the graph (SPEC section 3, item 1): node ids unique, edge endpoints
  * exist, exactly one START edge and one way out of each node, every node reachable from
- * START and able to reach END, cycles only through `loop` or `routes` edges, and a parallel
- * target reached only by its fan-out.
+ * START and able to reach END, cycles only through `loop` or `routes` edges, a parallel
+ * target reached only by its fan-out, and a loop's `back_to` leading round to its node.
  *
  * @module
  */
-import type { JsonPath } from "./diagnostic.ts";
 import type { EdgeConfig } from "./schema.ts";
 import { END, START } from "./constants.ts";
 import type { CheckContext } from "./_check_context.ts";
+import { adjacency, type Step, stepsOf, targetsOf, walk } from "./_graph_steps.ts";
+import { loopBody } from "./loop_body.ts";
 import { suggestName } from "./suggest.ts";
-
-/** A directed step of the graph, with where it is written. */
-interface Step {
-  readonly from: string;
-  readonly to: string;
-  /** `plain` steps (`to` and parallel fan-outs) may not form cycles. */
-  readonly plain: boolean;
-  readonly path: JsonPath;
-}
 
 /**
  * Node ids are unique.
@@ -121,6 +113,14 @@ export function checkEdgeEndpoints(ctx: CheckContext): void {
         ["edges", index, "parallel", "target_node"],
       );
     }
+    if (edge.loop?.back_to === END) {
+      ctx.error(
+        "invalid_edge",
+        `Cannot loop back to END as each round of a loop runs nodes`,
+        ["edges", index, "loop", "back_to"],
+        { suggestion: "put the earliest node of the round in 'back_to', and END in 'exit_to'" },
+      );
+    }
   });
   if (!outgoing.has(START)) {
     ctx.error(
@@ -161,16 +161,9 @@ function checkParallelTargets(ctx: CheckContext, edges: readonly EdgeConfig[]): 
  */
 export function checkReachability(ctx: CheckContext): void {
   const ids = ctx.view.nodeIds;
-  const edges = ctx.view.edges;
-  if (!ids || !edges) return;
-  const steps = edges.flatMap((edge, index) => stepsOf(edge, index));
-  // A bad endpoint is reported already; reachability would only echo it.
-  const names = new Set([START, END, ...ids]);
-  const broken = steps.some((step) =>
-    !names.has(step.from) || !names.has(step.to) || step.from === END || step.to === START
-  );
+  const steps = soundSteps(ctx);
   // Without a START edge every node is unreachable; that one error says it all.
-  if (broken || !steps.some((step) => step.from === START)) return;
+  if (!ids || !steps || !steps.some((step) => step.from === START)) return;
   const reached = walk(START, steps, "forward");
   const finishing = walk(END, steps, "backward");
   const cycle = findPlainCycle(steps);
@@ -213,64 +206,38 @@ export function checkReachability(ctx: CheckContext): void {
   if (cycle) reportPlainCycle(ctx, cycle);
 }
 
-function targetsOf(edge: EdgeConfig, index: number): [string, JsonPath][] {
-  const base = ["edges", index];
-  if (edge.to !== undefined) return [[edge.to, [...base, "to"]]];
-  if (edge.routes) {
-    return edge.routes.map((route, r) => [route.to, [...base, "routes", r, "to"]]);
-  }
-  if (edge.loop) return [[edge.loop.exit_to, [...base, "loop", "exit_to"]]];
-  if (edge.parallel) return [[edge.parallel.target_node, [...base, "parallel", "target_node"]]];
-  return [];
+/**
+ * Each loop's `back_to` leads to the node the loop leaves, so that a round has nodes to run.
+ *
+ * @param ctx The validation pass.
+ */
+export function checkLoopRounds(ctx: CheckContext): void {
+  const edges = ctx.view.edges;
+  if (!edges || !soundSteps(ctx)) return;
+  edges.forEach((edge, index) => {
+    const back = edge.loop?.back_to;
+    if (back === undefined || back === END || loopBody(edges, index).length > 0) return;
+    ctx.error(
+      "loop_without_round",
+      `Cannot loop back from "${edge.from}" to "${back}" as no path leads from "${back}" to "${edge.from}"`,
+      ["edges", index, "loop", "back_to"],
+      { suggestion: `loop back to a node on the way to "${edge.from}", or leave out 'back_to'` },
+    );
+  });
 }
 
-function stepsOf(edge: EdgeConfig, index: number): Step[] {
-  const steps: Step[] = targetsOf(edge, index).map(([to, path]) => ({
-    from: edge.from,
-    to,
-    plain: edge.to !== undefined || edge.parallel !== undefined,
-    path,
-  }));
-  if (edge.loop) {
-    steps.push({ from: edge.from, to: edge.from, plain: false, path: ["edges", index, "loop"] });
-  }
-  return steps;
-}
-
-/** Steps grouped by the name they leave (`forward`) or reach (`backward`), in step order. */
-function adjacency(
-  steps: readonly Step[],
-  direction: "forward" | "backward",
-): Map<string, Step[]> {
-  const byName = new Map<string, Step[]>();
-  for (const step of steps) {
-    const here = direction === "forward" ? step.from : step.to;
-    const list = byName.get(here);
-    if (list) list.push(step);
-    else byName.set(here, [step]);
-  }
-  return byName;
-}
-
-/** Every name reachable from `origin` (itself included), breadth first. */
-function walk(
-  origin: string,
-  steps: readonly Step[],
-  direction: "forward" | "backward",
-): Set<string> {
-  const next = adjacency(steps, direction);
-  const seen = new Set([origin]);
-  const queue = [origin];
-  for (let head = 0; head < queue.length; head++) {
-    for (const step of next.get(queue[head]!) ?? []) {
-      const there = direction === "forward" ? step.to : step.from;
-      if (!seen.has(there)) {
-        seen.add(there);
-        queue.push(there);
-      }
-    }
-  }
-  return seen;
+/** The steps of the graph when every endpoint is a known name (else they are reported). */
+function soundSteps(ctx: CheckContext): Step[] | undefined {
+  const ids = ctx.view.nodeIds;
+  const edges = ctx.view.edges;
+  if (!ids || !edges) return undefined;
+  const steps = edges.flatMap((edge, index) => stepsOf(edge, index));
+  // A bad endpoint is reported already; graph checks would only echo it.
+  const names = new Set([START, END, ...ids]);
+  const broken = steps.some((step) =>
+    !names.has(step.from) || !names.has(step.to) || step.from === END || step.to === START
+  );
+  return broken ? undefined : steps;
 }
 
 /**

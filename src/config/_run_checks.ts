@@ -12,18 +12,27 @@ import {
   type ValidationHooks,
   type WorkflowView,
 } from "./_check_context.ts";
-import { checkEdgeEndpoints, checkReachability, checkUniqueNodeIds } from "./_check_graph.ts";
+import {
+  checkEdgeEndpoints,
+  checkLoopRounds,
+  checkReachability,
+  checkUniqueNodeIds,
+} from "./_check_graph.ts";
 import { checkStateFields } from "./_check_state.ts";
 import { checkOutputs } from "./_check_outputs.ts";
 import { checkEdgeKinds } from "./_check_edges.ts";
 import { checkTemplates } from "./_check_templates.ts";
 import { checkModels, checkTools, checkTracking, checkUnsupported } from "./_check_settings.ts";
 
+/** A semantic check: reports what it finds to the validation pass. */
+export type Check = (ctx: CheckContext) => void;
+
 /** Every semantic check, in the order their reports are most useful. */
-const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
+const CHECKS: readonly Check[] = [
   checkUniqueNodeIds,
   checkEdgeEndpoints,
   checkReachability,
+  checkLoopRounds,
   checkStateFields,
   checkOutputs,
   checkEdgeKinds,
@@ -41,6 +50,7 @@ const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
  * @param prompts Prompt templates by node index.
  * @param hooks Tool names and price check.
  * @param sourceMap Positions in the workflow file.
+ * @param checks The checks to run.
  * @returns The diagnostics found.
  */
 export function runChecks(
@@ -48,9 +58,10 @@ export function runChecks(
   prompts: ReadonlyMap<number, PromptSource>,
   hooks: ValidationHooks,
   sourceMap: SourceMap,
+  checks: readonly Check[] = CHECKS,
 ): Diagnostic[] {
   const ctx = new CheckContext(view, prompts, hooks, sourceMap);
-  for (const check of CHECKS) check(ctx);
+  for (const check of checks) check(ctx);
   return ctx.diagnostics;
 }
 

@@ -5,7 +5,7 @@
  */
 import { WorkflowError } from "../errors.ts";
 import type { Diagnostic } from "./diagnostic.ts";
-import type { LoadedWorkflow } from "./loaded_workflow.ts";
+import { type LoadedWorkflow, sealLoadedWorkflow } from "./loaded_workflow.ts";
 import type { Analysis } from "./_analyze.ts";
 
 /** The outcome of `safeParseWorkflow` and `safeLoadWorkflow`. */
@@ -24,12 +24,12 @@ export function toResult(analysis: Analysis, file: string | undefined): SafePars
   if (!analysis.config) return { ok: false, diagnostics: analysis.diagnostics };
   return {
     ok: true,
-    workflow: {
+    workflow: sealLoadedWorkflow({
       config: analysis.config,
       prompts: analysis.prompts,
       file,
       warnings: analysis.diagnostics.filter((d) => d.severity === "warning"),
-    },
+    }, analysis.sourceMap),
   };
 }
 

@@ -43,17 +43,25 @@ export const RouteSchema: z.ZodObject<{
   to: z.string().min(1).describe("The node (or END) to go to when the condition holds"),
 }));
 
-/** A loop: the source node repeats until a bool field is true or the count is reached. */
+/**
+ * A loop: the nodes from `back_to` (the source node itself by default) to the source node
+ * repeat, one round after another, until a bool field is true or `max_iterations` rounds have
+ * run; then the run goes on to `exit_to`.
+ */
 export const LoopSchema: z.ZodObject<{
   condition_field: z.ZodString;
   max_iterations: z.ZodDefault<z.ZodInt>;
   exit_to: z.ZodDefault<z.ZodString>;
+  back_to: z.ZodOptional<z.ZodString>;
 }, z.core.$strict> = exactSchema(z.strictObject({
   condition_field: z.string().min(1).describe("Bool state field that ends the loop when true"),
   max_iterations: z.int().min(1).max(100).default(10).describe(
-    "Most runs of the node, 1 to 100",
+    "Most rounds of the loop, 1 to 100; the run goes on to exit_to after the last",
   ),
   exit_to: z.string().min(1).default(END).describe("The node (or END) to go to after the loop"),
+  back_to: z.string().min(1).optional().describe(
+    "The node each new round starts at: an earlier node that leads to this one (default: this node alone repeats)",
+  ),
 }));
 
 /** A fan-out: one concurrent run of the target per item, results collected in item order. */
@@ -84,7 +92,9 @@ export const EdgeSchema: z.ZodObject<{
     routes: z.array(RouteSchema).min(1).optional().describe(
       "Conditional routes; the first true condition wins, with exactly one default",
     ),
-    loop: LoopSchema.optional().describe("Repeat the node until a bool field is true"),
+    loop: LoopSchema.optional().describe(
+      "Repeat the node, or the nodes from back_to to it, until a bool field is true",
+    ),
     parallel: ParallelSchema.optional().describe("Run a node once per item of a list"),
   }).superRefine((edge, ctx) => {
     const kinds = EDGE_KINDS.filter((kind) => edge[kind] !== undefined);

@@ -30,11 +30,17 @@ export {
   type SafeParseWorkflowResult,
 } from "./parse_workflow.ts";
 export {
+  prepareWorkflow,
+  type PrepareWorkflowOptions,
+  safePrepareWorkflow,
+} from "./prepare_workflow.ts";
+export {
   validateWorkflow,
   type ValidateWorkflowOptions,
+  validateWorkflowTools,
   type ValidationHooks,
 } from "./validate_workflow.ts";
-export type { LoadedWorkflow } from "./loaded_workflow.ts";
+export { isLoadedWorkflow, type LoadedWorkflow, type VALIDATED } from "./loaded_workflow.ts";
 export { promptFilePath } from "./prompt_file_path.ts";
 export {
   type Diagnostic,

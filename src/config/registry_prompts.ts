@@ -8,7 +8,13 @@
  */
 import { WorkflowError } from "../errors.ts";
 import type { Diagnostic } from "./diagnostic.ts";
-import type { LoadedWorkflow, RegistryPromptUse } from "./loaded_workflow.ts";
+import {
+  type LoadedWorkflow,
+  type RegistryPromptUse,
+  sealLoadedWorkflow,
+  sourceMapOf,
+} from "./loaded_workflow.ts";
+import { SourceMap } from "./_source_map.ts";
 import { isPromptUri } from "./prompt_uri.ts";
 import { parseRegistryTemplate } from "./registry_template.ts";
 import type { WorkflowConfig } from "./schema.ts";
@@ -133,7 +139,11 @@ export function applyRegistryPrompts(
     prompts[node.id] = fromRegistryTemplate(lookup.template);
     uses[node.id] = { uri, name: lookup.name, version: lookup.version };
   }
-  return { ...workflow, prompts, registryPrompts: uses };
+  const { config, file, warnings } = workflow;
+  return sealLoadedWorkflow(
+    { config, prompts, file, warnings, registryPrompts: uses },
+    sourceMapOf(workflow) ?? new SourceMap("", file),
+  );
 }
 
 function registryError(problems: readonly Diagnostic[]): WorkflowError {

@@ -19,7 +19,8 @@ export interface WorkflowToMermaidOptions {
 /**
  * Draws a workflow as a Mermaid flowchart. START and END are rounded terminals; a plain edge
  * is an arrow; a route is an arrow labelled with its condition (the default route dotted); a
- * loop is a labelled arrow back to its node (with its field and maximum) plus its exit; a
+ * loop is a labelled arrow back to where each round starts (its own node, or `back_to`), with
+ * its field and most rounds, plus its exit; a
  * parallel fan-out is a thick arrow to a target drawn as a subroutine.
  *
  * @example Usage
@@ -76,9 +77,10 @@ function edgeLines(edge: EdgeConfig): string[] {
     );
   }
   if (edge.loop) {
-    const { condition_field: field, max_iterations: max, exit_to: exit } = edge.loop;
+    const { condition_field: field, max_iterations: max, exit_to: exit, back_to } = edge.loop;
+    const back = nodeId(back_to ?? edge.from);
     return [
-      `  ${from} -->|${label(`loop until ${field} (max ${max})`)}| ${from}`,
+      `  ${from} -->|${label(`loop until ${field} (max ${max})`)}| ${back}`,
       `  ${from} -->|${label(`${field} or ${max} rounds`)}| ${nodeId(exit)}`,
     ];
   }

@@ -541,7 +541,7 @@ export interface EdgeConfig {
    */
   routes?: RouteConfig[] | undefined;
   /**
-   * Repeat the node until a bool field is true
+   * Repeat the node, or the nodes from back_to to it, until a bool field is true
    */
   loop?: LoopConfig | undefined;
   /**
@@ -570,7 +570,7 @@ export interface EdgeInput {
    */
   routes?: RouteConfig[] | undefined;
   /**
-   * Repeat the node until a bool field is true
+   * Repeat the node, or the nodes from back_to to it, until a bool field is true
    */
   loop?: LoopInput | undefined;
   /**
@@ -615,7 +615,7 @@ export interface LoopConfig {
    */
   condition_field: string;
   /**
-   * Most runs of the node, 1 to 100
+   * Most rounds of the loop, 1 to 100; the run goes on to exit_to after the last
    *
    * @default {10}
    */
@@ -626,6 +626,11 @@ export interface LoopConfig {
    * @default {"END"}
    */
   exit_to: string;
+  /**
+   * The node each new round starts at: an earlier node that leads to this one (default: this node
+   * alone repeats)
+   */
+  back_to?: string | undefined;
 }
 
 /**
@@ -640,7 +645,7 @@ export interface LoopInput {
    */
   condition_field: string;
   /**
-   * Most runs of the node, 1 to 100
+   * Most rounds of the loop, 1 to 100; the run goes on to exit_to after the last
    *
    * @default {10}
    */
@@ -651,6 +656,11 @@ export interface LoopInput {
    * @default {"END"}
    */
   exit_to?: string | undefined;
+  /**
+   * The node each new round starts at: an earlier node that leads to this one (default: this node
+   * alone repeats)
+   */
+  back_to?: string | undefined;
 }
 
 /**

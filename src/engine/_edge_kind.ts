@@ -1,12 +1,18 @@
 /**
  * The registry of edge kinds. Each kind (`to`, `routes`, `loop`, `parallel`) describes itself:
- * what it checks, the channels it needs, the roles it gives nodes, and how it routes. Shared
+ * where it may lead, the channels it needs, the roles it gives nodes, and how it routes. Shared
  * code looks the kind up; it never switches on it.
  *
  * @module
  */
 import type { EdgeConfig, NodeConfig } from "../config/schema.ts";
-import type { ChannelSpec, GraphRouter, GraphState, GraphWiring } from "./_langgraph.ts";
+import type {
+  ChannelSpec,
+  GraphRouter,
+  GraphState,
+  GraphWiring,
+  NodeCallConfig,
+} from "./_langgraph.ts";
 import type { NodeDecoration } from "./_node_plan.ts";
 import type { StateModel } from "./state_model.ts";
 
@@ -14,20 +20,29 @@ import type { StateModel } from "./state_model.ts";
 export interface EdgeContext {
   /** Nodes by id. */
   readonly nodes: ReadonlyMap<string, NodeConfig>;
+  /** Every edge. */
+  readonly edges: readonly EdgeConfig[];
   /** The state model. */
   readonly state: StateModel;
-  /** The next steps after a node by its outgoing edges (`END` when it has none). */
-  next(nodeId: string, state: GraphState): string[];
+  /**
+   * The next steps after a node by its outgoing edges (`END` when it has none).
+   *
+   * @param nodeId The node.
+   * @param state The state after it.
+   * @param call What LangGraph passed the router that asks, when it asks during a run.
+   */
+  next(nodeId: string, state: GraphState, call?: NodeCallConfig): string[];
   /** Every node (or `END`) the outgoing edges of a node may lead to. */
   destinationsOf(nodeId: string): string[];
 }
 
-/** How one kind of edge behaves. */
+/**
+ * How one kind of edge behaves in the engine. Its rules (fields, types, endpoints) are the
+ * validator's: an edge kind only builds and routes what validation accepted.
+ */
 export interface EdgeKind {
   /** Every node (or `END`) the edge may lead to. */
   destinations(edge: EdgeConfig): string[];
-  /** Problems that stop the graph from being built (endpoints are checked by the caller). */
-  check(edge: EdgeConfig, context: EdgeContext): string[];
   /** Channels the edge needs, by name (they replace a state field's default channel). */
   channels(edge: EdgeConfig, context: EdgeContext): Record<string, ChannelSpec>;
   /** Roles the edge gives nodes, by node id. */

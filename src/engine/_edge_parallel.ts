@@ -13,8 +13,11 @@ import { type EdgeKind, edgePart } from "./_edge_kind.ts";
 import { type GraphState, sendTo } from "./_langgraph.ts";
 import type { OutputTarget } from "./output_model.ts";
 
-/** Channel of a parallel run's input state that holds its item. */
-export const ITEM_CHANNEL = "__parallel_item";
+/**
+ * Key of a parallel run's input state that holds its item: not an identifier, so that no
+ * state field can have it.
+ */
+const ITEM_CHANNEL = "parallel#item";
 
 interface ParallelItem {
   readonly item: unknown;
@@ -51,24 +54,6 @@ function collectReducer(current: unknown, update: unknown): unknown {
 /** A fan-out edge. */
 export const PARALLEL_EDGE: EdgeKind = {
   destinations: (edge) => [edgePart(edge, "parallel").target_node],
-  check: (edge, context) => {
-    const { items_field, collect_field, target_node } = edgePart(edge, "parallel");
-    const problems: string[] = [];
-    for (const name of [items_field, collect_field]) {
-      const field = context.state.fields[name];
-      if (!field) problems.push(`Cannot fan out from "${edge.from}" as the state has no "${name}"`);
-      else if (field.type.kind !== "list") {
-        problems.push(`Cannot fan out from "${edge.from}" as field "${name}" is not a list`);
-      }
-    }
-    const target = context.nodes.get(target_node);
-    if (target && (target.outputs.length !== 1 || target.outputs[0] !== collect_field)) {
-      problems.push(
-        `Cannot fan out to "${target_node}" as its outputs must be ["${collect_field}"], the collect field`,
-      );
-    }
-    return problems;
-  },
   channels: (edge) => ({ [edgePart(edge, "parallel").collect_field]: { reducer: collectReducer } }),
   decorations: (edge, context) => {
     const { collect_field, target_node } = edgePart(edge, "parallel");

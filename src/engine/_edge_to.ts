@@ -8,7 +8,6 @@ import { type EdgeKind, edgePart } from "./_edge_kind.ts";
 /** A static edge. */
 export const TO_EDGE: EdgeKind = {
   destinations: (edge) => [edgePart(edge, "to")],
-  check: () => [],
   channels: () => ({}),
   decorations: () => [],
   router: (edge) => {

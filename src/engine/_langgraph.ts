@@ -45,8 +45,11 @@ export interface GraphSend {
 /** What a router returns: node ids (`END` as written in workflow files) or parallel sends. */
 export type RouteTarget = string | readonly (string | GraphSend)[];
 
-/** A router: picks the next step from the state after its source node. */
-export type GraphRouter = (state: GraphState) => RouteTarget;
+/**
+ * A router: picks the next step from the state after its source node. During a run LangGraph
+ * passes it the same `configurable` as the nodes get.
+ */
+export type GraphRouter = (state: GraphState, call?: NodeCallConfig) => RouteTarget;
 
 /** Adds nodes and edges. */
 export interface GraphWiring {
@@ -99,7 +102,7 @@ interface LooseStateGraph {
   addEdge(from: string, to: string): unknown;
   addConditionalEdges(
     from: string,
-    path: (state: GraphState) => string | (string | Send)[],
+    path: (state: GraphState, call?: NodeCallConfig) => string | (string | Send)[],
     pathMap: string[],
   ): unknown;
   compile(): LooseCompiledGraph;
@@ -129,7 +132,7 @@ interface LooseCompiledGraph {
  * @returns The compiled graph.
  * @throws {Error} What LangGraph's validation throws (unknown or unreachable nodes).
  */
-export function buildGraph(
+export function compileStateGraph(
   channels: Readonly<Record<string, ChannelSpec>>,
   wire: (graph: GraphWiring) => void,
 ): CompiledGraph {
@@ -153,8 +156,8 @@ export function buildGraph(
     },
     addEdge: (from, to) => graph.addEdge(nameOf(from), nameOf(to)),
     addRouter: (from, name, router, destinations) => {
-      const route = (state: GraphState): string | (string | Send)[] => {
-        const target = router(state);
+      const route = (state: GraphState, call?: NodeCallConfig): string | (string | Send)[] => {
+        const target = router(state, call);
         if (typeof target === "string") return nameOf(target);
         return target.map((t) =>
           typeof t === "string" ? nameOf(t) : new Send(nameOf(t.node), t.state)

@@ -6,12 +6,13 @@
  * @module
  */
 import { HumanMessage } from "@langchain/core/messages";
-import { mockToolResult, ToolRegistry } from "../tools/mod.ts";
+import { hostIOOf, mockToolResult, ToolRegistry } from "../tools/mod.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import { createAbortScope, raceAbort } from "./_abort_scope.ts";
 import type { GraphState } from "./_langgraph.ts";
 import type { ModelCallContext } from "./_model_call.ts";
-import type { NodePlan, RunContext } from "./_node_plan.ts";
+import type { LoopRound, NodePlan, RunContext } from "./_node_plan.ts";
+import type { LoopPosition } from "./engine_types.ts";
 import { modelOf } from "./_node_models.ts";
 import { withStopReason } from "./stop_reason.ts";
 import { asNodeError, attachRunningNode } from "./_node_errors.ts";
@@ -37,7 +38,7 @@ export async function executeNode(
 ): Promise<GraphState> {
   const nodeId = plan.node.id;
   const itemIndex = plan.decorations.map((d) => d.itemIndex?.(state)).find((i) => i !== undefined);
-  const item = itemIndex === undefined ? {} : { itemIndex };
+  const item = { ...(itemIndex === undefined ? {} : { itemIndex }), ...loopPosition(plan, state) };
   const started = run.deps.now();
   const tally = new UsageTally();
   let toolCalls = 0;
@@ -148,15 +149,7 @@ async function runNode(
       await runToolLoop(call, model, messages, {
         tools: plan.tools,
         mockResult: run.mock ? mockResultOf(run) : undefined,
-        io: {
-          env: run.deps.env,
-          fetch: run.deps.fetch,
-          readTextFile: run.deps.readTextFile,
-          writeTextFile: run.deps.writeTextFile,
-          realPath: run.deps.realPath,
-          lstat: run.deps.lstat,
-          cwd: run.deps.cwd,
-        },
+        io: hostIOOf(run.deps),
         onToolCall: nodeRun.onToolCall,
       });
     }
@@ -167,6 +160,16 @@ async function runNode(
       values,
     );
   });
+}
+
+/** The round of the innermost loop whose rounds run the node (the loop with fewest nodes). */
+function loopPosition(plan: NodePlan, state: GraphState): LoopPosition {
+  let innermost: LoopRound | undefined;
+  for (const decoration of plan.decorations) {
+    const round = decoration.loopRound?.(state);
+    if (round && (!innermost || round.bodySize < innermost.bodySize)) innermost = round;
+  }
+  return innermost ? { round: innermost.round, maxRounds: innermost.maxRounds } : {};
 }
 
 function mockResultOf(run: RunContext): (name: string, args: Record<string, unknown>) => unknown {

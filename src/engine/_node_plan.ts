@@ -12,7 +12,7 @@ import type { GraphState, NodeCallConfig } from "./_langgraph.ts";
 import type { RunBudget } from "./_run_budget.ts";
 import type { NodeTool } from "./_tool_calls.ts";
 import type { UsageTally } from "./_usage_tally.ts";
-import type { EngineDeps, EngineEvent, NodeExecution } from "./engine_types.ts";
+import type { EngineDeps, EngineEvent, LoopEnd, NodeExecution } from "./engine_types.ts";
 import type { OutputModel, OutputTarget } from "./output_model.ts";
 
 /**
@@ -28,6 +28,18 @@ export interface NodeDecoration {
   outputTarget?(output: string): OutputTarget | undefined;
   /** Turns the node's values (by output) into channel updates. */
   updates?(values: Record<string, unknown>, state: GraphState): GraphState;
+  /** The round of a loop this execution runs in, for a node a loop's rounds run. */
+  loopRound?(state: GraphState): LoopRound;
+}
+
+/** The round of a loop a node execution runs in. */
+export interface LoopRound {
+  /** The round, from 1. */
+  readonly round: number;
+  /** The loop's most rounds. */
+  readonly maxRounds: number;
+  /** How many nodes a round of the loop may run (the innermost loop has the fewest). */
+  readonly bodySize: number;
 }
 
 /** A node ready to run. */
@@ -80,6 +92,8 @@ export interface RunContext {
   readonly setTimer: SetTimer;
   /** Node executions so far. */
   readonly executions: NodeExecution[];
+  /** Loops that ended so far. */
+  readonly loops: LoopEnd[];
   /**
    * Ids of the node executions running now, once per execution (to name the node when the run
    * times out or is cancelled).
@@ -111,7 +125,17 @@ export function runConfigurable(run: RunContext): Record<string, unknown> {
  * @throws {TypeError} When the graph was invoked without one.
  */
 export function runContextOf(config: NodeCallConfig): RunContext {
-  const run = config.configurable?.[RUN_CONTEXT_KEY];
+  const run = findRunContext(config);
   if (!run) throw new TypeError("Cannot run a node as the graph was invoked without a run");
-  return run as RunContext;
+  return run;
+}
+
+/**
+ * Finds the run context of a router call, when there is one.
+ *
+ * @param config What LangGraph passed the router, if anything.
+ * @returns The run context, or `undefined`.
+ */
+export function findRunContext(config: NodeCallConfig | undefined): RunContext | undefined {
+  return config?.configurable?.[RUN_CONTEXT_KEY] as RunContext | undefined;
 }

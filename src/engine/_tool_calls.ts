@@ -8,7 +8,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { formatJsonPath, toJsonPath } from "../config/diagnostic.ts";
 import { errorMessage, WorkflowError } from "../errors.ts";
-import type { Tool, ToolContext } from "../tools/tool.ts";
+import type { HostIO, Tool } from "../tools/tool.ts";
 import { raceAbort } from "./_abort_scope.ts";
 import { callModel, type MessageRunnable, type ModelCallContext } from "./_model_call.ts";
 import { MAX_TOOL_ROUNDS } from "./engine_types.ts";
@@ -29,8 +29,8 @@ export interface ToolRunContext {
   readonly tools: ReadonlyMap<string, NodeTool>;
   /** Mock runs never call tools for real; they use this result. */
   readonly mockResult: ((name: string, args: Record<string, unknown>) => unknown) | undefined;
-  /** I/O handed to tools. */
-  readonly io: Omit<ToolContext, "signal" | "config">;
+  /** The host's I/O, handed to tools. */
+  readonly io: HostIO;
   /** Counts tool calls. */
   readonly onToolCall: () => void;
 }

@@ -6,7 +6,7 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { WorkflowError } from "../errors.ts";
-import type { Tool } from "../tools/tool.ts";
+import type { HostIO, ToolLookup } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
 import type { PricedAs } from "../tracking/pricing/price_call.ts";
 import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
@@ -17,13 +17,8 @@ import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "..
  */
 export const MAX_TOOL_ROUNDS = 8;
 
-/** Tools by name, as `ToolRegistry` provides them. */
-export interface ToolLookup {
-  /** The tool of a name, or `undefined`. */
-  get(name: string): Tool | undefined;
-  /** Every registered name. */
-  names(): Iterable<string>;
-}
+// The tools of a run, by name: the tools area's contract, named here for the engine's users.
+export type { ToolLookup };
 
 // One type for the provider and model a call is priced as, shared with the pricing module.
 export type { PricedAs };
@@ -48,11 +43,12 @@ export interface EngineDeps extends RunDeps {
 }
 
 /**
- * The collaborators of a run other than its chat models: environment, HTTP, files, clock,
- * timers, tools and prices. Its types are the toolkit's own (the model factories of
- * {@linkcode EngineDeps} are LangChain's), so public options can accept it.
+ * The collaborators of a run other than its chat models: the host's I/O (environment, HTTP,
+ * files, working directory; handed on to tools), the clock, timers, tools and prices. Its
+ * types are the toolkit's own (the model factories of {@linkcode EngineDeps} are LangChain's),
+ * so public options can accept it.
  */
-export interface RunDeps {
+export interface RunDeps extends HostIO {
   /**
    * The tools nodes may call.
    *
@@ -71,34 +67,6 @@ export interface RunDeps {
    * @default {every call unpriced}
    */
   price?: (pricedAs: PricedAs, usage: TokenUsage) => CostBreakdown | undefined;
-  /** Reads an environment variable (`undefined` when unset or not permitted). */
-  env: (name: string) => string | undefined;
-  /** HTTP client for providers and tools. */
-  fetch: typeof fetch;
-  /** Reads a text file (tools). */
-  readTextFile: (path: string) => Promise<string>;
-  /** Writes a text file (tools). */
-  writeTextFile: (path: string, text: string) => Promise<void>;
-  /**
-   * Resolves a path to its canonical form, following symbolic links (as `Deno.realPath`);
-   * `read_file` and `write_file` use it to refuse links that lead out of their roots.
-   *
-   * @default {paths are checked as written}
-   */
-  realPath?: ((path: string) => Promise<string>) | undefined;
-  /**
-   * Describes a path without following a final symbolic link (as `Deno.lstat`); `write_file`
-   * uses it to refuse writing through a dangling link.
-   *
-   * @default {no check}
-   */
-  lstat?: ((path: string) => Promise<{ readonly isSymlink: boolean }>) | undefined;
-  /**
-   * The absolute working directory that relative tool roots are resolved against.
-   *
-   * @default {relative roots stay relative}
-   */
-  cwd?: string | undefined;
   /** Milliseconds since the epoch. */
   now: () => number;
   /**
@@ -121,10 +89,8 @@ export interface RunDeps {
   setTimer?: (callback: () => void, ms: number) => () => void;
 }
 
-/** Options of `executeWorkflow`. */
-export interface ExecuteOptions {
-  /** The engine's collaborators. */
-  deps: EngineDeps;
+/** Options of one run of a compiled workflow (`CompiledWorkflow.run`). */
+export interface RunOptions {
   /**
    * Records the run (spans, metrics).
    *
@@ -150,11 +116,41 @@ export interface ExecuteOptions {
   onEvent?: (event: EngineEvent) => void;
 }
 
+/**
+ * Where a node execution stands in a loop: the round of the innermost loop whose rounds run
+ * the node (absent for a node in no loop).
+ */
+export interface LoopPosition {
+  /** The round it runs in, from 1. */
+  round?: number;
+  /** The loop's `max_iterations`: its most rounds. */
+  maxRounds?: number;
+}
+
+/** How a loop ended. */
+export interface LoopEnd {
+  /** The node the loop edge leaves, where each round ends. */
+  nodeId: string;
+  /** The node each round starts at (`nodeId` itself for a one-node loop). */
+  backTo: string;
+  /** The bool state field that ends it when true. */
+  conditionField: string;
+  /** The rounds it ran. */
+  rounds: number;
+  /** Its `max_iterations`. */
+  maxRounds: number;
+  /**
+   * `condition` when its bool field became true; `max_iterations` when its rounds ran out
+   * first (the run then goes on to `exit_to` without the condition met).
+   */
+  stoppedBy: "condition" | "max_iterations";
+}
+
 /** Progress of a run, as the CLI's live line needs it. */
 export type EngineEvent =
   | { type: "run_started"; workflowName: string; nodeCount: number }
-  | { type: "node_started"; nodeId: string; itemIndex?: number }
-  | {
+  | ({ type: "node_started"; nodeId: string; itemIndex?: number } & LoopPosition)
+  | ({
     type: "node_finished";
     nodeId: string;
     itemIndex?: number;
@@ -162,8 +158,12 @@ export type EngineEvent =
     usage: TokenUsage;
     /** `undefined` when a call of the node was unpriced. */
     costUsd: number | undefined;
-  }
-  | { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
+  } & LoopPosition)
+  | (
+    & { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
+    & LoopPosition
+  )
+  | ({ type: "loop_ended" } & LoopEnd)
   | {
     type: "run_finished";
     status: RunStatus;
@@ -177,7 +177,7 @@ export type EngineEvent =
 export type RunStatus = "success" | "failed" | "cancelled";
 
 /** One execution of a node. */
-export interface NodeExecution {
+export interface NodeExecution extends LoopPosition {
   /** The node. */
   nodeId: string;
   /** The item of a parallel run. */
@@ -218,6 +218,11 @@ export interface RunMetadata {
   runId?: string;
   /** Every node execution in the order they finished. */
   nodeExecutions: NodeExecution[];
+  /**
+   * Every loop that ended, in the order they ended, with its rounds and whether its condition
+   * or `max_iterations` stopped it.
+   */
+  loops: LoopEnd[];
 }
 
 /** The result of a run: the final state (plain JSON) and its metadata, kept apart. */

@@ -1,23 +1,26 @@
 /**
- * The engine: compiles a workflow onto a LangGraph.js `StateGraph` and runs it — templates,
+ * The engine: compiles a validated workflow onto a LangGraph.js `StateGraph`
+ * ({@linkcode compileWorkflow}) and runs it as often as needed (`CompiledWorkflow.run`) — templates,
  * typed state, structured outputs, a real tool-call loop, retries, timeouts, budget, routes,
  * loops and parallel fan-out — recording every node, LLM call and tool call through a
  * `Tracer`. It touches no global I/O: everything comes in through {@linkcode EngineDeps}.
  *
  * @module
  */
-export { executeWorkflow } from "./execute_workflow.ts";
 export { compileWorkflow } from "./compile_workflow.ts";
-export type { CompiledRunOptions, CompiledWorkflow } from "./compile_workflow.ts";
+export type { CompiledWorkflow } from "./compile_workflow.ts";
+export { toolValidationHooks } from "./tool_validation_hooks.ts";
 export { MAX_TOOL_ROUNDS } from "./engine_types.ts";
 export type {
   EngineDeps,
   EngineEvent,
-  ExecuteOptions,
+  LoopEnd,
+  LoopPosition,
   NodeExecution,
   PricedAs,
   RunDeps,
   RunMetadata,
+  RunOptions,
   RunResult,
   RunStatus,
   ToolLookup,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RunDeps } from "../engine/engine_types.ts";
+import type { HostIO } from "../tools/tool.ts";
 import { denoEnv, type EnvReader } from "../tracking/http/mlflow_auth.ts";
 import { isSecretEnvName, SECRET_ENV_NAMES } from "../tracking/secrets.ts";
 
@@ -28,10 +29,27 @@ export interface DenoEngineDepsOptions {
 }
 
 /**
- * The engine's collaborators over Deno: a permission-safe environment reader, fetch, text
- * files, the clock, `realPath`/`lstat`/`cwd` for the file tools' confinement checks, and
- * `Math.random` for retry jitter. Timers (`sleep`, `setTimer`) are left to the engine's own
- * defaults, which are plain `setTimeout`s. `cwd` is `undefined` when it cannot be read.
+ * The host's I/O over Deno: a permission-safe environment reader, fetch, text files, and
+ * `realPath`/`lstat`/`cwd` for the file tools' confinement checks (`cwd` is `undefined` when
+ * it cannot be read).
+ */
+function denoHostIO(options: DenoEngineDepsOptions = {}): HostIO {
+  const { fetch: fetcher = (input, init) => fetch(input, init), env = denoEnv() } = options;
+  return {
+    env,
+    fetch: fetcher,
+    readTextFile: (path) => Deno.readTextFile(path),
+    writeTextFile: (path, text) => Deno.writeTextFile(path, text),
+    realPath: (path) => Deno.realPath(path),
+    lstat: async (path) => ({ isSymlink: (await Deno.lstat(path)).isSymlink }),
+    cwd: denoCwd(),
+  };
+}
+
+/**
+ * The engine's collaborators over Deno: the host's I/O ({@linkcode denoHostIO}), the clock,
+ * and `Math.random` for retry jitter. Timers (`sleep`, `setTimer`) are left to the engine's
+ * own defaults, which are plain `setTimeout`s.
  *
  * @example Usage
  * ```ts
@@ -44,18 +62,7 @@ export interface DenoEngineDepsOptions {
  * @returns The collaborators.
  */
 export function denoEngineDeps(options: DenoEngineDepsOptions = {}): RunDeps {
-  const { fetch: fetcher = (input, init) => fetch(input, init), env = denoEnv() } = options;
-  return {
-    env,
-    fetch: fetcher,
-    readTextFile: (path) => Deno.readTextFile(path),
-    writeTextFile: (path, text) => Deno.writeTextFile(path, text),
-    now: () => Date.now(),
-    random: () => Math.random(),
-    realPath: (path) => Deno.realPath(path),
-    lstat: async (path) => ({ isSymlink: (await Deno.lstat(path)).isSymlink }),
-    cwd: denoCwd(),
-  };
+  return { ...denoHostIO(options), now: () => Date.now(), random: () => Math.random() };
 }
 
 /**

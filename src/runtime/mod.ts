@@ -7,15 +7,14 @@
  * @example Usage
  * ```ts
  * import { runWorkflow } from "./mod.ts";
- * import { WorkflowSchema } from "../config/schema.ts";
- * const config = WorkflowSchema.parse({
+ * import { prepareWorkflow } from "../config/prepare_workflow.ts";
+ * const loaded = prepareWorkflow({
  *   schema_version: "1.0",
  *   flow: { name: "hello" },
  *   state: { fields: { name: { type: "str", required: true }, greeting: { type: "str" } } },
  *   nodes: [{ id: "greet", prompt: "Greet {state.name}", outputs: ["greeting"] }],
  *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
  * });
- * const loaded = { config, prompts: { greet: "Greet {state.name}" }, file: undefined, warnings: [] };
  * const result = await runWorkflow(loaded, { name: "Ada" }, { mock: true, tracker: false });
  * if (typeof result.state.greeting !== "string") throw new Error();
  * ```

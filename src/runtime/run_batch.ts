@@ -88,15 +88,14 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  * @example Usage
  * ```ts
  * import { runBatch } from "./run_batch.ts";
- * import { WorkflowSchema } from "../config/schema.ts";
- * const config = WorkflowSchema.parse({
+ * import { prepareWorkflow } from "../config/prepare_workflow.ts";
+ * const loaded = prepareWorkflow({
  *   schema_version: "1.0",
  *   flow: { name: "hello" },
  *   state: { fields: { name: { type: "str", required: true }, greeting: { type: "str" } } },
  *   nodes: [{ id: "greet", prompt: "Greet {state.name}", outputs: ["greeting"] }],
  *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
  * });
- * const loaded = { config, prompts: { greet: "Greet {state.name}" }, file: undefined, warnings: [] };
  * const lines: number[] = [];
  * const summary = await runBatch(loaded, [
  *   { line: 1, inputs: { name: "Ada" } },

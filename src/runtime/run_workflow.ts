@@ -5,7 +5,7 @@
  * @module
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import { executeWorkflow } from "../engine/execute_workflow.ts";
+import { compileWorkflow } from "../engine/compile_workflow.ts";
 import type { RunResult } from "../engine/engine_types.ts";
 import { closeInBackground } from "./flush_tracking.ts";
 import { prepareRun, trackerForRun } from "./_run_setup.ts";
@@ -56,7 +56,7 @@ import type { RunWorkflowOptions } from "./run_options.ts";
  * @param options Mock mode, seed, signal, progress events, tools, tracking, deps and prices.
  * @returns The final state and the run's metadata.
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID` (phase `load`/`validate`)
- * for the file, `INPUT_INVALID` (phase `input`), `GRAPH_BUILD_FAILED` (phase `build`), or
+ * for the file or for tools the run lacks, `INPUT_INVALID` (phase `input`), or
  * what stopped the run in phase `execute` with the node id (`LLM_REQUEST_FAILED`,
  * `LLM_OUTPUT_INVALID`, `TOOL_FAILED`, `TIMEOUT`, `BUDGET_EXCEEDED`, `CANCELLED`,
  * `MISSING_CREDENTIALS`, `NODE_FAILED`); `TRACKING_UNAVAILABLE` for a tracking URI that is
@@ -73,8 +73,7 @@ export async function runWorkflow(
   const { mock = false, seed = 0, signal, onEvent } = options;
   const { tracer, opened } = await trackerForRun(loaded, deps, options);
   try {
-    return await executeWorkflow(loaded, inputs, {
-      deps,
+    return await compileWorkflow(loaded, deps).run(inputs, {
       mock,
       seed,
       ...(tracer ? { tracer } : {}),

@@ -108,16 +108,15 @@ const SERVER_ENV = [
  * @example Usage
  * ```ts
  * import { workflowPermissions } from "./workflow_permissions.ts";
- * import { WorkflowSchema } from "../config/schema.ts";
- * const config = WorkflowSchema.parse({
+ * import { prepareWorkflow } from "../config/prepare_workflow.ts";
+ * const loaded = prepareWorkflow({
  *   schema_version: "1.0",
  *   flow: { name: "hello" },
  *   state: { fields: { reply: { type: "str" } } },
  *   nodes: [{ id: "greet", prompt: "Say hello", outputs: ["reply"] }],
  *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
  *   config: { llm: { provider: "openai", model: "gpt-4o-mini" } },
- * });
- * const loaded = { config, prompts: { greet: "Say hello" }, file: "hello.yaml", warnings: [] };
+ * }, { file: "hello.yaml" });
  * const live = workflowPermissions(loaded);
  * if (live.net.join() !== "api.openai.com" || !live.env.includes("OPENAI_API_KEY")) throw new Error();
  * const mock = workflowPermissions(loaded, { mock: true, trackingUri: "sqlite:///runs.db" });

@@ -128,15 +128,14 @@ export interface WorkflowTrackerOptions {
  * @example Usage
  * ```ts
  * import { createWorkflowTracker } from "./workflow_tracker.ts";
- * import { WorkflowSchema } from "../config/schema.ts";
- * const config = WorkflowSchema.parse({
+ * import { prepareWorkflow } from "../config/prepare_workflow.ts";
+ * const loaded = prepareWorkflow({
  *   schema_version: "1.0",
  *   flow: { name: "hello" },
  *   state: { fields: { reply: { type: "str" } } },
  *   nodes: [{ id: "greet", prompt: "Say hello", outputs: ["reply"] }],
  *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
  * });
- * const loaded = { config, prompts: { greet: "Say hello" }, file: undefined, warnings: [] };
  * // The workflow does not enable MLflow and no URI is given: nothing to open.
  * if (await createWorkflowTracker(loaded) !== undefined) throw new Error();
  * ```

@@ -6,8 +6,8 @@
  * @module
  */
 import type { ValidationHooks } from "../config/validate_workflow.ts";
+import { toolValidationHooks } from "../engine/tool_validation_hooks.ts";
 import type { ToolRegistry } from "../tools/tool_registry.ts";
-import { validateToolConfig } from "../tools/validate_tool_config.ts";
 import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 
@@ -36,11 +36,7 @@ export function workflowValidationHooks(
   priceTable: PriceTable,
 ): ValidationHooks {
   return {
-    toolNames: registry.names(),
+    ...toolValidationHooks(registry),
     isModelPriced: (provider, model) => isModelPriced(provider, model, priceTable),
-    checkToolConfig: (name, config) => {
-      const tool = registry.get(name);
-      return tool ? validateToolConfig(tool, config) : [];
-    },
   };
 }

@@ -5,7 +5,13 @@
  *
  * @module
  */
-export type { Tool, ToolContext, ToolPermissions } from "./tool.ts";
+export {
+  type HostIO,
+  hostIOOf,
+  type Tool,
+  type ToolContext,
+  type ToolPermissions,
+} from "./tool.ts";
 export type {
   ToolJsonSchemaOptions,
   ToolSchema,

@@ -6,12 +6,13 @@
  */
 import type { ToolSchema } from "./tool_schema.ts";
 
-/** What a tool call may use; all I/O comes in here so tests can pass fakes. */
-export interface ToolContext {
-  /** Aborts the call (node timeout, run timeout, cancellation). */
-  signal: AbortSignal;
-  /** Settings from the node's `tools: [{name, config}]` entry (`{}` when none). */
-  config: Readonly<Record<string, unknown>>;
+/**
+ * What the toolkit reaches on its host: the environment, HTTP and files. It is declared once:
+ * the engine takes it as part of its collaborators (`RunDeps` extends it) and hands exactly
+ * these fields to every tool call (`ToolContext` extends it), so tests pass fakes for all of
+ * it in one place.
+ */
+export interface HostIO {
   /** Reads an environment variable (`undefined` when unset or not permitted). */
   env: (name: string) => string | undefined;
   /** HTTP client. */
@@ -25,19 +26,75 @@ export interface ToolContext {
    * `Deno.realPath` does; rejects with an error named `NotFound` when the path does not exist).
    * `read_file` and `write_file` use it to refuse symbolic links that lead out of their roots;
    * without it they check paths as written only.
+   *
+   * @default {paths are checked as written}
    */
   realPath?: ((path: string) => Promise<string>) | undefined;
   /**
    * Describes a path without following a final symbolic link (as `Deno.lstat` does). With it,
    * `write_file` refuses to write through a dangling symbolic link, which `realPath` cannot
    * resolve and which could create a file anywhere.
+   *
+   * @default {no check}
    */
   lstat?: ((path: string) => Promise<{ readonly isSymlink: boolean }>) | undefined;
   /**
    * The absolute working directory relative roots are resolved against. Without it, an
    * absolute path can only be inside an absolute root.
+   *
+   * @default {relative roots stay relative}
    */
   cwd?: string | undefined;
+}
+
+/** Every field of {@linkcode HostIO}; the compiler checks that none is missing. */
+const HOST_IO_KEYS = [
+  "env",
+  "fetch",
+  "readTextFile",
+  "writeTextFile",
+  "realPath",
+  "lstat",
+  "cwd",
+] as const satisfies readonly (keyof HostIO)[];
+
+// Fails to compile, naming the field, when HostIO gains a field that HOST_IO_KEYS does not list.
+type UnlistedHostIOKey = Exclude<keyof HostIO, typeof HOST_IO_KEYS[number]>;
+const _everyKeyListed: [UnlistedHostIOKey] extends [never] ? true : UnlistedHostIOKey = true;
+
+/**
+ * The host I/O of a larger object (such as the engine's collaborators): exactly the fields of
+ * {@linkcode HostIO}, so that nothing else reaches a tool.
+ *
+ * @example Usage
+ * ```ts
+ * import { hostIOOf } from "./tool.ts";
+ * const deps = {
+ *   env: () => undefined,
+ *   fetch: () => Promise.reject(new Error("offline")),
+ *   readTextFile: () => Promise.resolve(""),
+ *   writeTextFile: () => Promise.resolve(),
+ *   price: () => undefined,
+ * };
+ * const io = hostIOOf(deps);
+ * if ("price" in io || io.env !== deps.env) throw new Error();
+ * ```
+ *
+ * @param source An object that has the host I/O fields, and maybe others.
+ * @returns A new object with only the host I/O fields that `source` sets.
+ */
+export function hostIOOf(source: HostIO): HostIO {
+  const io: Record<string, unknown> = {};
+  for (const key of HOST_IO_KEYS) if (source[key] !== undefined) io[key] = source[key];
+  return io as unknown as HostIO;
+}
+
+/** What a tool call may use: the host's I/O plus the call's signal and settings. */
+export interface ToolContext extends HostIO {
+  /** Aborts the call (node timeout, run timeout, cancellation). */
+  signal: AbortSignal;
+  /** Settings from the node's `tools: [{name, config}]` entry (`{}` when none). */
+  config: Readonly<Record<string, unknown>>;
 }
 
 /** The Deno permissions a tool needs with a given configuration. */
@@ -74,4 +131,12 @@ export interface Tool {
    * (no I/O). Absent: `mockToolResult` returns a generic placeholder.
    */
   mock?(args: Record<string, unknown>): unknown;
+}
+
+/** Tools by name, as `ToolRegistry` provides them: what a run can call. */
+export interface ToolLookup {
+  /** The tool of a name, or `undefined`. */
+  get(name: string): Tool | undefined;
+  /** Every registered name. */
+  names(): Iterable<string>;
 }

@@ -11,6 +11,7 @@ const REQUIRED = [
   "refine_loop.yaml",
   "parallel_research.yaml",
   "user_profile.yaml",
+  "writer_critic.yaml",
 ];
 
 async function examples(): Promise<string[]> {

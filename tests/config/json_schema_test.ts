@@ -31,3 +31,16 @@ Deno.test("workflowJsonSchema() describes the file as written, for editors", () 
   }
   assert(workflowJsonSchema() !== workflowJsonSchema(), "a new object each call");
 });
+
+Deno.test("workflowJsonSchema() offers a loop's back_to as an optional node name", () => {
+  const schema = workflowJsonSchema() as {
+    properties: { edges: { items: { properties: { loop: unknown } } } };
+  };
+  const loop = schema.properties.edges.items.properties.loop as {
+    properties: Record<string, { type?: string; minLength?: number }>;
+    required: string[];
+  };
+  assertEquals(loop.properties.back_to?.type, "string");
+  assertEquals(loop.properties.back_to?.minLength, 1);
+  assertEquals(loop.required, ["condition_field"]);
+});

@@ -247,3 +247,95 @@ Deno.test("validateWorkflow() checks defaults against element and sub-field type
   assertStringIncludes(found[0]?.message ?? "", "the default.b must be a whole number");
   assertStringIncludes(found[1]?.message ?? "", "the default.name must be text");
 });
+
+const WRITER_CRITIC = `schema_version: "1.0"
+flow: {name: writer_critic}
+state:
+  fields:
+    topic: {type: str, required: true}
+    draft: {type: str, default: ""}
+    critique: {type: str, default: ""}
+    approved: {type: bool, default: false}
+nodes:
+  - {id: plan, prompt: "Plan {state.topic}", outputs: [draft]}
+  - {id: write, prompt: "Write {state.topic}: {state.critique}", outputs: [draft]}
+  - id: critic
+    prompt: "Critique {state.draft}"
+    outputs: [critique, approved]
+    output_schema:
+      type: object
+      fields: [{name: critique, type: str}, {name: approved, type: bool}]
+edges:
+  - {from: START, to: plan}
+  - {from: plan, to: write}
+  - {from: write, to: critic}
+  - from: critic
+    loop: {condition_field: approved, max_iterations: 3, back_to: write, exit_to: END}
+`;
+
+Deno.test("validateWorkflow() accepts a loop back to an earlier node", () => {
+  assertEquals(errorsOf(WRITER_CRITIC), []);
+  const workflow = parseWorkflow(WRITER_CRITIC);
+  assertEquals(workflow.config.edges[3]?.loop?.back_to, "write");
+  // Back to the first node of the workflow works too: plan, write and critic each round.
+  assertEquals(errorsOf(WRITER_CRITIC.replace("back_to: write", "back_to: plan")), []);
+});
+
+Deno.test("validateWorkflow() places the problems of a loop's back_to", () => {
+  const line = positionOf(WRITER_CRITIC, "back_to: write")[0];
+  const misspelt = errorsOf(WRITER_CRITIC.replace("back_to: write", "back_to: wirte"));
+  assertEquals(misspelt.map((d) => [d.code, d.line, d.suggestion]), [
+    ["unknown_node", line, "did you mean 'write'?"],
+  ]);
+  assertEquals(misspelt[0]?.path, ["edges", 3, "loop", "back_to"]);
+  const end = errorsOf(WRITER_CRITIC.replace("back_to: write", "back_to: END"));
+  assertEquals(end.map((d) => [d.code, d.message]), [
+    ["invalid_edge", "Cannot loop back to END as each round of a loop runs nodes"],
+  ]);
+  const start = errorsOf(WRITER_CRITIC.replace("back_to: write", "back_to: START"));
+  assertEquals(start.map((d) => [d.code, d.path]), [
+    ["invalid_edge", ["edges", 3, "loop", "back_to"]],
+  ]);
+});
+
+Deno.test("validateWorkflow() refuses a loop back to a node that does not lead to the loop", () => {
+  // `aside` runs after the loop; going back to it would never reach `critic` again.
+  const text = WRITER_CRITIC.replace(
+    "  - {from: plan, to: write}\n",
+    "  - {from: plan, to: write}\n  - {from: aside, to: END}\n",
+  ).replace("back_to: write, exit_to: END", "back_to: aside, exit_to: aside").replace(
+    "nodes:\n",
+    'nodes:\n  - {id: aside, prompt: "Note {state.draft}", outputs: [critique]}\n',
+  );
+  const errors = errorsOf(text);
+  assertEquals(errors.map((d) => [d.code, d.path, d.line]), [
+    ["loop_without_round", ["edges", 4, "loop", "back_to"], positionOf(text, "back_to: aside")[0]],
+  ]);
+  assertEquals(
+    errors[0]?.message,
+    'Cannot loop back from "critic" to "aside" as no path leads from "aside" to "critic"',
+  );
+});
+
+Deno.test("validateWorkflow() still needs a loop's condition_field to be a bool with back_to", () => {
+  const errors = errorsOf(
+    WRITER_CRITIC.replace("condition_field: approved", "condition_field: draft"),
+  );
+  assertEquals(errors.map((d) => [d.code, d.path]), [
+    ["loop_field_type", ["edges", 3, "loop", "condition_field"]],
+  ]);
+});
+
+Deno.test("validateWorkflow() treats a loop back as the way out of a cycle", () => {
+  // Without the loop's exit every path returns to write: the loop must be able to end.
+  const errors = errorsOf(WRITER_CRITIC.replace("exit_to: END", "exit_to: write"));
+  assert(errors.some((d) => d.code === "dead_end_node"), JSON.stringify(errors));
+  // A plain edge back is a cycle that nothing ends; a loop back is not.
+  const plain = errorsOf(
+    WRITER_CRITIC.replace(
+      "loop: {condition_field: approved, max_iterations: 3, back_to: write, exit_to: END}",
+      "to: write",
+    ),
+  );
+  assertEquals(plain.map((d) => d.code), ["invalid_cycle"]);
+});

@@ -59,3 +59,21 @@ Deno.test("workflowToMermaid() prefixes node ids so that a node named end stays 
   assertStrictEquals(chart.split("\n")[0], "flowchart LR");
   assertStringIncludes(chart, '  n_end["end"]\n');
 });
+
+Deno.test("workflowToMermaid() draws a loop back to its back_to node", () => {
+  const chart = workflowToMermaid(
+    parseWorkflow(`schema_version: "1.0"
+flow: {name: writer_critic}
+state: {fields: {topic: {type: str, required: true}, draft: {type: str}, ok: {type: bool}}}
+nodes:
+  - {id: write, prompt: "Write {state.topic}", outputs: [draft]}
+  - {id: critic, prompt: "Judge {state.draft}", outputs: [ok]}
+edges:
+  - {from: START, to: write}
+  - {from: write, to: critic}
+  - {from: critic, loop: {condition_field: ok, max_iterations: 3, back_to: write}}
+`).config,
+  );
+  assertStringIncludes(chart, '  n_critic -->|"loop until ok (max 3)"| n_write\n');
+  assertStringIncludes(chart, '  n_critic -->|"ok or 3 rounds"| __end__\n');
+});

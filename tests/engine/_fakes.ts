@@ -1,7 +1,7 @@
 /**
  * Fakes for engine tests: a scripted chat model that records every request, a recording
- * tracer, test deps with an instant sleep and a fake clock, and a helper that turns a
- * workflow object into a LoadedWorkflow.
+ * tracer, test deps with an instant sleep and a fake clock, a helper that validates a
+ * workflow object into a LoadedWorkflow; `runOnce` (compile and run once) is re-exported.
  *
  * @module
  */
@@ -17,7 +17,8 @@ import type { Runnable } from "@langchain/core/runnables";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import { z } from "zod";
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
-import { type WorkflowInput, WorkflowSchema } from "../../src/config/schema.ts";
+import type { WorkflowInput } from "../../src/config/schema.ts";
+import { prepareWorkflow } from "../../src/config/prepare_workflow.ts";
 import type { EngineDeps } from "../../src/engine/mod.ts";
 import { defineTool, ToolRegistry } from "../../src/tools/mod.ts";
 import type { Tool } from "../../src/tools/tool.ts";
@@ -29,6 +30,8 @@ import type {
   SpanOptions,
   Tracer,
 } from "../../src/tracking/tracer.ts";
+
+export { runOnce } from "../_helpers/run_once.ts";
 
 /** One scripted answer: a message, an error to throw, or a function of the request. */
 export type ScriptStep =
@@ -317,16 +320,13 @@ export function testDeps(
 }
 
 /**
- * A loaded workflow from a workflow object (schema defaults applied, prompts from `prompt`).
+ * A loaded workflow from a workflow object, validated as a file would be (`prepareWorkflow`).
  *
  * @param input The workflow as written.
  * @returns The loaded workflow.
  */
 export function loadWorkflow(input: WorkflowInput): LoadedWorkflow {
-  const config = WorkflowSchema.parse(input);
-  const prompts: Record<string, string> = {};
-  for (const node of config.nodes) if (node.prompt !== undefined) prompts[node.id] = node.prompt;
-  return { config, prompts, file: undefined, warnings: [] };
+  return prepareWorkflow(input);
 }
 
 /**

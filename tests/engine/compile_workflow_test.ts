@@ -1,8 +1,24 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { compileWorkflow, executeWorkflow } from "../../src/engine/mod.ts";
+import type { Diagnostic, JsonPath } from "../../src/config/diagnostic.ts";
+import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
+import { parseWorkflow, safeParseWorkflow } from "../../src/config/parse_workflow.ts";
+import { prepareWorkflow, safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
+import { compileWorkflow, type EngineDeps, toolValidationHooks } from "../../src/engine/mod.ts";
+import { safeLoadWorkflow } from "../../src/config/load_workflow.ts";
 import { WorkflowError } from "../../src/errors.ts";
+import { createToolRegistry } from "../../src/tools/mod.ts";
+import { readBases, writeCorpus } from "../faults/_fixtures/workflow_corpus.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_helpers/assert.ts";
-import { answer, loadWorkflow, requestText, ScriptedChatModel, testDeps } from "./_fakes.ts";
+import {
+  answer,
+  loadWorkflow,
+  recordingTool,
+  registryWith,
+  requestText,
+  runOnce,
+  ScriptedChatModel,
+  testDeps,
+} from "./_fakes.ts";
 
 function base(): WorkflowInput {
   return {
@@ -29,28 +45,36 @@ function base(): WorkflowInput {
   };
 }
 
-function buildError(workflow: WorkflowInput): WorkflowError {
-  const error = assertThrows(
-    () => compileWorkflow(loadWorkflow(workflow), {}),
-    WorkflowError,
-  ) as WorkflowError;
-  assertEquals(error.code, "GRAPH_BUILD_FAILED");
-  assertEquals(error.phase, "build");
-  return error;
+/**
+ * The errors validation reports for a workflow, which the engine never sees: it takes only a
+ * workflow the validator made.
+ */
+function validationErrors(workflow: WorkflowInput): Diagnostic[] {
+  const hooks = toolValidationHooks(registryWith());
+  const result = safePrepareWorkflow(workflow, hooks);
+  assert(!result.ok, "expected the workflow to be invalid");
+  assertThrows(() => prepareWorkflow(workflow, hooks), WorkflowError, "Cannot load the workflow");
+  return result.diagnostics.filter((d) => d.severity === "error");
 }
 
-Deno.test("compileWorkflow() names an unknown node with did-you-mean", () => {
+/** The one error reported at a path. */
+function errorAt(errors: readonly Diagnostic[], path: JsonPath): Diagnostic {
+  const found = errors.filter((d) => JSON.stringify(d.path) === JSON.stringify(path));
+  assertEquals(found.length, 1, `one error at ${JSON.stringify(path)}: ${JSON.stringify(errors)}`);
+  return found[0]!;
+}
+
+Deno.test("prepareWorkflow() names an unknown node with did-you-mean before anything compiles", () => {
   const workflow = base();
   workflow.edges[1] = { from: "summarize", to: "chek" };
-  const error = buildError(workflow);
-  assertEquals(
-    error.message,
-    `Cannot connect an edge to "chek" as no node has that id: did you mean 'check'?`,
-  );
-  assertEquals(error.diagnostics[0]?.path, ["edges", 1]);
+  const [error, ...rest] = validationErrors(workflow);
+  assertEquals(rest, []);
+  assertEquals(error?.message, `Cannot lead an edge to "chek" as no node has that id`);
+  assertEquals(error?.suggestion, "did you mean 'check'?");
+  assertEquals(error?.path, ["edges", 1, "to"]);
 });
 
-Deno.test("compileWorkflow() reports every problem at once", () => {
+Deno.test("prepareWorkflow() reports every graph problem at once", () => {
   const workflow = base();
   workflow.edges = [
     { from: "summarize", to: "check" },
@@ -63,29 +87,21 @@ Deno.test("compileWorkflow() reports every problem at once", () => {
     },
   ];
   workflow.nodes[0] = { ...workflow.nodes[0]!, tools: ["serch"], outputs: ["sumary"] };
-  const error = buildError(workflow);
-  const messages = error.diagnostics.map((d) => d.message);
-  assert(
-    messages.includes(
-      'Cannot evaluate the route condition "state.scor > 3" after "check" as the state has no field "scor"',
-    ),
-    messages.join("\n"),
+  const errors = validationErrors(workflow);
+  assertEquals(errorAt(errors, ["edges"]).code, "missing_start_edge");
+  const route = errorAt(errors, ["edges", 1, "routes", 0, "condition", "logic"]);
+  assertEquals(
+    route.message,
+    `Cannot read "state.scor" in the condition as it is not a state field`,
   );
-  assert(messages.some((m) => m.includes('Cannot give tool "serch"')), messages.join("\n"));
-  assert(
-    messages.some((m) =>
-      m.includes('Cannot write output "sumary"') && m.includes("did you mean 'summary'?")
-    ),
-    messages.join("\n"),
-  );
-  assert(messages.some((m) => m.includes("no edge leaves START")), messages.join("\n"));
-  assert(
-    error.message.startsWith("Cannot build the graph as 4 problems were found"),
-    error.message,
-  );
+  assertEquals(route.code, "unknown_field");
+  assertEquals(errorAt(errors, ["nodes", 0, "tools", 0]).code, "unknown_tool");
+  const output = errorAt(errors, ["nodes", 0, "outputs", 0]);
+  assertEquals(output.code, "unknown_output");
+  assertEquals(output.suggestion, "did you mean 'summary'?");
 });
 
-Deno.test("compileWorkflow() checks loop and parallel fields", () => {
+Deno.test("prepareWorkflow() checks loop and parallel fields", () => {
   const workflow = base();
   workflow.edges = [
     { from: "START", to: "summarize" },
@@ -98,26 +114,98 @@ Deno.test("compileWorkflow() checks loop and parallel fields", () => {
       parallel: { items_field: "count", target_node: "summarize", collect_field: "items" },
     },
   ];
-  const messages = buildError(workflow).diagnostics.map((d) => d.message);
-  assert(
-    messages.some((m) => m.includes('field "summary" is "str", not "bool"')),
-    messages.join("\n"),
+  const errors = validationErrors(workflow);
+  const loop = errorAt(errors, ["edges", 1, "loop", "condition_field"]);
+  assertEquals(
+    loop.message,
+    `Cannot end the loop on "summary" as its type is "str": it must be a bool`,
   );
-  assert(messages.some((m) => m.includes('field "count" is not a list')), messages.join("\n"));
-  assert(
-    messages.some((m) => m.includes('its outputs must be ["items"]')),
-    messages.join("\n"),
+  const items = errorAt(errors, ["edges", 2, "parallel", "items_field"]);
+  assertEquals(
+    items.message,
+    `Cannot fan out over "count" as its type is "int": it must be a list`,
   );
+  assertEquals(errorAt(errors, ["nodes", 0, "outputs"]).code, "parallel_outputs");
 });
 
-Deno.test("compileWorkflow() refuses a node with a routes edge and another edge", () => {
+Deno.test("prepareWorkflow() refuses a node with a routes edge and another edge", () => {
   const workflow = base();
   workflow.edges.push({
     from: "summarize",
     routes: [{ condition: "default", to: "END" }],
   });
-  const error = buildError(workflow);
-  assert(error.message.includes("Cannot combine the 'routes' edge"), error.message);
+  const error = errorAt(validationErrors(workflow), ["edges", 3, "from"]);
+  assertEquals(error.code, "multiple_edges");
+  assertEquals(
+    error.message,
+    `Cannot leave node "summarize" by two edges: edges[1] already leaves it`,
+  );
+});
+
+Deno.test("compileWorkflow() reports a tool the run lacks as validation does, with its position", () => {
+  const text = `schema_version: "1.0"
+flow: { name: search }
+state: { fields: { topic: { type: str, required: true }, notes: { type: str } } }
+nodes:
+  - id: search
+    prompt: "Search {state.topic}"
+    outputs: [notes]
+    tools: [lookup]
+edges: [{ from: START, to: search }, { from: search, to: END }]
+`;
+  // Loaded without tool names (as parseWorkflow does by default), then compiled with tools
+  // that do not include it: the run refuses it exactly as validate with those tools does.
+  const workflow = parseWorkflow(text, { file: "search.yaml" });
+  const tools = registryWith();
+  const error = assertThrows(
+    () => compileWorkflow(workflow, testDeps({ tools })),
+    WorkflowError,
+  ) as WorkflowError;
+  assertEquals(error.code, "CONFIG_INVALID");
+  assertEquals(error.phase, "validate");
+  assertEquals(
+    error.message,
+    `Cannot compile the workflow "search.yaml" with the tools of this run as it has 1 error`,
+  );
+  const validated = safeParseWorkflow(text, { file: "search.yaml", ...toolValidationHooks(tools) });
+  assert(!validated.ok);
+  assertEquals(error.diagnostics, validated.diagnostics);
+  assertEquals(error.diagnostics[0]?.line, 8);
+  assertEquals(error.diagnostics[0]?.code, "unknown_tool");
+  // With the tool registered, the same workflow compiles.
+  const lookup = recordingTool("lookup", () => Promise.resolve("found"));
+  assertEquals(compileWorkflow(workflow, testDeps({ tools: registryWith(lookup.tool) })).nodeIds, [
+    "search",
+  ]);
+});
+
+Deno.test("compileWorkflow() refuses a workflow the validator did not make", () => {
+  const workflow = loadWorkflow(base());
+  const message = "Cannot compile the workflow as it was not made by the validator";
+  const handMade = {
+    config: workflow.config,
+    prompts: workflow.prompts,
+    file: undefined,
+    warnings: [],
+  } as unknown as LoadedWorkflow;
+  assertThrows(() => compileWorkflow(handMade, testDeps()), TypeError, message);
+  assertThrows(() => compileWorkflow({ ...workflow }, testDeps()), TypeError, message);
+  assertThrows(
+    () => compileWorkflow(workflow, { ...testDeps(), now: undefined } as unknown as EngineDeps),
+    TypeError,
+    "deps.now is not a function",
+  );
+});
+
+Deno.test("a loaded workflow is frozen, so that it stays what validation checked", () => {
+  const workflow = loadWorkflow(base());
+  assertThrows(() => {
+    (workflow.config.edges as unknown[]).push({ from: "check", to: "summarize" });
+  }, TypeError);
+  assertThrows(() => {
+    (workflow.config.nodes[0] as { prompt: string }).prompt = "changed";
+  }, TypeError);
+  assertEquals(compileWorkflow(workflow, testDeps()).nodeIds, ["summarize", "check"]);
 });
 
 Deno.test("compileWorkflow() runs nodes whose id is also a state field", async () => {
@@ -125,7 +213,7 @@ Deno.test("compileWorkflow() runs nodes whose id is also a state field", async (
   workflow.nodes = [{ id: "summary", prompt: "Summarize {topic}", outputs: ["summary"] }];
   workflow.edges = [{ from: "START", to: "summary" }, { from: "summary", to: "END" }];
   const model = new ScriptedChatModel({ steps: [(m) => answer({ summary: requestText(m) })] });
-  const result = await executeWorkflow(loadWorkflow(workflow), { topic: "x" }, {
+  const result = await runOnce(loadWorkflow(workflow), { topic: "x" }, {
     deps: testDeps({ model }),
   });
   assertEquals(result.state.summary, "Summarize x");
@@ -154,18 +242,59 @@ Deno.test("compileWorkflow() returns a workflow that runs many times", async () 
   assertEquals(model.requests.length, 4);
 });
 
-Deno.test("executeWorkflow() rejects malformed options before any work", async () => {
+Deno.test("compileWorkflow().run() rejects malformed options before any work", async () => {
   await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(base()), [] as unknown as Record<string, unknown>, {
+      runOnce(loadWorkflow(base()), [] as unknown as Record<string, unknown>, {
         deps: testDeps(),
       }),
     TypeError,
     "Cannot run the workflow as inputs must be an object",
   );
   await assertRejects(
-    () => executeWorkflow(loadWorkflow(base()), {}, { deps: testDeps(), seed: Number.NaN }),
+    () => runOnce(loadWorkflow(base()), {}, { deps: testDeps(), seed: Number.NaN }),
     RangeError,
     "seed must be a finite number",
   );
+});
+
+Deno.test("validate and run agree: every mutated workflow that validates also compiles", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "compile_corpus_" });
+  try {
+    // Mutations of the graph and its values (not of the YAML text, nor huge or deep files,
+    // which test the reader): many keep a workflow valid in ways the engine must build.
+    const graphMutations = [
+      "none",
+      "delete_key",
+      "wrong_type",
+      "wrong_enum",
+      "swap_node_ids",
+      "dangling_edge",
+      "unicode",
+      "special_number",
+    ];
+    const written = await writeCorpus(dir, await readBases(), { seed: 20261128, count: 240 });
+    const files = written.filter((file) => graphMutations.includes(file.mutation));
+    const tools = createToolRegistry();
+    const failures: string[] = [];
+    let valid = 0;
+    for (const file of files) {
+      const result = await safeLoadWorkflow(file.path, {
+        readTextFile: (path) => Deno.readTextFile(path),
+        ...toolValidationHooks(tools),
+      });
+      if (!result.ok) continue;
+      valid++;
+      try {
+        compileWorkflow(result.workflow, testDeps({ tools }));
+      } catch (error) {
+        failures.push(`${file.path} (${file.mutation}): ${error}`);
+      }
+    }
+    assertEquals(failures, []);
+    // Bases and mutations that keep the file valid: the check must see many workflows.
+    assert(valid >= 20, `only ${valid} of ${files.length} files validated`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,5 +1,5 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { executeWorkflow, stopReasonOf } from "../../src/engine/mod.ts";
+import { stopReasonOf } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import type { CostBreakdown, TokenUsage } from "../../src/tracking/tracer.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../_helpers/assert.ts";
@@ -9,6 +9,7 @@ import {
   loadWorkflow,
   RecordingTracer,
   registryWith,
+  runOnce,
   ScriptedChatModel,
   type ScriptStep,
   testDeps,
@@ -66,7 +67,7 @@ async function expectTimeout(
 ): Promise<{ error: WorkflowError; tracer: RecordingTracer }> {
   const tracer = new RecordingTracer();
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), {}, { deps, tracer }),
+    () => runOnce(loadWorkflow(workflow), {}, { deps, tracer }),
     WorkflowError,
     message,
   ) as WorkflowError;
@@ -77,7 +78,7 @@ async function expectTimeout(
   return { error, tracer };
 }
 
-Deno.test("executeWorkflow() stops a node at its timeout with reason node_timeout", async () => {
+Deno.test("compileWorkflow().run() stops a node at its timeout with reason node_timeout", async () => {
   const workflow = chain(["a", "b"]);
   workflow.nodes[1] = { ...workflow.nodes[1]!, timeout: 0.05 };
   const timers = manualTimers();
@@ -102,7 +103,7 @@ Deno.test("executeWorkflow() stops a node at its timeout with reason node_timeou
   assert(signals[0]?.aborted, "the model call got the node's signal");
 });
 
-Deno.test("executeWorkflow() hands the node's signal to its tools and cuts them", async () => {
+Deno.test("compileWorkflow().run() hands the node's signal to its tools and cuts them", async () => {
   const timers = manualTimers();
   let toolSignal: AbortSignal | undefined;
   const slow = defineTool({
@@ -120,7 +121,7 @@ Deno.test("executeWorkflow() hands the node's signal to its tools and cuts them"
   const model = new ScriptedChatModel({ steps: [toolCalls({ name: "slow", args: {} })] });
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(workflow), {}, {
+      runOnce(loadWorkflow(workflow), {}, {
         deps: testDeps({ model, setTimer: timers.setTimer, tools: registryWith(slow) }),
       }),
     WorkflowError,
@@ -130,7 +131,7 @@ Deno.test("executeWorkflow() hands the node's signal to its tools and cuts them"
   assert(toolSignal?.aborted, "the tool got the node's signal");
 });
 
-Deno.test("executeWorkflow() takes node_timeout from the execution config", async () => {
+Deno.test("compileWorkflow().run() takes node_timeout from the execution config", async () => {
   const workflow = chain(["a"], { config: { execution: { node_timeout: 7 } } });
   const timers = manualTimers();
   const model = new ScriptedChatModel({
@@ -138,7 +139,7 @@ Deno.test("executeWorkflow() takes node_timeout from the execution config", asyn
   });
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(workflow), {}, {
+      runOnce(loadWorkflow(workflow), {}, {
         deps: testDeps({ model, setTimer: timers.setTimer }),
       }),
     WorkflowError,
@@ -147,7 +148,7 @@ Deno.test("executeWorkflow() takes node_timeout from the execution config", asyn
   assertEquals(stopReasonOf(error), "node_timeout");
 });
 
-Deno.test("executeWorkflow() stops the run at its timeout with reason run_timeout", async () => {
+Deno.test("compileWorkflow().run() stops the run at its timeout with reason run_timeout", async () => {
   const workflow = chain(["a", "b"], { config: { execution: { timeout: 0.2 } } });
   const timers = manualTimers();
   const model = new ScriptedChatModel({
@@ -161,19 +162,19 @@ Deno.test("executeWorkflow() stops the run at its timeout with reason run_timeou
   );
 });
 
-Deno.test("executeWorkflow() enforces a real short node timeout", async () => {
+Deno.test("compileWorkflow().run() enforces a real short node timeout", async () => {
   const workflow = chain(["a"]);
   workflow.nodes[0] = { ...workflow.nodes[0]!, timeout: 0.05 };
   const model = new ScriptedChatModel({ steps: [hang()] });
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), {}, { deps: testDeps({ model }) }),
+    () => runOnce(loadWorkflow(workflow), {}, { deps: testDeps({ model }) }),
     WorkflowError,
     "timeout of 0.05 s",
   );
   assertEquals(stopReasonOf(error), "node_timeout");
 });
 
-Deno.test("executeWorkflow() is cancelled by its signal", async () => {
+Deno.test("compileWorkflow().run() is cancelled by its signal", async () => {
   const controller = new AbortController();
   const model = new ScriptedChatModel({
     steps: [hang(() => controller.abort())],
@@ -181,7 +182,7 @@ Deno.test("executeWorkflow() is cancelled by its signal", async () => {
   const tracer = new RecordingTracer();
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(chain(["a"])), {}, {
+      runOnce(loadWorkflow(chain(["a"])), {}, {
         deps: testDeps({ model }),
         tracer,
         signal: controller.signal,
@@ -194,14 +195,14 @@ Deno.test("executeWorkflow() is cancelled by its signal", async () => {
   assertEquals(tracer.ends[0]?.reason, "cancelled");
 });
 
-Deno.test("executeWorkflow() stops before the call that would exceed max_tokens", async () => {
+Deno.test("compileWorkflow().run() stops before the call that would exceed max_tokens", async () => {
   const workflow = chain(["a", "b", "c"], {
     config: { llm: { max_tokens: 20 }, execution: { budget: { max_tokens: 40 } } },
   });
   const model = new ScriptedChatModel({ steps: answers("a", "b", "c") });
   const tracer = new RecordingTracer();
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), {}, { deps: testDeps({ model }), tracer }),
+    () => runOnce(loadWorkflow(workflow), {}, { deps: testDeps({ model }), tracer }),
     WorkflowError,
     'Cannot call the model of node "c_node" as the run would exceed its budget: 30 tokens used and about 22 more for this call is over max_tokens 40',
   ) as WorkflowError;
@@ -217,13 +218,13 @@ function price(_pricedAs: unknown, usage: TokenUsage): CostBreakdown {
   return { input_cost: input, output_cost: output, total_cost: input + output };
 }
 
-Deno.test("executeWorkflow() stops before the call that would exceed max_usd", async () => {
+Deno.test("compileWorkflow().run() stops before the call that would exceed max_usd", async () => {
   const workflow = chain(["a", "b", "c", "d"], {
     config: { execution: { budget: { max_usd: 0.05 } } },
   });
   const model = new ScriptedChatModel({ steps: answers("a", "b", "c", "d") });
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), {}, { deps: testDeps({ model, price }) }),
+    () => runOnce(loadWorkflow(workflow), {}, { deps: testDeps({ model, price }) }),
     WorkflowError,
     "is over max_usd 0.05",
   ) as WorkflowError;
@@ -231,10 +232,10 @@ Deno.test("executeWorkflow() stops before the call that would exceed max_usd", a
   assertEquals(model.requests.length, 3);
 });
 
-Deno.test("executeWorkflow() sums cost per call and prices each as the node's model", async () => {
+Deno.test("compileWorkflow().run() sums cost per call and prices each as the node's model", async () => {
   const pricedAs: unknown[] = [];
   const model = new ScriptedChatModel({ steps: answers("a", "b") });
-  const result = await executeWorkflow(
+  const result = await runOnce(
     loadWorkflow(chain(["a", "b"], { config: { llm: { provider: "openai", model: "gpt-4o" } } })),
     {},
     {
@@ -253,11 +254,11 @@ Deno.test("executeWorkflow() sums cost per call and prices each as the node's mo
   assertEquals(result.metadata.usage, { input_tokens: 20, output_tokens: 10, total_tokens: 30 });
 });
 
-Deno.test("executeWorkflow() reports the cost as unknown when a call is unpriced", async () => {
+Deno.test("compileWorkflow().run() reports the cost as unknown when a call is unpriced", async () => {
   const workflow = chain(["a", "b"]);
   workflow.nodes[1] = { ...workflow.nodes[1]!, llm: { model: "unpriced-model" } };
   const model = new ScriptedChatModel({ steps: answers("a", "b") });
-  const result = await executeWorkflow(loadWorkflow(workflow), {}, {
+  const result = await runOnce(loadWorkflow(workflow), {}, {
     deps: testDeps({
       model,
       price: (as, usage) => as.model === "unpriced-model" ? undefined : price(as, usage),

@@ -1,8 +1,8 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { executeWorkflow, type PricedAs } from "../../src/engine/mod.ts";
+import type { PricedAs } from "../../src/engine/mod.ts";
 import { createToolRegistry } from "../../src/tools/mod.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { flatten, loadWorkflow, RecordingTracer, testDeps } from "./_fakes.ts";
+import { flatten, loadWorkflow, RecordingTracer, runOnce, testDeps } from "./_fakes.ts";
 
 /** A workflow as configurable-agents v0.1 wrote them: linear edges, typed state, objects. */
 const articleWriter: WorkflowInput = {
@@ -88,10 +88,10 @@ function mockDeps(priced: PricedAs[] = []) {
   });
 }
 
-Deno.test("executeWorkflow() runs a v0.1 workflow in mock mode with state of the declared types", async () => {
+Deno.test("compileWorkflow().run() runs a v0.1 workflow in mock mode with state of the declared types", async () => {
   const priced: PricedAs[] = [];
   const tracer = new RecordingTracer();
-  const result = await executeWorkflow(loadWorkflow(articleWriter), { topic: "tide pools" }, {
+  const result = await runOnce(loadWorkflow(articleWriter), { topic: "tide pools" }, {
     deps: mockDeps(priced),
     mock: true,
     seed: 42,
@@ -126,9 +126,9 @@ Deno.test("executeWorkflow() runs a v0.1 workflow in mock mode with state of the
   assert(result.metadata.costComplete && (result.metadata.costUsd ?? 0) > 0);
 });
 
-Deno.test("executeWorkflow() in mock mode is deterministic for a seed", async () => {
+Deno.test("compileWorkflow().run() in mock mode is deterministic for a seed", async () => {
   const run = (seed: number) =>
-    executeWorkflow(loadWorkflow(articleWriter), { topic: "tide pools" }, {
+    runOnce(loadWorkflow(articleWriter), { topic: "tide pools" }, {
       deps: mockDeps(),
       mock: true,
       seed,

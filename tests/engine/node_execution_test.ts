@@ -1,6 +1,7 @@
 import { ToolMessage } from "@langchain/core/messages";
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { executeWorkflow, MAX_TOOL_ROUNDS } from "../../src/engine/mod.ts";
+import { safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
+import { MAX_TOOL_ROUNDS } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {
@@ -10,6 +11,7 @@ import {
   recordingTool,
   registryWith,
   requestText,
+  runOnce,
   ScriptedChatModel,
   testDeps,
   text,
@@ -37,7 +39,7 @@ function researcher(
   };
 }
 
-Deno.test("executeWorkflow() calls a tool and hands its result to the model", async () => {
+Deno.test("compileWorkflow().run() calls a tool and hands its result to the model", async () => {
   const lookup = recordingTool("lookup", ({ query }) => Promise.resolve({ hits: [`${query}!`] }));
   const model = new ScriptedChatModel({
     steps: [
@@ -49,7 +51,7 @@ Deno.test("executeWorkflow() calls a tool and hands its result to the model", as
       },
     ],
   });
-  const result = await executeWorkflow(loadWorkflow(researcher(["lookup"])), {
+  const result = await runOnce(loadWorkflow(researcher(["lookup"])), {
     topic: "tide pools",
   }, { deps: testDeps({ model, tools: registryWith(lookup.tool) }) });
   assertEquals(lookup.calls, [{ query: "tide pools" }]);
@@ -60,7 +62,7 @@ Deno.test("executeWorkflow() calls a tool and hands its result to the model", as
   assertEquals(result.metadata.nodeExecutions[0]?.llmCalls, 3);
 });
 
-Deno.test("executeWorkflow() hands a tool error to the model with on_error: continue", async () => {
+Deno.test("compileWorkflow().run() hands a tool error to the model with on_error: continue", async () => {
   const lookup = recordingTool("lookup", () => Promise.reject(new Error("index offline")));
   const model = new ScriptedChatModel({
     steps: [
@@ -69,7 +71,7 @@ Deno.test("executeWorkflow() hands a tool error to the model with on_error: cont
       (messages) => answer({ facts: [String(messages.find(ToolMessage.isInstance)?.content)] }),
     ],
   });
-  const result = await executeWorkflow(
+  const result = await runOnce(
     loadWorkflow(researcher([{ name: "lookup", on_error: "continue" }])),
     { topic: "x" },
     { deps: testDeps({ model, tools: registryWith(lookup.tool) }) },
@@ -78,14 +80,14 @@ Deno.test("executeWorkflow() hands a tool error to the model with on_error: cont
   assertEquals(result.state.facts, ["Error: index offline"]);
 });
 
-Deno.test("executeWorkflow() fails the node on a tool error with on_error: fail", async () => {
+Deno.test("compileWorkflow().run() fails the node on a tool error with on_error: fail", async () => {
   const lookup = recordingTool("lookup", () => Promise.reject(new Error("index offline")));
   const model = new ScriptedChatModel({
     steps: [toolCalls({ name: "lookup", args: { query: "x" } }), text("unused")],
   });
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(researcher(["lookup"])), { topic: "x" }, {
+      runOnce(loadWorkflow(researcher(["lookup"])), { topic: "x" }, {
         deps: testDeps({ model, tools: registryWith(lookup.tool) }),
       }),
     WorkflowError,
@@ -96,7 +98,7 @@ Deno.test("executeWorkflow() fails the node on a tool error with on_error: fail"
   assertEquals(model.requests.length, 1);
 });
 
-Deno.test("executeWorkflow() caps the tool loop at MAX_TOOL_ROUNDS rounds", async () => {
+Deno.test("compileWorkflow().run() caps the tool loop at MAX_TOOL_ROUNDS rounds", async () => {
   const lookup = recordingTool("lookup", () => Promise.resolve("again"));
   const model = new ScriptedChatModel({
     steps: [
@@ -107,18 +109,18 @@ Deno.test("executeWorkflow() caps the tool loop at MAX_TOOL_ROUNDS rounds", asyn
       answer({ facts: ["done"] }),
     ],
   });
-  const result = await executeWorkflow(loadWorkflow(researcher(["lookup"])), { topic: "x" }, {
+  const result = await runOnce(loadWorkflow(researcher(["lookup"])), { topic: "x" }, {
     deps: testDeps({ model, tools: registryWith(lookup.tool) }),
   });
   assertEquals(lookup.calls.length, MAX_TOOL_ROUNDS);
   assertEquals(result.state.facts, ["done"]);
 });
 
-Deno.test("executeWorkflow() feeds a validation failure back and asks again", async () => {
+Deno.test("compileWorkflow().run() feeds a validation failure back and asks again", async () => {
   const model = new ScriptedChatModel({
     steps: [answer({ facts: "not a list" }), answer({ facts: ["a", "b"] })],
   });
-  const result = await executeWorkflow(loadWorkflow(researcher(undefined)), { topic: "x" }, {
+  const result = await runOnce(loadWorkflow(researcher(undefined)), { topic: "x" }, {
     deps: testDeps({ model }),
   });
   assertEquals(result.state.facts, ["a", "b"]);
@@ -128,13 +130,13 @@ Deno.test("executeWorkflow() feeds a validation failure back and asks again", as
   assertStringIncludes(second, "expected array");
 });
 
-Deno.test("executeWorkflow() makes exactly one attempt with max_retries: 0", async () => {
+Deno.test("compileWorkflow().run() makes exactly one attempt with max_retries: 0", async () => {
   const model = new ScriptedChatModel({
     steps: [answer({ facts: [1, 2] }), answer({ facts: ["ok"] })],
   });
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(researcher(undefined, { max_retries: 0 })), { topic: "x" }, {
+      runOnce(loadWorkflow(researcher(undefined, { max_retries: 0 })), { topic: "x" }, {
         deps: testDeps({ model }),
       }),
     WorkflowError,
@@ -144,11 +146,11 @@ Deno.test("executeWorkflow() makes exactly one attempt with max_retries: 0", asy
   assertEquals(model.requests.length, 1);
 });
 
-Deno.test("executeWorkflow() makes one provider attempt with max_retries: 0", async () => {
+Deno.test("compileWorkflow().run() makes one provider attempt with max_retries: 0", async () => {
   const model = new ScriptedChatModel({ steps: [httpError(503), answer({ facts: ["ok"] })] });
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(researcher(undefined, { max_retries: 0 })), { topic: "x" }, {
+      runOnce(loadWorkflow(researcher(undefined, { max_retries: 0 })), { topic: "x" }, {
         deps: testDeps({ model }),
       }),
     WorkflowError,
@@ -158,12 +160,12 @@ Deno.test("executeWorkflow() makes one provider attempt with max_retries: 0", as
   assertEquals(model.requests.length, 1);
 });
 
-Deno.test("executeWorkflow() retries a retryable provider error with backoff", async () => {
+Deno.test("compileWorkflow().run() retries a retryable provider error with backoff", async () => {
   const model = new ScriptedChatModel({
     steps: [httpError(429), httpError(500), answer({ facts: ["ok"] })],
   });
   const deps = testDeps({ model });
-  const result = await executeWorkflow(loadWorkflow(researcher(undefined)), { topic: "x" }, {
+  const result = await runOnce(loadWorkflow(researcher(undefined)), { topic: "x" }, {
     deps,
   });
   assertEquals(result.state.facts, ["ok"]);
@@ -172,22 +174,22 @@ Deno.test("executeWorkflow() retries a retryable provider error with backoff", a
   assert(deps.sleeps.every((ms) => ms >= 0), deps.sleeps.join());
 });
 
-Deno.test("executeWorkflow() uses the workflow max_retries for provider retries", async () => {
+Deno.test("compileWorkflow().run() uses the workflow max_retries for provider retries", async () => {
   const workflow = researcher(undefined);
   workflow.config = { execution: { max_retries: 1 } };
   const model = new ScriptedChatModel({ steps: [httpError(500), httpError(500), answer({})] });
   await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), { topic: "x" }, { deps: testDeps({ model }) }),
+    () => runOnce(loadWorkflow(workflow), { topic: "x" }, { deps: testDeps({ model }) }),
     WorkflowError,
   );
   assertEquals(model.requests.length, 2);
 });
 
-Deno.test("executeWorkflow() does not retry an authentication error", async () => {
+Deno.test("compileWorkflow().run() does not retry an authentication error", async () => {
   const model = new ScriptedChatModel({ steps: [httpError(401, "Invalid key"), answer({})] });
   const deps = testDeps({ model });
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(researcher(undefined)), { topic: "x" }, { deps }),
+    () => runOnce(loadWorkflow(researcher(undefined)), { topic: "x" }, { deps }),
     WorkflowError,
     "Invalid key",
   ) as WorkflowError;
@@ -196,32 +198,47 @@ Deno.test("executeWorkflow() does not retry an authentication error", async () =
   assertEquals(deps.sleeps, []);
 });
 
-Deno.test("executeWorkflow() reports a missing prompt variable with the node id", async () => {
-  const workflow = researcher(undefined, { prompt: "Facts on {topc}" });
+Deno.test("prepareWorkflow() reports a misspelt prompt variable before any run", () => {
+  const result = safePrepareWorkflow(researcher(undefined, { prompt: "Facts on {topc}" }));
+  assert(!result.ok);
+  const [error, ...rest] = result.diagnostics;
+  assertEquals(rest, []);
+  assertEquals(error?.path, ["nodes", 0, "prompt"]);
+  assertStringIncludes(error?.message ?? "", 'Cannot fill {topc} in the prompt of node "research"');
+  assertEquals(error?.suggestion, "did you mean 'topic'?");
+});
+
+Deno.test("compileWorkflow().run() reports a prompt variable the state cannot fill with the node id", async () => {
+  const workflow = researcher(undefined, { prompt: "Facts on {state.meta.topc}" });
+  workflow.state.fields.meta = { type: "dict[str, str]" };
   const model = new ScriptedChatModel({ steps: [] });
   const error = await assertRejects(
-    () => executeWorkflow(loadWorkflow(workflow), { topic: "x" }, { deps: testDeps({ model }) }),
+    () =>
+      runOnce(loadWorkflow(workflow), { topic: "x", meta: { topic: "tides" } }, {
+        deps: testDeps({ model }),
+      }),
     WorkflowError,
-    'Cannot build the prompt of node "research": Cannot resolve "{topc}"',
+    'Cannot build the prompt of node "research": Cannot resolve "{state.meta.topc}"',
   ) as WorkflowError;
   assertStringIncludes(error.message, "did you mean 'topic'?");
   assertEquals(error.code, "NODE_FAILED");
   assertEquals(error.nodeId, "research");
+  assertEquals(model.requests.length, 0);
 });
 
-Deno.test("executeWorkflow() resolves node inputs, keeping the type of a single placeholder", async () => {
+Deno.test("compileWorkflow().run() resolves node inputs, keeping the type of a single placeholder", async () => {
   const workflow = researcher(undefined, {
     inputs: { subject: "{state.topic}", known: "{facts}" },
     prompt: "Facts on {subject}, known: {known}",
   });
   const model = new ScriptedChatModel({ steps: [(m) => answer({ facts: [requestText(m)] })] });
-  const result = await executeWorkflow(loadWorkflow(workflow), { topic: "x", facts: ["f"] }, {
+  const result = await runOnce(loadWorkflow(workflow), { topic: "x", facts: ["f"] }, {
     deps: testDeps({ model }),
   });
   assertEquals(result.state.facts, ['Facts on x, known: ["f"]']);
 });
 
-Deno.test("executeWorkflow() stops on a missing key before any model call", async () => {
+Deno.test("compileWorkflow().run() stops on a missing key before any model call", async () => {
   const workflow = researcher(undefined);
   workflow.nodes.push({
     id: "publish",
@@ -238,7 +255,7 @@ Deno.test("executeWorkflow() stops on a missing key before any model call", asyn
   const built: string[] = [];
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(workflow), { topic: "x" }, {
+      runOnce(loadWorkflow(workflow), { topic: "x" }, {
         deps: testDeps({
           createChatModel: (spec) => {
             built.push(spec.provider);

@@ -1,5 +1,5 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { type EngineEvent, executeWorkflow } from "../../src/engine/mod.ts";
+import type { EngineEvent } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
 import {
@@ -10,6 +10,7 @@ import {
   recordingTool,
   RecordingTracer,
   registryWith,
+  runOnce,
   ScriptedChatModel,
   testDeps,
   text,
@@ -38,7 +39,7 @@ const workflow: WorkflowInput = {
   config: { llm: { provider: "openai", model: "gpt-4o-mini" } },
 };
 
-Deno.test("executeWorkflow() records AGENT, CHAIN, CHAT_MODEL and TOOL spans", async () => {
+Deno.test("compileWorkflow().run() records AGENT, CHAIN, CHAT_MODEL and TOOL spans", async () => {
   const lookup = recordingTool("lookup", () => Promise.resolve("found"));
   const model = new ScriptedChatModel({
     steps: [
@@ -49,7 +50,7 @@ Deno.test("executeWorkflow() records AGENT, CHAIN, CHAT_MODEL and TOOL spans", a
     ],
   });
   const tracer = new RecordingTracer();
-  const result = await executeWorkflow(loadWorkflow(workflow), { topic: "tide pools" }, {
+  const result = await runOnce(loadWorkflow(workflow), { topic: "tide pools" }, {
     deps: testDeps({ model, tools: registryWith(lookup.tool) }),
     tracer,
   });
@@ -96,14 +97,14 @@ Deno.test("executeWorkflow() records AGENT, CHAIN, CHAT_MODEL and TOOL spans", a
   assertEquals(tracer.snapshots[0]?.state, { topic: "tide pools", facts: ["f"], summary: null });
 });
 
-Deno.test("executeWorkflow() finishes the trace on failure with the error span", async () => {
+Deno.test("compileWorkflow().run() finishes the trace on failure with the error span", async () => {
   const lookup = recordingTool("lookup", () => Promise.resolve("found"));
   const model = new ScriptedChatModel({ steps: [httpError(401, "bad key")] });
   const tracer = new RecordingTracer();
   const events: EngineEvent[] = [];
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(workflow), { topic: "x" }, {
+      runOnce(loadWorkflow(workflow), { topic: "x" }, {
         deps: testDeps({ model, tools: registryWith(lookup.tool) }),
         tracer,
         onEvent: (event) => events.push(event),
@@ -125,11 +126,11 @@ Deno.test("executeWorkflow() finishes the trace on failure with the error span",
   assert(finished?.type === "run_finished" && finished.status === "failed");
 });
 
-Deno.test("executeWorkflow() finishes the trace when the inputs are invalid", async () => {
+Deno.test("compileWorkflow().run() finishes the trace when the inputs are invalid", async () => {
   const tracer = new RecordingTracer();
   const error = await assertRejects(
     () =>
-      executeWorkflow(loadWorkflow(workflow), { topik: "x" }, {
+      runOnce(loadWorkflow(workflow), { topik: "x" }, {
         deps: testDeps({
           model: new ScriptedChatModel({ steps: [] }),
           tools: registryWith(recordingTool("lookup", () => Promise.resolve("")).tool),
@@ -143,13 +144,13 @@ Deno.test("executeWorkflow() finishes the trace when the inputs are invalid", as
   assertEquals(tracer.ends[0]?.reason, "input_invalid");
 });
 
-Deno.test("executeWorkflow() emits node events with duration, usage and cost", async () => {
+Deno.test("compileWorkflow().run() emits node events with duration, usage and cost", async () => {
   const lookup = recordingTool("lookup", () => Promise.resolve("found"));
   const model = new ScriptedChatModel({
     steps: [text("no tools needed"), answer({ facts: ["f"] }), answer({ summary: "s" })],
   });
   const events: EngineEvent[] = [];
-  await executeWorkflow(loadWorkflow(workflow), { topic: "x" }, {
+  await runOnce(loadWorkflow(workflow), { topic: "x" }, {
     deps: testDeps({
       model,
       tools: registryWith(lookup.tool),

@@ -11,7 +11,7 @@ import {
   type ScriptedResponse,
   startFakeOpenAIServer,
 } from "../_helpers/fake_openai_server.ts";
-import { executeWorkflow } from "../../src/engine/mod.ts";
+import { runOnce } from "../_helpers/run_once.ts";
 import { isWorkflowError, type WorkflowError } from "../../src/errors.ts";
 import { LlmRequestError } from "../../src/llm/mod.ts";
 import type { TraceBundle } from "../../src/tracking/trace_bundle.ts";
@@ -39,9 +39,9 @@ function stopReasonOf(bundle: TraceBundle): string | undefined {
 
 /** Runs the echo workflow and returns the error it failed with. */
 async function failedRun(
-  ...args: Parameters<typeof executeWorkflow>
+  ...args: Parameters<typeof runOnce>
 ): Promise<WorkflowError> {
-  const error = await assertRejects(() => executeWorkflow(...args));
+  const error = await assertRejects(() => runOnce(...args));
   assert(isWorkflowError(error), `not a WorkflowError: ${error}`);
   return error;
 }
@@ -55,7 +55,7 @@ async function recoverAfter(failures: ScriptedResponse[], tracer?: Tracer) {
     responses: [...failures, answerWith("tide pools")],
   });
   const deps = faultDeps();
-  const result = await executeWorkflow(echoWorkflow(server.baseUrl, { maxRetries: 3 }), INPUTS, {
+  const result = await runOnce(echoWorkflow(server.baseUrl, { maxRetries: 3 }), INPUTS, {
     deps,
     ...(tracer ? { tracer } : {}),
   });
@@ -63,7 +63,7 @@ async function recoverAfter(failures: ScriptedResponse[], tracer?: Tracer) {
   return { result, sleeps: deps.sleeps, requests: server.requests.length };
 }
 
-Deno.test("executeWorkflow() rides out a 429 storm without Retry-After with exponential backoff", async () => {
+Deno.test("compileWorkflow().run() rides out a 429 storm without Retry-After with exponential backoff", async () => {
   const { tracker, bundles } = memoryTracker();
   const limited = openAIError(429, "Rate limit reached for gpt-4o-mini");
   const { requests, sleeps } = await recoverAfter([limited, limited, limited], tracker);
@@ -83,7 +83,7 @@ Deno.test("executeWorkflow() rides out a 429 storm without Retry-After with expo
   assertEquals(bundles[0]!.trace.state, "OK");
 });
 
-Deno.test("executeWorkflow() stops a 429 storm after max_retries with LLM_REQUEST_FAILED and an error trace", async () => {
+Deno.test("compileWorkflow().run() stops a 429 storm after max_retries with LLM_REQUEST_FAILED and an error trace", async () => {
   await using server = startFakeOpenAIServer({
     fallback: openAIError(429, "Rate limit reached for gpt-4o-mini"),
   });
@@ -116,7 +116,7 @@ Deno.test("executeWorkflow() stops a 429 storm after max_retries with LLM_REQUES
   );
 });
 
-Deno.test("executeWorkflow() honours Retry-After in seconds, milliseconds and as an HTTP date", async () => {
+Deno.test("compileWorkflow().run() honours Retry-After in seconds, milliseconds and as an HTTP date", async () => {
   const inFiveSeconds = new Date(NOW + 5000).toUTCString();
   const { requests, sleeps } = await recoverAfter([
     openAIError(429, "Rate limit reached", { "retry-after": "2" }),
@@ -129,7 +129,7 @@ Deno.test("executeWorkflow() honours Retry-After in seconds, milliseconds and as
   assertEquals(sleeps, [2000, 1500, 5000]);
 });
 
-Deno.test("executeWorkflow() gives up at once when Retry-After asks for longer than the longest wait", async () => {
+Deno.test("compileWorkflow().run() gives up at once when Retry-After asks for longer than the longest wait", async () => {
   await using server = startFakeOpenAIServer({
     fallback: openAIError(429, "Rate limit reached", { "retry-after": "120" }),
   });
@@ -142,7 +142,7 @@ Deno.test("executeWorkflow() gives up at once when Retry-After asks for longer t
   assertEquals(deps.sleeps, []);
 });
 
-Deno.test("executeWorkflow() never retries an exhausted quota, a bad request or a refused key", async () => {
+Deno.test("compileWorkflow().run() never retries an exhausted quota, a bad request or a refused key", async () => {
   const cases = [
     { response: openAIError(429, "You exceeded your current quota"), kind: "rate_limit" },
     { response: openAIError(400, "Invalid schema for function 'answer'"), kind: "bad_request" },
@@ -166,7 +166,7 @@ Deno.test("executeWorkflow() never retries an exhausted quota, a bad request or 
   }
 });
 
-Deno.test("executeWorkflow() retries a run of 5xx answers and succeeds within max_retries", async () => {
+Deno.test("compileWorkflow().run() retries a run of 5xx answers and succeeds within max_retries", async () => {
   const { result, requests, sleeps } = await recoverAfter([
     openAIError(500, "The server had an error while processing your request"),
     openAIError(502, "Bad gateway"),
@@ -180,7 +180,7 @@ Deno.test("executeWorkflow() retries a run of 5xx answers and succeeds within ma
   ]);
 });
 
-Deno.test("executeWorkflow() honours max_retries for 5xx: 0 is one attempt, a node's own value wins", async () => {
+Deno.test("compileWorkflow().run() honours max_retries for 5xx: 0 is one attempt, a node's own value wins", async () => {
   const cases = [
     { workflow: { maxRetries: 0 }, requests: 1, sleeps: [] },
     { workflow: { maxRetries: 1 }, requests: 2, sleeps: [250] },
@@ -201,7 +201,7 @@ Deno.test("executeWorkflow() honours max_retries for 5xx: 0 is one attempt, a no
   }
 });
 
-Deno.test("executeWorkflow() retries connections closed before a response and mid-body", async () => {
+Deno.test("compileWorkflow().run() retries connections closed before a response and mid-body", async () => {
   const body = (request: unknown) => completionJson(request, "tide pools");
   await using server = startSocketFaultServer([
     { kind: "close_before_response" },
@@ -210,7 +210,7 @@ Deno.test("executeWorkflow() retries connections closed before a response and mi
   ]);
   const deps = faultDeps();
   const { tracker, bundles } = memoryTracker();
-  const result = await executeWorkflow(echoWorkflow(server.baseUrl, { maxRetries: 3 }), INPUTS, {
+  const result = await runOnce(echoWorkflow(server.baseUrl, { maxRetries: 3 }), INPUTS, {
     deps,
     tracer: tracker,
   });
@@ -223,7 +223,7 @@ Deno.test("executeWorkflow() retries connections closed before a response and mi
   assertEquals(calls.map((span) => span.status.code), ["ERROR", "ERROR", "OK"]);
 });
 
-Deno.test("executeWorkflow() fails a reset storm after max_retries with a connection error", async () => {
+Deno.test("compileWorkflow().run() fails a reset storm after max_retries with a connection error", async () => {
   await using server = startSocketFaultServer([{ kind: "close_before_response" }]);
   const deps = faultDeps();
   const error = await failedRun(echoWorkflow(server.baseUrl, { maxRetries: 2 }), INPUTS, { deps });
@@ -234,7 +234,7 @@ Deno.test("executeWorkflow() fails a reset storm after max_retries with a connec
   assertEquals(deps.sleeps, [250, 500]);
 });
 
-Deno.test("executeWorkflow() retries a refused connection, then fails with a connection error", async () => {
+Deno.test("compileWorkflow().run() retries a refused connection, then fails with a connection error", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -249,7 +249,7 @@ Deno.test("executeWorkflow() retries a refused connection, then fails with a con
   assertEquals([error.kind, error.attempts, deps.sleeps], ["connection", 2, [250]]);
 });
 
-Deno.test("executeWorkflow() cuts a response slower than node_timeout: TIMEOUT, no retry, error spans", async () => {
+Deno.test("compileWorkflow().run() cuts a response slower than node_timeout: TIMEOUT, no retry, error spans", async () => {
   const deps = faultDeps();
   await using server = startFakeOpenAIServer({
     responses: [() => {
@@ -278,7 +278,7 @@ Deno.test("executeWorkflow() cuts a response slower than node_timeout: TIMEOUT, 
   assertEquals(spansOfType(bundle, "CHAIN").map((span) => span.status.code), ["ERROR"]);
 });
 
-Deno.test("executeWorkflow() stops retrying when the run timeout fires during a backoff wait", async () => {
+Deno.test("compileWorkflow().run() stops retrying when the run timeout fires during a backoff wait", async () => {
   // The run's own 60 s timer fires during the first wait between attempts.
   const deps = faultDeps((self) => fireTimers(self, 60_000));
   await using server = startFakeOpenAIServer({

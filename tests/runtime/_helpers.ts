@@ -6,7 +6,8 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
-import { type WorkflowInput, WorkflowSchema } from "../../src/config/schema.ts";
+import { prepareWorkflow } from "../../src/config/prepare_workflow.ts";
+import type { WorkflowInput } from "../../src/config/schema.ts";
 import type { CliIO } from "../../src/cli/io.ts";
 
 /** The repository root, where `cli.ts` and `deno.json` are. */
@@ -25,7 +26,7 @@ export const GREETING: WorkflowInput = {
 };
 
 /**
- * A loaded workflow from a workflow object, with MLflow settings merged in.
+ * A loaded workflow from a workflow object (validated), with MLflow settings merged in.
  *
  * @param input The workflow.
  * @param mlflow `config.observability.mlflow`, when the workflow is tracked.
@@ -38,10 +39,7 @@ export function loaded(
   const withMlflow = mlflow === undefined
     ? input
     : { ...input, config: { ...input.config, observability: { mlflow } } };
-  const config = WorkflowSchema.parse(withMlflow);
-  const prompts: Record<string, string> = {};
-  for (const node of config.nodes) if (node.prompt !== undefined) prompts[node.id] = node.prompt;
-  return { config, prompts, file: undefined, warnings: [] };
+  return prepareWorkflow(withMlflow);
 }
 
 /** A temporary directory removed on dispose. */

@@ -121,7 +121,7 @@ Deno.test("runBatch() reports bad lines and invalid inputs with their line numbe
   });
 });
 
-Deno.test("runBatch() compiles once and throws a build error before reading any item", async () => {
+Deno.test("runBatch() compiles once and throws a tool the run lacks before reading any item", async () => {
   const broken = loaded({
     ...GREETING,
     nodes: [{ id: "greet", prompt: "Greet {state.name}", outputs: ["greeting"], tools: ["nope"] }],
@@ -131,7 +131,10 @@ Deno.test("runBatch() compiles once and throws a build error before reading any 
     () => runBatch(broken, source.items, { mock: true, tracker: false }),
     Error,
   );
-  assert(isWorkflowError(error) && error.code === "GRAPH_BUILD_FAILED");
+  assert(isWorkflowError(error) && error.code === "CONFIG_INVALID", String(error));
+  assertEquals(error.diagnostics.map((d) => [d.code, d.path]), [
+    ["unknown_tool", ["nodes", 0, "tools", 0]],
+  ]);
   assertEquals(source.pulled(), 0);
 });
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { LoadedWorkflow } from "../../../src/config/loaded_workflow.ts";
-import { WorkflowSchema } from "../../../src/config/schema.ts";
+import { prepareWorkflow } from "../../../src/config/prepare_workflow.ts";
 import type { EngineDeps } from "../../../src/engine/mod.ts";
 import { MlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import type { SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
@@ -41,7 +41,7 @@ export interface EchoWorkflowOptions {
  */
 export function echoWorkflow(baseUrl: string, options: EchoWorkflowOptions = {}): LoadedWorkflow {
   const prompt = "Repeat exactly: {state.message}";
-  const config = WorkflowSchema.parse({
+  return prepareWorkflow({
     schema_version: "1.0",
     flow: { name: "echo_faults" },
     state: {
@@ -64,7 +64,6 @@ export function echoWorkflow(baseUrl: string, options: EchoWorkflowOptions = {})
       },
     },
   });
-  return { config, prompts: { echo: prompt }, file: undefined, warnings: [] };
 }
 
 /** A timer the engine started. */

@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import { loadWorkflow } from "../../../src/config/mod.ts";
 import type { LoadedWorkflow } from "../../../src/config/loaded_workflow.ts";
 import { main } from "../../../src/cli/main.ts";
-import { executeWorkflow } from "../../../src/engine/mod.ts";
+import { runOnce } from "../../_helpers/run_once.ts";
 import type { EngineDeps } from "../../../src/engine/mod.ts";
 import { createWorkflowTracker } from "../../../src/runtime/workflow_tracker.ts";
 import type { OpenSinkDeps } from "../../../src/tracking/delivery/open_sink.ts";
@@ -96,7 +96,7 @@ export async function runTracked(
   const traceIds: string[] = [];
   for (let index = 0; index < options.runs; index++) {
     options.before?.(index);
-    const result = await executeWorkflow(loaded, { message: `message ${index}` }, {
+    const result = await runOnce(loaded, { message: `message ${index}` }, {
       deps: mockDeps(),
       mock: true,
       seed: index,

@@ -1,7 +1,7 @@
 /**
- * One run of a compiled workflow: the trace from start to finish (in every outcome), the run
- * timeout and cancellation, the initial state, the graph invocation, and the result with its
- * metadata.
+ * One run of a compiled workflow (`CompiledWorkflow.run`): the trace from start to finish (in
+ * every outcome), the run timeout and cancellation, the initial state, the graph invocation,
+ * and the result with its metadata.
  *
  * @module
  */
@@ -9,7 +9,7 @@ import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { errorMessage, isWorkflowError, WorkflowError } from "../errors.ts";
 import type { RunRecordIds, RunTrace } from "../tracking/tracer.ts";
 import { createAbortScope, defaultSetTimer, raceAbort } from "./_abort_scope.ts";
-import { type CompiledGraphParts, declaredState } from "./_compile_graph.ts";
+import { declaredState, type WorkflowGraph } from "./_workflow_graph.ts";
 import { ensureLangsmithOffline } from "../llm/mod.ts";
 import { attachRunningNode } from "./_node_errors.ts";
 import { prepareModels } from "./_node_models.ts";
@@ -18,33 +18,44 @@ import { runConfigurable, type RunContext } from "./_node_plan.ts";
 import { RunBudget } from "./_run_budget.ts";
 import { UsageTally } from "./_usage_tally.ts";
 import type {
+  EngineDeps,
   EngineEvent,
-  ExecuteOptions,
+  LoopEnd,
   NodeExecution,
+  RunOptions,
   RunResult,
   RunStatus,
 } from "./engine_types.ts";
 import { initialState } from "./state_model.ts";
 import { stopReasonOf, withStopReason } from "./stop_reason.ts";
 
+/** A workflow with its graph and collaborators: what `runWorkflowGraph` runs. */
+export interface GraphRun {
+  /** The validated workflow. */
+  readonly loaded: LoadedWorkflow;
+  /** Its graph. */
+  readonly graph: WorkflowGraph;
+  /** The collaborators of its runs. */
+  readonly deps: EngineDeps;
+}
+
 /**
- * Runs a workflow once.
+ * Runs a compiled workflow once.
  *
- * @param loaded The workflow.
- * @param compile Compiles it (called inside the run, so a build failure is recorded too).
+ * @param compiled The workflow, its graph and collaborators.
  * @param inputs The run's inputs.
- * @param options Collaborators, tracer, mock mode, seed, signal, events.
+ * @param options Tracer, mock mode, seed, signal, events.
  * @returns The final state and metadata.
  * @throws {WorkflowError} What stopped the run, with its phase and node id.
  */
-export async function runCompiledWorkflow(
-  loaded: LoadedWorkflow,
-  compile: () => CompiledGraphParts,
+export async function runWorkflowGraph(
+  compiled: GraphRun,
   inputs: Readonly<Record<string, unknown>>,
-  options: ExecuteOptions,
+  options: RunOptions,
 ): Promise<RunResult> {
   checkOptions(inputs, options);
-  const { deps, tracer = NOOP_TRACER, mock = false, seed = 0, signal, onEvent } = options;
+  const { loaded, graph, deps } = compiled;
+  const { tracer = NOOP_TRACER, mock = false, seed = 0, signal, onEvent } = options;
   const { config } = loaded;
   const { execution, llm } = config.config;
   const emit = (event: EngineEvent) => {
@@ -75,6 +86,7 @@ export async function runCompiledWorkflow(
   emit({ type: "run_started", workflowName: config.flow.name, nodeCount: config.nodes.length });
   const tally = new UsageTally();
   const executions: NodeExecution[] = [];
+  const loops: LoopEnd[] = [];
   const setTimer = deps.setTimer ?? defaultSetTimer;
   const running: string[] = [];
   const scope = createAbortScope({
@@ -97,8 +109,7 @@ export async function runCompiledWorkflow(
     return durationMs;
   };
   try {
-    const parts = compile();
-    const state0 = initialState(parts.state, inputs);
+    const state0 = initialState(graph.state, inputs);
     ensureLangsmithOffline();
     const run: RunContext = {
       deps,
@@ -110,24 +121,25 @@ export async function runCompiledWorkflow(
       seed,
       setTimer,
       executions,
+      loops,
       running,
       models: new Map(),
       emit,
     };
-    await raceAbort(prepareModels(parts.plans.values(), run), scope.signal);
+    await raceAbort(prepareModels(graph.plans.values(), run), scope.signal);
     const values = await raceAbort(
-      parts.graph.invoke(state0, {
+      graph.langGraph.invoke(state0, {
         signal: scope.signal,
         recursionLimit: execution.recursion_limit,
         configurable: runConfigurable(run),
         onStep: (nodeIds, current) => {
-          const snapshot = declaredState(parts.state, current);
+          const snapshot = declaredState(graph.state, current);
           for (const nodeId of new Set(nodeIds)) trace.snapshot(nodeId, snapshot);
         },
       }),
       scope.signal,
     );
-    const state = declaredState(parts.state, values);
+    const state = declaredState(graph.state, values);
     const ids = await finishTrace(trace, { status: "success", outputs: state });
     const durationMs = finished("success");
     return {
@@ -142,6 +154,7 @@ export async function runCompiledWorkflow(
         ...(ids.traceId === undefined ? {} : { traceId: ids.traceId }),
         ...(ids.runId === undefined ? {} : { runId: ids.runId }),
         nodeExecutions: executions,
+        loops,
       },
     };
   } catch (thrown) {
@@ -168,7 +181,7 @@ async function finishTrace(
   }
 }
 
-function checkOptions(inputs: unknown, options: ExecuteOptions): void {
+function checkOptions(inputs: unknown, options: RunOptions): void {
   if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
     throw new TypeError(
       `Cannot run the workflow as inputs must be an object: got ${
@@ -176,12 +189,7 @@ function checkOptions(inputs: unknown, options: ExecuteOptions): void {
       }`,
     );
   }
-  const { deps, seed } = options ?? {};
-  for (const name of ["env", "now"] as const) {
-    if (typeof deps?.[name] !== "function") {
-      throw new TypeError(`Cannot run the workflow as deps.${name} is not a function`);
-    }
-  }
+  const { seed } = options ?? {};
   if (seed !== undefined && !Number.isFinite(seed)) {
     throw new RangeError(
       `Cannot run the workflow as the seed must be a finite number: got "${seed}"`,
