@@ -205,8 +205,8 @@ Deno.test("prompts list needs only --allow-read and register only the file's wri
   assert(/^p +1 +- *$/m.test(listed.stdout), listed.stdout);
 });
 
-Deno.test("prompts commands load neither LangChain nor LangGraph", async () => {
+Deno.test("prompts commands load no LangChain, LangGraph or OpenTelemetry module", async () => {
   const modules = await moduleGraph("src/cli/prompts_command.ts");
   assert(modules.length > 10, "the graph was read");
-  assertEquals(modules.filter((m) => /langchain|langgraph/.test(m)), []);
+  assertEquals(modules.filter((m) => /langchain|langgraph|langsmith|opentelemetry/.test(m)), []);
 });
