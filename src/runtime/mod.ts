@@ -47,6 +47,11 @@ export {
   showPrompt,
 } from "./prompt_registry_api.ts";
 export {
+  lookupPromptsForValidation,
+  resolveWorkflowPrompts,
+  type WorkflowPromptsOptions,
+} from "./resolve_workflow_prompts.ts";
+export {
   nodePromptName,
   type PushedPrompt,
   pushWorkflowPrompts,
