@@ -135,6 +135,7 @@ export {
   type BatchOutcome,
   type BatchSummary,
   flushTracking,
+  MAX_CONCURRENCY,
   runBatch,
   type RunBatchOptions,
   runWorkflow,

@@ -3,7 +3,8 @@
  * an empty script (the floor), probes that only load `commander`, `yaml`, `zod`, the config
  * area and every module of the validate path, `cli.ts validate` on an example, and
  * `cli.ts run --mock` on `examples/echo.yaml` untracked and tracked into a fresh SQLite file,
- * with the permission flags `cli.ts permissions` prints. Wall time from spawn to exit. Prints
+ * with the permission flags `cli.ts permissions` prints (the package's `src/` included, which
+ * the CLI reads when it loads its `run` command). Wall time from spawn to exit. Prints
  * one JSON object.
  *
  *   deno run --allow-read --allow-write --allow-env --allow-run=deno bench/cold_start.ts [rounds]
@@ -37,7 +38,7 @@ const commands: ReadonlyArray<readonly [string, { args: string[]; cwd: string }]
       args: [
         "run",
         "--no-prompt",
-        "--allow-read=examples/echo.yaml",
+        "--allow-read=examples/echo.yaml,src",
         "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
         "cli.ts",
         "run",
@@ -57,7 +58,7 @@ const commands: ReadonlyArray<readonly [string, { args: string[]; cwd: string }]
         "run",
         "--no-prompt",
         `--config=${root}/deno.json`,
-        `--allow-read=${root}/examples/echo.yaml,${trackDir}`,
+        `--allow-read=${root}/examples/echo.yaml,${root}/src,${trackDir}`,
         `--allow-write=${trackDir}`,
         "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR,USER,USERNAME",
         `${root}/cli.ts`,

@@ -57,7 +57,13 @@ function areaOf(specifier: string): string | undefined {
 
 const edges = new Map<string, Set<string>>();
 const codeEdges = new Map<string, Set<string>>();
-for (const entry of ["mod.ts", "cli.ts"]) {
+// The CLI imports some commands by a specifier computed at run time (src/cli/program.ts,
+// importHeavy), which `deno info cli.ts` does not follow: every command module is an entry.
+const commands = [...Deno.readDirSync(new URL("src/cli/", root))]
+  .filter((entry) => entry.isFile && entry.name.endsWith("_command.ts"))
+  .map((entry) => `src/cli/${entry.name}`)
+  .sort();
+for (const entry of ["mod.ts", "cli.ts", ...commands]) {
   for (const module of await moduleGraph(entry)) {
     if (!module.specifier.startsWith(root)) continue;
     const targets = edges.get(module.specifier) ?? new Set<string>();

@@ -1,6 +1,8 @@
 /**
  * The exit code of an error that ends a command: 2 for what the user gave wrong (flags, the
- * workflow, its inputs, a prompt it names that does not exist), 1 for a run that failed.
+ * workflow, its inputs, a prompt it names that does not exist), 1 for a run that failed; and of
+ * a command stopped by a signal: 128 plus the signal's number, as shells report it (130 for
+ * SIGINT, 143 for SIGTERM).
  *
  * @module
  */
@@ -30,4 +32,18 @@ export function exitCodeOf(error: unknown): number {
     return USER_ERROR_CODES.includes(error.code) ? 2 : 1;
   }
   return 1;
+}
+
+/** The signals the CLI handles, by number. */
+const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * The exit code of a command that a signal stopped: 128 plus the signal's number, which is what
+ * shells and CI runners expect of a process ended by that signal.
+ *
+ * @param signal The signal.
+ * @returns 130 for SIGINT, 143 for SIGTERM.
+ */
+export function signalExitCode(signal: keyof typeof SIGNAL_NUMBERS): number {
+  return 128 + SIGNAL_NUMBERS[signal];
 }

@@ -1,8 +1,26 @@
 /**
- * How `run` writes durations, token counts, costs and the final state for people.
+ * How `run` writes durations, token counts, costs and the final state for people, and its
+ * costs in JSON.
  *
  * @module
  */
+import { roundUsd } from "../tracking/report/round_numbers.ts";
+
+/** The keys of a run's metadata that hold dollars. */
+const USD_KEYS: ReadonlySet<string> = new Set(["costUsd", "knownCostUsd"]);
+
+/**
+ * A `JSON.stringify` replacer for a run's result or a batch line: dollar amounts of the
+ * metadata (`costUsd`, `knownCostUsd`, per run and per node) rounded to 12 significant digits,
+ * as the reports round them, so that no floating-point noise reaches the output.
+ *
+ * @param key The property.
+ * @param value Its value.
+ * @returns The value to write.
+ */
+export function roundCosts(key: string, value: unknown): unknown {
+  return USD_KEYS.has(key) && typeof value === "number" ? roundUsd(value) : value;
+}
 
 /** ANSI styling that is a no-op without colour. */
 export interface Paint {

@@ -6,10 +6,40 @@
  */
 import { denoEnv } from "../tracking/http/mlflow_auth.ts";
 import { openRegularFile, readRegularTextFile } from "./_regular_file.ts";
+import { explainFileError } from "./_file_access.ts";
+
+/**
+ * Standard output was closed by its reader (`run ... | head`): the command stops and `main()`
+ * exits quietly with {@linkcode STDOUT_CLOSED_EXIT_CODE}.
+ */
+export class StdoutClosedError extends Error {
+  /** @param options The write error that showed it. */
+  constructor(options: { cause?: unknown } = {}) {
+    super("Cannot write to standard output as its reader closed it", options);
+    this.name = "StdoutClosedError";
+  }
+}
+
+/** The exit code when standard output was closed: 128 + SIGPIPE (13), as for `yes | head`. */
+export const STDOUT_CLOSED_EXIT_CODE = 141;
+
+/**
+ * Whether an error says that standard output was closed by its reader.
+ *
+ * @param error Anything thrown.
+ * @returns `true` for a {@linkcode StdoutClosedError}.
+ */
+export function isStdoutClosed(error: unknown): boolean {
+  return error instanceof Error && error.name === "StdoutClosedError";
+}
 
 /** The outside world of the CLI. */
 export interface CliIO {
-  /** Writes to standard output (no newline added). */
+  /**
+   * Writes to standard output (no newline added).
+   *
+   * @throws {StdoutClosedError} When the reader has closed it (a broken pipe).
+   */
   stdout(text: string): void;
   /** Writes to standard error (no newline added). */
   stderr(text: string): void;
@@ -24,6 +54,9 @@ export interface CliIO {
   /**
    * Reads a text file; refuses a path that is not a regular file and, when `maxBytes` is
    * given, a file that holds more bytes.
+   *
+   * @throws {FileAccessError} When the file does not exist, Deno has no read permission for
+   * it or the system refuses.
    */
   readTextFile(path: string, options?: { maxBytes?: number | undefined }): Promise<string>;
   /** Reads standard input to the end. */
@@ -39,7 +72,9 @@ export interface CliIO {
 
 /**
  * The real outside world: Deno's streams, environment (read only where permitted, never
- * prompting) and files.
+ * prompting) and files, whose read errors say what is missing ({@linkcode explainFileError}).
+ * A write to a closed standard output throws
+ * {@linkcode StdoutClosedError}; one to a closed standard error is dropped.
  *
  * @returns A {@linkcode CliIO} over Deno.
  */
@@ -48,15 +83,36 @@ export function denoIO(): CliIO {
   const isTerminal = Deno.stdout.isTerminal();
   const env = denoEnv();
   return {
-    stdout: (text) => writeAll(Deno.stdout, encoder.encode(text)),
-    stderr: (text) => writeAll(Deno.stderr, encoder.encode(text)),
+    stdout(text) {
+      try {
+        writeAll(Deno.stdout, encoder.encode(text));
+      } catch (error) {
+        throw error instanceof Deno.errors.BrokenPipe
+          ? new StdoutClosedError({ cause: error })
+          : error;
+      }
+    },
+    stderr(text) {
+      try {
+        writeAll(Deno.stderr, encoder.encode(text));
+      } catch (error) {
+        // Nowhere is left to report a closed standard error: what was for it is dropped.
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      }
+    },
     env,
     isTerminal,
     color: isTerminal && env("NO_COLOR") === undefined,
     cwd: () => Deno.cwd(),
-    readTextFile: (path, options) => readRegularTextFile(path, options),
+    readTextFile: (path, options) =>
+      readRegularTextFile(path, options).catch((error) => {
+        throw explainFileError(path, error);
+      }),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
-    openReadable: (path) => openRegularFile(path),
+    openReadable: (path) =>
+      openRegularFile(path).catch((error) => {
+        throw explainFileError(path, error);
+      }),
     onSignal(handler) {
       const signals = ["SIGINT", "SIGTERM"] as const;
       const listeners = signals.map((signal) => {

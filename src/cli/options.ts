@@ -100,6 +100,8 @@ export interface TracesPushOptions extends GlobalOptions {
 export interface PermissionsOptions extends GlobalOptions {
   /** Flags for a `--mock` run (no provider hosts). */
   mock: boolean;
+  /** `--input-file`: flags for a run with this input file (a `.jsonl` file is a batch). */
+  inputFile: string | undefined;
   /** `--tracking-uri`: flags for a run recorded there. */
   trackingUri: string | undefined;
   /** `--no-tracking`: flags for a run that records nothing. */

@@ -7,6 +7,9 @@
 import type { CliIO } from "./io.ts";
 import type { PermissionsOptions } from "./options.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { isBatchInputFile } from "./_run_inputs.ts";
+import { isAbsolute, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The `--json` report of `permissions`. */
 export interface PermissionsReport {
@@ -14,6 +17,8 @@ export interface PermissionsReport {
   file: string;
   /** Whether the flags are for a `--mock` run. */
   mock: boolean;
+  /** The input file the flags are for; `null` without one. */
+  inputFile: string | null;
   /** Where the run is recorded; `null` when it is not tracked. */
   trackingUri: string | null;
   /** Paths for `--allow-read`. */
@@ -32,8 +37,8 @@ export interface PermissionsReport {
 
 /**
  * Runs `permissions`: loads the workflow and prints the `deno run` line with exactly the
- * permissions its run needs (`--mock`, `--tracking-uri` and `--no-tracking` as `run` would
- * get them), or the JSON report.
+ * permissions its run needs (`--mock`, `--input-file`, `--tracking-uri` and `--no-tracking` as
+ * `run` would get them), or the JSON report.
  *
  * @param file The workflow file.
  * @param options `--mock`, `--tracking-uri`, `--no-tracking`, `--json` and the global options.
@@ -57,10 +62,16 @@ export async function permissionsCommand(
         io.readTextFile(path, options),
     },
   });
+  const { inputFile } = options;
+  const batch = inputFile !== undefined && isBatchInputFile(inputFile);
   const permissions = runtime.workflowPermissions(loaded, {
     mock: options.mock,
     trackingUri,
     tracking: options.tracking,
+    inputFile,
+    batch,
+    cli: true,
+    cwd: io.cwd(),
     env,
   });
   const flags = runtime.permissionFlags(permissions);
@@ -68,15 +79,18 @@ export async function permissionsCommand(
     "run",
     file,
     ...(options.mock ? ["--mock"] : []),
+    ...(inputFile === undefined ? [] : ["--input-file", inputFile]),
     ...(options.trackingUri === undefined ? [] : ["--tracking-uri", options.trackingUri]),
     ...(options.tracking ? [] : ["--no-tracking"]),
   ];
-  const command = ["deno", "run", ...flags, "cli.ts", ...runArgs].map(shellQuote).join(" ");
+  const command = ["deno", "run", ...flags, cliEntry(io.cwd()), ...runArgs].map(shellQuote)
+    .join(" ");
   if (options.json) {
     const { trackingUri, read, write, env: envNames, net } = permissions;
     const report: PermissionsReport = {
       file,
       mock: options.mock,
+      inputFile: inputFile ?? null,
       trackingUri: trackingUri ?? null,
       read,
       write,
@@ -88,13 +102,26 @@ export async function permissionsCommand(
     io.stdout(JSON.stringify(report, null, 2) + "\n");
     return 0;
   }
-  const what = options.mock ? "a --mock run" : "a run";
+  const what = `a ${options.mock ? "--mock " : ""}${batch ? "batch run" : "run"}`;
   const where = permissions.trackingUri === undefined
     ? "not recorded in MLflow"
     : `recorded in ${permissions.trackingUri}`;
   const network = permissions.net.length === 0 ? "; it needs no network access" : "";
   io.stdout(`# Deno permissions for ${what} of ${file}, ${where}${network}\n${command}\n`);
   return 0;
+}
+
+/**
+ * How to name this CLI in the printed command: its `cli.ts` relative to the working directory
+ * when it runs from a checkout (`cli.ts` from the checkout's root), its URL when it runs from
+ * JSR or another host.
+ */
+function cliEntry(cwd: string): string {
+  const url = new URL("../../cli.ts", import.meta.url);
+  if (url.protocol !== "file:") return url.href;
+  const path = fileURLToPath(url);
+  const inside = relative(cwd, path);
+  return inside.startsWith("..") || isAbsolute(inside) ? path : inside;
 }
 
 /** Quotes an argument for POSIX shells when it has characters they would interpret. */

@@ -1,12 +1,15 @@
 /**
  * The command tree. Definitions are light; each action imports its implementation only when
- * it runs, so `validate` never loads LangChain, LangGraph or OpenTelemetry.
+ * it runs, so `validate` never loads LangChain, LangGraph or OpenTelemetry — nor downloads
+ * them on an empty cache (see {@linkcode importHeavy}).
  *
  * @module
  */
 import { Command, Option } from "commander";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../runtime/batch_concurrency.ts";
+import { packageSourceDirectory } from "../runtime/package_source.ts";
 import type {
   GraphOptions,
   PermissionsOptions,
@@ -22,6 +25,10 @@ import type {
   TracesShowOptions,
   ValidateOptions,
 } from "./options.ts";
+
+type RunCommandModule = typeof import("./run_command.ts");
+type TracesPushModule = typeof import("./traces_push_command.ts");
+type PermissionsModule = typeof import("./permissions_command.ts");
 
 /** Receives the exit code of the command that ran. */
 export type ExitSink = (code: number) => void;
@@ -97,13 +104,18 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       [],
     )
     .option("--input-file <path>", "inputs: a JSON or YAML object, or JSONL for a batch")
-    .option("--concurrency <n>", "batch runs at once", positiveInteger, 4)
+    .option(
+      "--concurrency <n>",
+      `batch runs at once, 1 to ${MAX_CONCURRENCY}`,
+      wholeNumber("--concurrency", 1, MAX_CONCURRENCY),
+      DEFAULT_CONCURRENCY,
+    )
     .option("--mock", "use the mock model for every node (no key, no network)", false)
-    .option("--seed <n>", "seed of the mock model", integer)
+    .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
     .option(
       "--mock-latency <ms>",
       "simulated latency of each mock model call, in milliseconds",
-      nonNegativeInteger,
+      wholeNumber("--mock-latency", 0),
     )
     .option("--json", "print the result as JSON", false)
     .option(
@@ -116,7 +128,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
     )
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
-      const { runCommand } = await import("./run_command.ts");
+      const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts", io.cwd());
       const options: RunOptions = {
         ...globals(),
         input: opts.input,
@@ -165,7 +177,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("list recent traces")
     .option("--tracking-uri <uri>", "where traces are recorded")
     .option("--experiment <name>", "experiment name")
-    .option("--limit <n>", "most traces to list", positiveInteger, 20)
+    .option("--limit <n>", "most traces to list", wholeNumber("--limit", 1), 20)
     .option("--json", "print JSON", false)
     .action(async (opts: Omit<TracesListOptions, "verbose">) => {
       const { tracesListCommand } = await import("./traces_command.ts");
@@ -187,7 +199,10 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--spool-dir <dir>", "spool directory (default: .mlflow-spool)")
     .option("--json", "print JSON", false)
     .action(async (opts: Omit<TracesPushOptions, "verbose">) => {
-      const { tracesPushCommand } = await import("./traces_push_command.ts");
+      const { tracesPushCommand } = await importHeavy<TracesPushModule>(
+        "./traces_push_command.ts",
+        io.cwd(),
+      );
       setExit(await tracesPushCommand({ ...globals(), ...opts }, io));
     });
 
@@ -259,45 +274,74 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("print the exact Deno permission flags a workflow needs")
     .argument("<file>", "workflow file")
     .option("--mock", "flags for a --mock run", false)
+    .option("--input-file <path>", "flags for a run with this input file (.jsonl: a batch)")
     .option("--tracking-uri <uri>", "flags for a run recorded there")
     .option("--no-tracking", "flags for a run that records nothing")
     .option("--json", "print JSON", false)
     .action(async (file: string, opts: Omit<PermissionsOptions, "verbose">) => {
-      const { permissionsCommand } = await import("./permissions_command.ts");
+      const { permissionsCommand } = await importHeavy<PermissionsModule>(
+        "./permissions_command.ts",
+        io.cwd(),
+      );
       setExit(await permissionsCommand(file, { ...globals(), ...opts }, io));
     });
 
   return program;
 }
 
+/**
+ * Imports the module of a command that needs LangChain, LangGraph or OpenTelemetry (`run`,
+ * `permissions`, `traces push`) by a specifier Deno cannot read ahead of time, on purpose:
+ * Deno adds every `import("literal")` to the module graph it builds before the program starts
+ * and installs that graph's npm packages, so a literal here would make `validate`, `schema`
+ * and `graph` download about 100 MB of LangChain on an empty cache (bench/RESULTS.md, "First
+ * run"). The type argument keeps the import type-checked; `deno compile` needs these modules
+ * named with `--include` (the `compile` task does). From a checkout, Deno reads such a module
+ * under the read permission: without it, the error names the flag to add (`permissions`
+ * prints it).
+ */
+async function importHeavy<T>(path: string, cwd: string): Promise<T> {
+  const specifier = new URL(path, import.meta.url).href;
+  try {
+    return await import(specifier);
+  } catch (error) {
+    // From a checkout, a module loaded after start is read under the read permission.
+    if (!(error instanceof Error) || !/^Requires read access to /.test(error.message)) throw error;
+    throw new UsageError(
+      `Cannot load the command as Deno has no read permission for this package's source files: add --allow-read=${
+        packageSourceDirectory(cwd)
+      }`,
+      { hint: "the permissions command prints every flag a run of a workflow needs", cause: error },
+    );
+  }
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function integer(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number)) {
-    throw new UsageError(`Cannot use "${value}" as it is not a whole number`);
-  }
-  return number;
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = integer(value);
-  if (number < 0) {
-    throw new UsageError(
-      `Cannot use "${value}" as it is below 0: give a whole number of 0 or more`,
-    );
-  }
-  return number;
-}
-
-function positiveInteger(value: string): number {
-  const number = integer(value);
-  if (number < 1) {
-    throw new UsageError(
-      `Cannot use "${value}" as it is below 1: give a whole number of 1 or more`,
-    );
-  }
-  return number;
+/**
+ * The parser of an option that takes a whole number between `min` and `max`; its errors name
+ * the option and the range.
+ */
+function wholeNumber(
+  flag: string,
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
+  const range = max === Number.MAX_SAFE_INTEGER
+    ? min === Number.MIN_SAFE_INTEGER ? "a whole number" : `a whole number of ${min} or more`
+    : `a whole number from ${min} to ${max}`;
+  return (value) => {
+    const number = Number(value);
+    const problem = value.trim() === "" || !Number.isSafeInteger(number)
+      ? "it is not a whole number"
+      : number < min
+      ? `it is below ${min}`
+      : number > max
+      ? `it is above ${max}`
+      : undefined;
+    if (problem) throw new UsageError(`Cannot use ${flag} "${value}" as ${problem}: give ${range}`);
+    return number;
+  };
 }

@@ -2,21 +2,26 @@
  * `run <file>`: runs a workflow once, or once per line of a JSONL batch, with live progress,
  * the final state (or JSON), MLflow tracking and clean interruption.
  *
- * Exit codes: 0 success; 1 a run failed (in a batch: any item), or the run was interrupted;
- * 2 the workflow, the inputs or the flags are invalid (in a batch: any line that is not valid
- * inputs).
+ * Exit codes: 0 success; 1 a run failed (in a batch: any item); 2 the workflow, the inputs or
+ * the flags are invalid (in a batch: any line that is not valid inputs); 130 interrupted by
+ * SIGINT, 143 stopped by SIGTERM.
  *
  * @module
  */
-import { errorMessage, isWorkflowError } from "../errors.ts";
+import { isWorkflowError } from "../errors.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { BatchOutcome, BatchSummary, RunWorkflowOptions } from "../runtime/mod.ts";
-import type { CliIO } from "./io.ts";
+import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
 import { UsageError } from "./usage_error.ts";
-import { parseInputAssignments, readInputFile } from "./_run_inputs.ts";
+import {
+  inputFileError,
+  parseInputAssignments,
+  readInputFile,
+  suggestInputFixes,
+} from "./_run_inputs.ts";
 import {
   formatCost,
   formatDuration,
@@ -24,9 +29,10 @@ import {
   type Paint,
   paint,
   renderState,
+  roundCosts,
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
-import { exitCodeOf } from "./_exit_code.ts";
+import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { checkTraceparentOption } from "./_traceparent_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
@@ -48,7 +54,8 @@ interface Session {
   readonly warned: Set<string>;
   /** Where runs are recorded (resolved once, here), `undefined` when they are not. */
   readonly destination: TrackingDestination | undefined;
-  interrupted: boolean;
+  /** The signal that interrupted the run, once one has. */
+  interruptedBy: "SIGINT" | "SIGTERM" | undefined;
 }
 
 /**
@@ -103,14 +110,14 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       tracking: options.tracking,
       env: (name) => io.env(name),
     }),
-    interrupted: false,
+    interruptedBy: undefined,
   };
   for (const warning of loaded.warnings) {
-    session.progress.line(`${p.yellow("warning")}: ${formatDiagnosticLine(warning)}`);
+    session.progress.line(formatDiagnosticLine(warning, { color: io.color }));
   }
-  const removeSignalHandler = io.onSignal(() => {
-    if (session.interrupted) return;
-    session.interrupted = true;
+  const removeSignalHandler = io.onSignal((signal) => {
+    if (session.interruptedBy) return;
+    session.interruptedBy = signal;
     session.controller.abort();
     session.progress.line(p.yellow("Interrupting: stopping the run and recording its trace…"));
   });
@@ -148,29 +155,38 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
   const showProgress = io.isTerminal || !options.json;
   let result: RunResult | undefined;
   let failure: unknown;
+  // A run that fails or is interrupted has a trace too: its id comes with the last event.
+  let traceId: string | undefined;
+  const onEvent = (event: EngineEvent) => {
+    if (event.type === "run_finished") traceId = event.traceId;
+    if (showProgress) progress.onEvent(event);
+  };
   try {
-    result = await runtime.runWorkflow(session.loaded, inputs, {
-      ...runOptions(session),
-      ...(showProgress ? { onEvent: (event: EngineEvent) => progress.onEvent(event) } : {}),
-    });
+    result = await runtime.runWorkflow(session.loaded, inputs, { ...runOptions(session), onEvent });
   } catch (error) {
     failure = error;
   }
   progress.finish();
   await runtime.flushTracking();
-  if (session.interrupted) return interrupted(session);
+  if (session.interruptedBy) {
+    const code = interrupted(session, session.interruptedBy);
+    printRecorded(session, traceId);
+    return code;
+  }
   if (result === undefined) {
-    io.stderr(renderError(failure, { verbose: options.verbose, color: io.color }));
-    return exitCodeOf(failure);
+    const error = suggestInputFixes(failure, options.input, fieldTypes(session.loaded));
+    io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
+    printRecorded(session, traceId);
+    return exitCodeOf(error);
   }
   if (options.json) {
-    io.stdout(JSON.stringify({ state: result.state, metadata: result.metadata }, null, 2) + "\n");
+    const output = { state: result.state, metadata: result.metadata };
+    io.stdout(JSON.stringify(output, roundCosts, 2) + "\n");
     return 0;
   }
   io.stdout(renderState(result.state, session.paint));
   progress.line(summaryLine(session, result));
-  const recorded = recordedLine(session, result.metadata.traceId);
-  if (recorded) progress.line(recorded);
+  printRecorded(session, result.metadata.traceId);
   return 0;
 }
 
@@ -186,10 +202,7 @@ async function runJsonl(
       ? await io.openReadable(path)
       : new Blob([await io.readTextFile(path)]).stream();
   } catch (error) {
-    throw new UsageError(
-      `Cannot read inputs from "${path}" as ${errorMessage(error)}`,
-      { hint: "check the path and that --allow-read covers it", cause: error },
-    );
+    throw inputFileError(path, error);
   }
   const started = performance.now();
   let summary: BatchSummary;
@@ -201,7 +214,7 @@ async function runJsonl(
         ...runOptions(session),
         concurrency: options.concurrency,
         onResult: (outcome) => {
-          io.stdout(JSON.stringify(batchLine(outcome)) + "\n");
+          io.stdout(JSON.stringify(batchLine(outcome), roundCosts) + "\n");
           if (!outcome.ok && !options.json) {
             progress.line(`${p.red("✗")} line ${outcome.line}: ${outcome.error.message}`);
           }
@@ -209,12 +222,13 @@ async function runJsonl(
       },
     );
   } catch (error) {
+    if (isStdoutClosed(error)) throw error;
     io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
     return exitCodeOf(error);
   } finally {
     await runtime.flushTracking();
   }
-  if (session.interrupted) return interrupted(session);
+  if (session.interruptedBy) return interrupted(session, session.interruptedBy);
   if (!options.json || io.isTerminal) {
     const parts = [
       `${summary.items} ${summary.items === 1 ? "item" : "items"}`,
@@ -271,20 +285,26 @@ function summaryLine(session: Session, result: RunResult): string {
   } · ${tokens} · ${cost}${estimate}`;
 }
 
-function recordedLine(session: Session, traceId: string | undefined): string | undefined {
+/** Says where the run's trace was recorded, unless tracking warned that it was not. */
+function printRecorded(session: Session, traceId: string | undefined): void {
   const trackingUri = session.destination?.uri;
-  if (trackingUri === undefined || traceId === undefined || session.warned.size > 0) {
-    return undefined;
-  }
+  if (trackingUri === undefined || traceId === undefined || session.warned.size > 0) return;
   const view = session.destination?.kind === "sqlite"
-    ? `; see it with: report costs --tracking-uri ${trackingUri}, or mlflow ui --backend-store-uri ${trackingUri}`
+    ? `; see it with: traces show ${traceId} --tracking-uri ${trackingUri}, or mlflow ui --backend-store-uri ${trackingUri}`
     : "";
-  return session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`);
+  session.progress.line(session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`));
 }
 
-function interrupted(session: Session): number {
-  session.progress.line(session.paint.red("Interrupted"));
-  return 1;
+function interrupted(session: Session, signal: "SIGINT" | "SIGTERM"): number {
+  session.progress.line(session.paint.red(`Interrupted by ${signal}`));
+  return signalExitCode(signal);
+}
+
+/** The declared type of each state field. */
+function fieldTypes(loaded: LoadedWorkflow): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(loaded.config.state.fields).map(([name, field]) => [name, field.type]),
+  );
 }
 
 /** The node column: the longest node id, with room for `[i]` after a parallel target's. */

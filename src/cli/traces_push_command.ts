@@ -1,6 +1,7 @@
 /**
  * `traces push`: delivers the spooled traces and runs, each exactly once, and prints what
- * happened. Exit code 0 when everything was delivered (or already there), 1 when some failed.
+ * happened. Exit code 0 when everything was delivered (or already there), 1 when some failed,
+ * 130 or 143 when SIGINT or SIGTERM stopped it (what is left stays in the spool).
  *
  * @module
  */
@@ -11,13 +12,14 @@ import { type PushReport, pushSpool } from "../tracking/delivery/push_spool.ts";
 import type { CliIO } from "./io.ts";
 import type { TracesPushOptions } from "./options.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { signalExitCode } from "./_exit_code.ts";
 
 /**
  * Runs `traces push`.
  *
  * @param options `--tracking-uri` (deliver everything there), `--spool-dir`, `--json`.
  * @param io The outside world.
- * @returns 0 when nothing failed, 1 otherwise.
+ * @returns 0 when nothing failed, 1 when something failed, 130/143 when a signal stopped it.
  * @throws {UsageError} An unsupported `--tracking-uri`.
  */
 export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): Promise<number> {
@@ -25,7 +27,11 @@ export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): 
   const dir = isAbsolute(spoolDir) ? spoolDir : join(io.cwd(), spoolDir);
   const override = parseTrackingUriOption(options.trackingUri);
   const controller = new AbortController();
-  const removeSignalHandler = io.onSignal(() => controller.abort());
+  let interruptedBy: "SIGINT" | "SIGTERM" | undefined;
+  const removeSignalHandler = io.onSignal((signal) => {
+    interruptedBy ??= signal;
+    controller.abort();
+  });
   let report: PushReport;
   try {
     report = await pushSpool({
@@ -43,9 +49,10 @@ export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): 
     removeSignalHandler();
   }
   const ok = report.failed.length === 0 && report.remaining === 0;
+  const failedCode = interruptedBy ? signalExitCode(interruptedBy) : 1;
   if (options.json) {
     io.stdout(JSON.stringify({ spoolDir, ...report }, null, 2) + "\n");
-    return ok ? 0 : 1;
+    return ok ? 0 : failedCode;
   }
   io.stdout(summary(report, spoolDir));
   for (const failure of report.failed) {
@@ -57,7 +64,7 @@ export async function tracesPushCommand(options: TracesPushOptions, io: CliIO): 
       `  hint: the traces that were not delivered stay in "${spoolDir}"; run traces push again once the problem is fixed\n`,
     );
   }
-  return ok ? 0 : 1;
+  return ok ? 0 : failedCode;
 }
 
 function summary(report: PushReport, spoolDir: string): string {

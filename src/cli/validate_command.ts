@@ -1,6 +1,7 @@
 /**
  * `validate <file>`: checks a workflow file and reports every problem with its file, line and
- * column. Exit 0 when valid (warnings allowed), 2 when invalid or unreadable.
+ * column. Exit 0 when valid (warnings allowed), 2 when invalid or unreadable (an unreadable file
+ * is an error that says what is missing, not an "invalid" report).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { formatDiagnosticLine } from "./render_error.ts";
 import { cliValidationContext } from "./_validation_context.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { lookupPromptsForValidation } from "../runtime/resolve_workflow_prompts.ts";
+import { fileAccessErrorIn } from "./_file_access.ts";
 
 /** The `--json` report of `validate`. */
 export interface ValidateReport {
@@ -36,6 +38,8 @@ export interface ValidateReport {
  * @param options `--json` and the global options.
  * @param io The outside world.
  * @returns 0 when the workflow is valid, 2 when it is invalid or cannot be read.
+ * @throws {WorkflowError} `CONFIG_LOAD_FAILED` without `--json`: the file cannot be read (the
+ * error says whether it is missing or Deno lacks the read permission; exit 2).
  */
 export async function validateCommand(
   file: string,
@@ -64,13 +68,18 @@ export async function validateCommand(
     }
     diagnostics = result.ok ? result.workflow.warnings : result.diagnostics;
   } catch (error) {
-    if (!isWorkflowError(error) || error.code !== "CONFIG_LOAD_FAILED") throw error;
+    // A file that cannot be read was not checked: say what is missing, not "invalid".
+    if (!options.json || !isWorkflowError(error) || error.code !== "CONFIG_LOAD_FAILED") {
+      throw error;
+    }
+    const suggestion = fileAccessErrorIn(error)?.hint ?? error.hint;
     diagnostics = [{
       severity: "error",
       code: "file_unreadable",
       message: error.message,
       path: [],
       file,
+      ...(suggestion ? { suggestion } : {}),
     }];
   }
   const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -80,7 +89,7 @@ export async function validateCommand(
     io.stdout(JSON.stringify(report, null, 2) + "\n");
   } else {
     for (const diagnostic of diagnostics) {
-      io.stdout(colorize(formatDiagnosticLine(diagnostic), io.color) + "\n");
+      io.stdout(formatDiagnosticLine(diagnostic, { color: io.color }) + "\n");
     }
     io.stdout(summary(file, errors, warnings) + "\n");
   }
@@ -92,13 +101,4 @@ function summary(file: string, errors: number, warnings: number): string {
   return errors === 0
     ? `${file}: valid${warnings ? ` (${count(warnings, "warning")})` : ""}`
     : `${file}: invalid: ${count(errors, "error")}, ${count(warnings, "warning")}`;
-}
-
-function colorize(line: string, color: boolean): string {
-  if (!color) return line;
-  return line.replace(
-    /: (error|warning): /,
-    (_match, severity: string) =>
-      `: ${severity === "error" ? "\x1b[31m" : "\x1b[33m"}${severity}\x1b[0m: `,
-  );
 }

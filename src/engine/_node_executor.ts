@@ -19,6 +19,7 @@ import { asNodeError, attachRunningNode } from "./_node_errors.ts";
 import { structuredAnswer } from "./_structured_answer.ts";
 import { runToolLoop } from "./_tool_calls.ts";
 import { UsageTally } from "./_usage_tally.ts";
+import { ITEM_INDEX_ATTRIBUTE } from "../tracking/tracer.ts";
 import { resolveInputs, resolveTemplate, TemplateReferenceError } from "./resolve_template.ts";
 
 /**
@@ -70,6 +71,7 @@ export async function executeNode(
       signal: scope.signal,
       tally,
       onToolCall: () => toolCalls++,
+      itemIndex,
     });
     const updates = await raceAbort(body, scope.signal);
     const durationMs = record("success");
@@ -97,6 +99,8 @@ interface NodeRun {
   signal: AbortSignal;
   tally: UsageTally;
   onToolCall: () => void;
+  /** The item of a parallel fan-out this execution runs on. */
+  itemIndex: number | undefined;
 }
 
 async function runNode(
@@ -125,6 +129,9 @@ async function runNode(
     name: node.id,
     nodeId: node.id,
     inputs: { inputs, prompt, ...locals },
+    ...(nodeRun.itemIndex === undefined
+      ? {}
+      : { attributes: { [ITEM_INDEX_ATTRIBUTE]: nodeRun.itemIndex } }),
   }, async (scope) => {
     const { model, provider, modelName } = await modelOf(plan, run);
     const call: ModelCallContext = {

@@ -96,7 +96,7 @@ export async function runWorkflowGraph(
     timeoutReason: () => whileRunning(runTimeout(execution.timeout), running),
     setTimer,
   });
-  const finished = (status: RunStatus, stopReason?: string) => {
+  const finished = (status: RunStatus, ids: RunRecordIds, stopReason?: string) => {
     const durationMs = deps.now() - started;
     emit({
       type: "run_finished",
@@ -105,6 +105,7 @@ export async function runWorkflowGraph(
       usage: tally.usage,
       costUsd: tally.costUsd,
       ...(stopReason === undefined ? {} : { stopReason }),
+      ...(ids.traceId === undefined ? {} : { traceId: ids.traceId }),
     });
     return durationMs;
   };
@@ -141,7 +142,7 @@ export async function runWorkflowGraph(
     );
     const state = declaredState(graph.state, values);
     const ids = await finishTrace(trace, { status: "success", outputs: state });
-    const durationMs = finished("success");
+    const durationMs = finished("success", ids);
     return {
       state,
       metadata: {
@@ -161,8 +162,8 @@ export async function runWorkflowGraph(
     const error = runError(thrown, scope.signal, execution.recursion_limit);
     const reason = stopReasonOf(error);
     const status: RunStatus = error.code === "CANCELLED" ? "cancelled" : "failed";
-    await finishTrace(trace, { status, error, reason });
-    finished(status, reason);
+    const ids = await finishTrace(trace, { status, error, reason });
+    finished(status, ids, reason);
     throw error;
   } finally {
     scope.dispose();

@@ -171,6 +171,8 @@ export type EngineEvent =
     usage: TokenUsage;
     costUsd: number | undefined;
     stopReason?: string;
+    /** The MLflow trace of the run, when it is recorded (a failed run's too). */
+    traceId?: string;
   };
 
 /** How a run ended. */

@@ -24,6 +24,7 @@
 export { runWorkflow } from "./run_workflow.ts";
 export type { RunWorkflowOptions } from "./run_options.ts";
 export { runBatch } from "./run_batch.ts";
+export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
 export type { BatchOutcome, BatchSummary, RunBatchOptions } from "./run_batch.ts";
 export { readJsonLines } from "./read_json_lines.ts";
 export type { BatchItem, ReadJsonLinesOptions } from "./read_json_lines.ts";

@@ -12,6 +12,8 @@ import type { TokenUsage } from "../tracking/tracer.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { prepareRun, trackerForRun } from "./_run_setup.ts";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
+import { runWorkerPool } from "./_worker_pool.ts";
 
 /** How one item of a batch ended. */
 export type BatchOutcome =
@@ -55,7 +57,8 @@ export interface BatchSummary {
 /** Options of {@linkcode runBatch}: those of `runWorkflow` plus concurrency and callbacks. */
 export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
   /**
-   * Runs at once, a whole number from 1.
+   * Runs at once, a whole number from 1 to {@linkcode MAX_CONCURRENCY} (256); never more
+   * than there are items.
    *
    * @default {4}
    */
@@ -87,9 +90,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  *
  * @example Usage
  * ```ts
- * import { runBatch } from "./run_batch.ts";
- * import { prepareWorkflow } from "../config/prepare_workflow.ts";
- * const loaded = prepareWorkflow({
+ * import { prepareWorkflow, runBatch } from "@configurable-agents/core";
+ * const workflow = prepareWorkflow({
  *   schema_version: "1.0",
  *   flow: { name: "hello" },
  *   state: { fields: { name: { type: "str", required: true }, greeting: { type: "str" } } },
@@ -97,7 +99,7 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  *   edges: [{ from: "START", to: "greet" }, { from: "greet", to: "END" }],
  * });
  * const lines: number[] = [];
- * const summary = await runBatch(loaded, [
+ * const summary = await runBatch(workflow, [
  *   { line: 1, inputs: { name: "Ada" } },
  *   { line: 2, error: "Cannot read line 2 as it is not valid JSON" },
  *   { line: 3, inputs: { name: "Grace" } },
@@ -111,7 +113,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  * `runWorkflow`.
  * @returns The batch's totals.
  * @throws {WorkflowError} The workflow cannot be loaded or compiled (before any item runs).
- * @throws {RangeError} `concurrency` is not a whole number from 1.
+ * @throws {RangeError} `concurrency` is not a whole number from 1 to
+ * {@linkcode MAX_CONCURRENCY}.
  * @throws {unknown} What `onResult` or the item source threw.
  */
 export async function runBatch(
@@ -119,10 +122,10 @@ export async function runBatch(
   items: AsyncIterable<BatchItem> | Iterable<BatchItem>,
   options: RunBatchOptions = {},
 ): Promise<BatchSummary> {
-  const { concurrency = 4, onResult, onEvent, mock = false, seed = 0 } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
+  const { concurrency = DEFAULT_CONCURRENCY, onResult, onEvent, mock = false, seed = 0 } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new RangeError(
-      `Cannot run the batch as concurrency must be a whole number from 1: got "${concurrency}"`,
+      `Cannot run the batch as concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}: got "${concurrency}"`,
     );
   }
   const { loaded, deps } = await prepareRun(workflow, options);
@@ -153,27 +156,19 @@ export async function runBatch(
       return { line: item.line, ok: false, error: asError(error) };
     }
   };
-  const worker = async () => {
-    while (!signal.aborted) {
-      const next = await source.next();
-      if (next.done || signal.aborted) return;
-      const outcome = await runItem(next.value);
-      totals.add(outcome);
-      await onResult?.(outcome);
-      if (opened) await opened.pendingAtMost(backlog);
-    }
+  const work = async (item: BatchItem) => {
+    const outcome = await runItem(item);
+    totals.add(outcome);
+    await onResult?.(outcome);
+    if (opened) await opened.pendingAtMost(backlog);
   };
 
   try {
-    const workers = await Promise.allSettled(
-      Array.from({ length: concurrency }, () =>
-        worker().catch((error) => {
-          stop.abort();
-          throw error;
-        })),
-    );
-    const failure = workers.find((settled) => settled.status === "rejected");
-    if (failure) throw failure.reason;
+    await runWorkerPool(() => source.next(), work, {
+      size: concurrency,
+      signal,
+      onFailure: () => stop.abort(),
+    });
     return totals.summary(options.signal?.aborted ?? false);
   } finally {
     await source.return();

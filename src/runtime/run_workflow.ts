@@ -28,7 +28,7 @@ import type { RunWorkflowOptions } from "./run_options.ts";
  *
  * @example Usage
  * ```ts
- * import { runWorkflow } from "./run_workflow.ts";
+ * import { runWorkflow } from "@configurable-agents/core";
  * const dir = await Deno.makeTempDir();
  * const file = `${dir}/hello.yaml`;
  * await Deno.writeTextFile(file, `

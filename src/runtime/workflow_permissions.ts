@@ -20,6 +20,7 @@ import {
   resolveTrackingDestination,
   type TrackingDestination,
 } from "../tracking/tracking_destination.ts";
+import { packageSourceDirectory } from "./package_source.ts";
 
 /** The permissions of a run, each list without repeats. */
 export interface WorkflowPermissions {
@@ -63,6 +64,34 @@ export interface WorkflowPermissionsOptions {
    */
   env?: EnvReader;
   /**
+   * The file of `--input-file`, which the run reads.
+   *
+   * @default {undefined}
+   */
+  inputFile?: string | undefined;
+  /**
+   * Permissions of a batch (a JSONL `--input-file`). A batch tracked in SQLite writes from a
+   * worker thread, whose modules Deno loads under the read permission when the package runs
+   * from local files (a checkout): the package's `src/` is then readable too.
+   *
+   * @default {false}
+   */
+  batch?: boolean;
+  /**
+   * Permissions of this package's command line (`cli.ts run`), which loads its `run` command
+   * after start: from a checkout, the package's `src/` is readable too.
+   *
+   * @default {false}
+   */
+  cli?: boolean;
+  /**
+   * The directory the run starts in: the package's `src/` is given relative to it when it is
+   * inside.
+   *
+   * @default {Deno.cwd()}
+   */
+  cwd?: string;
+  /**
    * Where the tools the workflow names are found (add your own tools to it).
    *
    * @default {createToolRegistry(): the built-ins}
@@ -90,10 +119,12 @@ const SERVER_ENV = [
 /**
  * The permissions a run of a workflow needs, and nothing more:
  *
- * - read: the workflow file and its prompt files, the price file named by
+ * - read: the workflow file and its prompt files, the input file, the price file named by
  *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
  *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
- *   root `mlruns` and the spool `.mlflow-spool`;
+ *   root `mlruns` and the spool `.mlflow-spool`; and from a checkout, the package's `src/` for
+ *   the CLI (which loads its `run` command after start) and for a batch tracked in SQLite
+ *   (whose worker thread loads its modules so);
  * - write: the same tracking paths, and the roots of `write_file`;
  * - env: `CONFIGURABLE_AGENTS_PRICES`, `NO_COLOR`, the providers' key variables and the tools'
  *   variables (not in mock runs), and when tracked `MLFLOW_TRACKING_URI`, `USER`/`USERNAME`,
@@ -152,6 +183,7 @@ export function workflowPermissions(
   }
   const prices = env(PRICES_ENV_VAR)?.trim();
   if (prices) read.add(prices);
+  if (options.inputFile !== undefined) read.add(options.inputFile);
 
   if (!mock) {
     for (const node of config.nodes) {
@@ -214,6 +246,9 @@ export function workflowPermissions(
       add(envNames, SERVER_ENV);
     }
   }
+  const source = packageSourceDirectory(options.cwd ?? Deno.cwd());
+  const worker = options.batch && destination?.kind === "sqlite";
+  if (source !== undefined && (options.cli || worker)) read.add(source);
   return {
     read: [...read],
     write: [...write],

@@ -225,14 +225,17 @@ async function unwritable(
     `runs are not recorded; add ${flags.join(" ")}, or turn tracking off`;
 }
 
-/** Opens the SQLite sink in a worker thread, loading its module only when used. */
+/**
+ * Opens the SQLite sink in a worker thread (on the main thread when the worker cannot start),
+ * loading its module only when used.
+ */
 async function openWorkerSink(
   path: string,
   sqlite: { cwd?: string; artifactRoot?: string },
   warn: (message: string) => void,
 ): Promise<TraceSink> {
-  const { SqliteWorkerSink } = await import("../tracking/sqlite/sqlite_worker_sink.ts");
-  return await SqliteWorkerSink.open(path, {
+  const { openSqliteSinkOffThread } = await import("../tracking/sqlite/sqlite_worker_sink.ts");
+  return await openSqliteSinkOffThread(path, {
     ...(sqlite.cwd === undefined ? {} : { cwd: sqlite.cwd }),
     ...(sqlite.artifactRoot === undefined ? {} : { artifactRoot: sqlite.artifactRoot }),
     warn,

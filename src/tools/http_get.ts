@@ -71,7 +71,7 @@ export interface HttpGetResult {
  *
  * @example Usage
  * ```ts
- * import { httpGetTool } from "./http_get.ts";
+ * import { httpGetTool } from "@configurable-agents/core";
  *
  * const result = await httpGetTool.invoke({ url: "https://example.com/page" }, {
  *   signal: new AbortController().signal,

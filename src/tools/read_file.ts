@@ -36,7 +36,7 @@ export interface ReadFileResult {
  *
  * @example Usage
  * ```ts
- * import { readFileTool } from "./read_file.ts";
+ * import { readFileTool } from "@configurable-agents/core";
  *
  * const files: Record<string, string> = { "notes/todo.txt": "buy milk" };
  * const result = await readFileTool.invoke({ path: "todo.txt" }, {

@@ -72,7 +72,7 @@ export interface SerperSearchResult {
  *
  * @example Usage
  * ```ts
- * import { serperSearchTool } from "./serper_search.ts";
+ * import { serperSearchTool } from "@configurable-agents/core";
  *
  * const fakeFetch = () =>
  *   Promise.resolve(Response.json({ organic: [{ title: "T", link: "https://t.example", snippet: "S" }] }));

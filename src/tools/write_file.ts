@@ -34,7 +34,7 @@ export interface WriteFileResult {
  *
  * @example Usage
  * ```ts
- * import { writeFileTool } from "./write_file.ts";
+ * import { writeFileTool } from "@configurable-agents/core";
  *
  * const files = new Map<string, string>();
  * await writeFileTool.invoke({ path: "report.md", content: "# Report" }, {

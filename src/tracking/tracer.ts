@@ -50,6 +50,12 @@ export interface LlmCallRecord {
 /** A span attribute value, as OpenTelemetry allows. */
 export type AttributeValue = string | number | boolean;
 
+/**
+ * Attribute of the CHAIN span of a parallel fan-out's target: the index of the item it ran on
+ * (`traces show` prints `answer[0]`, `answer[1]`).
+ */
+export const ITEM_INDEX_ATTRIBUTE = "configurable_agents.item_index";
+
 /** What a span is when it starts. */
 export interface SpanOptions {
   /** MLflow span type. */

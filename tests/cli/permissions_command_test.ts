@@ -34,32 +34,35 @@ const TRACING_ENV = [
   "TRACEPARENT",
 ].join(",");
 
-/** The flags `permissions --mock` prints for each example, run from the repository root. */
+/**
+ * The flags `permissions --mock` prints for each example, run from the repository root: `src`
+ * is the package's source, which the CLI reads when it loads its `run` command.
+ */
 const MOCK_FLAGS: Record<string, string[]> = {
   article_writer: [
-    `--allow-read=examples/article_writer.yaml,${TRACKING}`,
+    `--allow-read=examples/article_writer.yaml,${TRACKING},src`,
     `--allow-write=${TRACKING}`,
     `--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR,MLFLOW_TRACKING_URI,USER,USERNAME,${TRACING_ENV}`,
   ],
-  echo: ["--allow-read=examples/echo.yaml", "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR"],
+  echo: ["--allow-read=examples/echo.yaml,src", "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR"],
   parallel_research: [
-    "--allow-read=examples/parallel_research.yaml",
+    "--allow-read=examples/parallel_research.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   refine_loop: [
-    "--allow-read=examples/refine_loop.yaml,examples/prompts/review.txt",
+    "--allow-read=examples/refine_loop.yaml,examples/prompts/review.txt,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   simple_greeting: [
-    "--allow-read=examples/simple_greeting.yaml",
+    "--allow-read=examples/simple_greeting.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   support_triage: [
-    "--allow-read=examples/support_triage.yaml",
+    "--allow-read=examples/support_triage.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
   user_profile: [
-    "--allow-read=examples/user_profile.yaml",
+    "--allow-read=examples/user_profile.yaml,src",
     "--allow-env=CONFIGURABLE_AGENTS_PRICES,NO_COLOR",
   ],
 };
@@ -190,4 +193,35 @@ Deno.test("a live run with exactly the printed flags reaches its provider and no
   assertEquals(run.code, 0, run.stderr);
   assertEquals(JSON.parse(run.stdout).state.reply, "hello back");
   assert(server.requests.length >= 1);
+});
+
+Deno.test("permissions --input-file prints the flags of a batch, and a tracked batch runs with exactly them", async () => {
+  await using dir = await tempDir();
+  await copyExamples(dir.path);
+  const items = Array.from({ length: 6 }, (_, i) => JSON.stringify({ message: `m${i}` }));
+  await Deno.writeTextFile(`${dir.path}/items.jsonl`, items.join("\n") + "\n");
+  const args = ["examples/echo.yaml", "--mock", "--input-file", "items.jsonl"];
+  const printed = await runCliProcess(
+    ["--allow-read", "--allow-env"],
+    ["permissions", ...args, "--tracking-uri", "sqlite:///mlflow.db", "--json"],
+    dir.path,
+  );
+  assertEquals(printed.code, 0, printed.stderr);
+  const report = JSON.parse(printed.stdout) as PermissionsReport;
+  assertEquals(report.inputFile, "items.jsonl");
+  assert(
+    report.read.includes("items.jsonl") && report.read.includes(`${ROOT}src`),
+    report.read.join(),
+  );
+  assert(report.command.includes("run examples/echo.yaml --mock --input-file items.jsonl"));
+  const run = await runCliProcess(
+    report.flags,
+    ["run", ...args, "--tracking-uri", "sqlite:///mlflow.db"],
+    dir.path,
+  );
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(warningsIn(run.stderr), [], run.stderr);
+  assert(!run.stderr.includes("Uncaught"), run.stderr);
+  const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
+  assertEquals(traces.length, items.length);
 });

@@ -171,6 +171,19 @@ Deno.test("run exits 2 for bad inputs, flags and workflows, with one message and
     ],
     [["run", "examples/nope.yaml", "--mock"], "Cannot load the workflow"],
     [
+      ["run", "examples/echo.yaml", "--mock", "--concurrency", "0"],
+      'Cannot use --concurrency "0" as it is below 1: give a whole number from 1 to 256',
+    ],
+    [
+      ["run", "examples/echo.yaml", "--mock", "--concurrency", "10000000"],
+      'Cannot use --concurrency "10000000" as it is above 256: give a whole number from 1 to 256',
+    ],
+    [["run", "examples/echo.yaml", "--mock", "--seed", "x"], 'Cannot use --seed "x" as it is not'],
+    [
+      ["run", "examples/echo.yaml", "--mock", "--mock-latency", "-1"],
+      'Cannot use --mock-latency "-1" as it is below 0',
+    ],
+    [
       ["run", "examples/echo.yaml", "--mock", "--input-file", "examples/nope.json"],
       "Cannot read inputs from",
     ],
@@ -257,32 +270,34 @@ Deno.test("run of a batch whose runs fail exits 1", async () => {
   ]);
 });
 
-Deno.test("run stops on SIGINT, records the trace as ERROR and exits 1", async () => {
-  await using dir = await tempDir();
-  const db = `${dir.path}/mlflow.db`;
-  const io = testIO({
-    cwd: dir.path,
-    // Interrupt as soon as the run has started: the mock call is waiting its latency.
-    onStderr: (text, self) => {
-      if (text.includes("(1 node)")) self.interrupt();
-    },
+for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`run stops on ${signal}, records the trace as ERROR and exits ${exitCode}`, async () => {
+    await using dir = await tempDir();
+    const db = `${dir.path}/mlflow.db`;
+    const io = testIO({
+      cwd: dir.path,
+      // Interrupt as soon as the run has started: the mock call is waiting its latency.
+      onStderr: (text, self) => {
+        if (text.includes("(1 node)")) self.interrupt(signal);
+      },
+    });
+    const code = await main([
+      "run",
+      "examples/echo.yaml",
+      "--mock",
+      "--mock-latency",
+      "60000",
+      "-i",
+      "message=hi",
+      "--tracking-uri",
+      `sqlite:///${db}`,
+    ], io);
+    assertEquals(code, exitCode, io.err());
+    assertStringIncludes(io.err(), `Interrupted by ${signal}`);
+    assertEquals(queryRows(db, "SELECT status FROM trace_info"), [{ status: "ERROR" }]);
+    assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "KILLED" }]);
   });
-  const code = await main([
-    "run",
-    "examples/echo.yaml",
-    "--mock",
-    "--mock-latency",
-    "60000",
-    "-i",
-    "message=hi",
-    "--tracking-uri",
-    `sqlite:///${db}`,
-  ], io);
-  assertEquals(code, 1, io.err());
-  assertStringIncludes(io.err(), "Interrupted");
-  assertEquals(queryRows(db, "SELECT status FROM trace_info"), [{ status: "ERROR" }]);
-  assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "KILLED" }]);
-});
+}
 
 Deno.test("cli.ts run --mock needs no network and no write permission; tracking warns once", async () => {
   await using dir = await tempDir();
@@ -390,44 +405,46 @@ Deno.test("cli.ts run of a JSONL batch streams every line and exits 2 for a bad 
   assertEquals(failed.map((outcome) => outcome.line), [7]);
 });
 
-Deno.test("cli.ts run stops on SIGINT with exit 1 and an ERROR trace, never IN_PROGRESS", async () => {
-  await using dir = await tempDir();
-  await copyExamples(dir.path);
-  const child = cliCommand(
-    ["--allow-read", "--allow-env", TRACKING_WRITE],
-    [
-      "run",
-      "examples/refine_loop.yaml",
-      "--mock",
-      "--mock-latency",
-      "60000",
-      "-i",
-      "brief=A new app",
-      "--tracking-uri",
-      "sqlite:///mlflow.db",
-    ],
-    dir.path,
-    "null",
-  ).spawn();
-  const decoder = new TextDecoder();
-  let stderr = "";
-  const reader = child.stderr.getReader();
-  // The header is printed once the run (and its trace) has started.
-  while (!stderr.includes("refine_loop (2 nodes)")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stderr += decoder.decode(value, { stream: true });
-  }
-  child.kill("SIGINT");
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    stderr += decoder.decode(chunk.value, { stream: true });
-  }
-  const { code } = await child.status;
-  assertEquals(code, 1, stderr);
-  assertStringIncludes(stderr, "Interrupted");
-  const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
-  assertEquals(traces, [{ status: "ERROR" }]);
-});
+for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`cli.ts run stops on ${signal} with exit ${exitCode} and an ERROR trace, never IN_PROGRESS`, async () => {
+    await using dir = await tempDir();
+    await copyExamples(dir.path);
+    const child = cliCommand(
+      ["--allow-read", "--allow-env", TRACKING_WRITE],
+      [
+        "run",
+        "examples/refine_loop.yaml",
+        "--mock",
+        "--mock-latency",
+        "60000",
+        "-i",
+        "brief=A new app",
+        "--tracking-uri",
+        "sqlite:///mlflow.db",
+      ],
+      dir.path,
+      "null",
+    ).spawn();
+    const decoder = new TextDecoder();
+    let stderr = "";
+    const reader = child.stderr.getReader();
+    // The header is printed once the run (and its trace) has started.
+    while (!stderr.includes("refine_loop (2 nodes)")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += decoder.decode(value, { stream: true });
+    }
+    child.kill(signal);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      stderr += decoder.decode(chunk.value, { stream: true });
+    }
+    const { code } = await child.status;
+    assertEquals(code, exitCode, stderr);
+    assertStringIncludes(stderr, `Interrupted by ${signal}`);
+    const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
+    assertEquals(traces, [{ status: "ERROR" }]);
+  });
+}
 
 async function tempDirWith(files: Record<string, string>) {
   const dir = await tempDir();
@@ -502,4 +519,122 @@ Deno.test("renderState() lays state out like YAML and quotes text that would rea
       "",
     ].join("\n"),
   );
+});
+
+Deno.test("cli.ts run stops quietly with exit 141 when its standard output is closed (| head)", async () => {
+  await using dir = await tempDir();
+  await copyExamples(dir.path);
+  const items = Array.from({ length: 40 }, (_, i) => JSON.stringify({ message: `m${i}` }));
+  await Deno.writeTextFile(`${dir.path}/items.jsonl`, items.join("\n") + "\n");
+  const child = cliCommand(
+    ["--allow-read", "--allow-env"],
+    [
+      "run",
+      "examples/echo.yaml",
+      "--mock",
+      "--mock-latency",
+      "20",
+      "--concurrency",
+      "1",
+      "--input-file",
+      "items.jsonl",
+    ],
+    dir.path,
+    "piped",
+  ).spawn();
+  // Read the first line, then close the pipe as `head -1` does.
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  while (!stdout.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  const stderr = await new Response(child.stderr).text();
+  const { code } = await child.status;
+  assertEquals(code, 141, stderr);
+  assertEquals(JSON.parse(stdout.split("\n")[0]!).status, "success");
+  assert(!stderr.includes("error"), stderr);
+  assert(!stderr.includes("Batch of"), stderr);
+});
+
+Deno.test("run --json and batch lines carry costs without floating-point noise", async () => {
+  await using dir = await tempDirWith({
+    "items.jsonl": '{"message": "hello"}\n{"message": "a b"}\n',
+  });
+  const significant = (usd: number) =>
+    usd.toExponential().replace(/e.*$/, "").replace(".", "").length;
+  const once = testIO();
+  assertEquals(
+    await main(["run", "examples/echo.yaml", "--mock", "--json", "-i", "message=hello"], once),
+    0,
+  );
+  const { metadata } = JSON.parse(once.out());
+  const batch = testIO();
+  assertEquals(
+    await main(
+      ["run", "examples/echo.yaml", "--mock", "--input-file", `${dir.path}/items.jsonl`],
+      batch,
+    ),
+    0,
+  );
+  const lines = batch.out().trimEnd().split("\n").map((line) => JSON.parse(line).metadata);
+  for (const meta of [metadata, ...lines]) {
+    for (const usd of [meta.costUsd, meta.knownCostUsd, meta.nodeExecutions[0].costUsd]) {
+      assert(typeof usd === "number" && usd > 0 && significant(usd) <= 12, String(usd));
+    }
+  }
+});
+
+Deno.test("run prints a workflow warning once, as validate does, without a second prefix", async () => {
+  const text = (await Deno.readTextFile(`${ROOT}examples/echo.yaml`)).replace(
+    "edges:",
+    "config:\n  llm: { provider: openai, model: gpt-9-ultra }\nedges:",
+  );
+  await using dir = await tempDirWith({ "unpriced.yaml": text });
+  const io = testIO();
+  assertEquals(
+    await main(["run", `${dir.path}/unpriced.yaml`, "--mock", "-i", "message=hi"], io),
+    0,
+  );
+  const [warning] = io.err().split("\n").filter((line) => line.includes("Cannot price model"));
+  assertMatch(warning!, /^\S+unpriced\.yaml:\d+:\d+: warning: Cannot price model "gpt-9-ultra"/);
+  assertEquals(warning!.match(/warning/g)?.length, 1, warning);
+});
+
+Deno.test("run suggests quotes for text that reads as a number and JSON for a list, printing each problem once", async () => {
+  const one = testIO();
+  assertEquals(await main(["run", "examples/echo.yaml", "--mock", "-i", "message=404"], one), 2);
+  assertStringIncludes(one.err(), `-i 'message="404"'`);
+  const two = testIO();
+  const args = [
+    "run",
+    "examples/user_profile.yaml",
+    "--mock",
+    "-i",
+    "name=5",
+    "-i",
+    "interests=a,b",
+  ];
+  assertEquals(await main(args, two), 2);
+  const err = two.err();
+  assertStringIncludes(err, "error: Cannot start the run as 2 input problems were found\n");
+  assertStringIncludes(err, `-i 'name="5"'`);
+  assertStringIncludes(err, `-i 'interests=["a","b"]'`);
+  for (const field of ["name", "interests"]) {
+    assertEquals(err.split(`Cannot accept input "${field}"`).length - 1, 1, err);
+  }
+});
+
+Deno.test("run prints the trace id of a failed run that was recorded", async () => {
+  await using dir = await tempDirWith({ "budget.yaml": await overBudgetEcho() });
+  const db = `${dir.path}/mlflow.db`;
+  const io = testIO({ cwd: dir.path });
+  const args = ["run", `${dir.path}/budget.yaml`, "--mock", "-i", "message=hi"];
+  assertEquals(await main([...args, "--tracking-uri", `sqlite:///${db}`], io), 1, io.err());
+  const [row] = queryRows(db, "SELECT request_id, status FROM trace_info");
+  assertEquals(row?.status, "ERROR");
+  assertStringIncludes(io.err(), `Trace ${row?.request_id} recorded in sqlite:///${db}`);
 });

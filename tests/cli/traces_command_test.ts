@@ -100,3 +100,27 @@ Deno.test("traces show exits 1 for an unknown trace and 2 for an unknown experim
   );
   assertStringIncludes(noFile.err(), "at sqlite:///absent.db");
 });
+
+Deno.test("traces show lists each parallel node run with its item index", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = fakeCliIO(dir);
+    const args = ["run", `${Deno.cwd()}/examples/parallel_research.yaml`, "--mock", "--json"];
+    assertEquals(
+      await main([...args, "-i", "question=Why?", "--tracking-uri", "sqlite:///mlflow.db"], run),
+      0,
+      run.err(),
+    );
+    const { traceId } = JSON.parse(run.out()).metadata;
+    const io = fakeCliIO(dir);
+    assertEquals(await main(["traces", "show", traceId], io), 0, io.err());
+    const answers = io.out().split("\n").filter((line) => line.includes("answer"));
+    assertEquals(answers.map((line) => line.match(/answer\[\d\]/)?.[0]), [
+      "answer[0]",
+      "answer[1]",
+      "answer[2]",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -91,3 +91,23 @@ Deno.test("traces push refuses an unsupported --tracking-uri with exit code 2", 
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("traces push stopped by SIGTERM exits 143 and keeps what it did not deliver", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    await spoolTwo(`${cwd}/.mlflow-spool`, "http://127.0.0.1:9");
+    // The signal arrives as soon as the command listens for it: nothing is attempted.
+    const io = {
+      ...fakeCliIO(cwd),
+      onSignal: (handler: (signal: "SIGTERM") => void) => {
+        handler("SIGTERM");
+        return () => {};
+      },
+    };
+    assertEquals(await main(["traces", "push"], io), 143);
+    assertStringIncludes(io.out(), "2 not attempted (interrupted)");
+    assertEquals((await new Spool({ dir: `${cwd}/.mlflow-spool` }).list()).length, 2);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

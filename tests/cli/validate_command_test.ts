@@ -93,9 +93,10 @@ Deno.test("validateCommand() reports an unreadable file and exits 2, in text and
   const io = fakeIO();
   assertStrictEquals(await main(["validate", "no/such/file.yaml"], io), 2);
   assertStringIncludes(
-    io.out.join(""),
-    'no/such/file.yaml: error: Cannot load the workflow "no/such/file.yaml" as the file cannot be read',
+    io.err.join(""),
+    'error: Cannot load the workflow "no/such/file.yaml" as the file cannot be read',
   );
+  assertEquals(io.out, [], "an unreadable file is not reported as invalid");
   const json = fakeIO();
   assertStrictEquals(await main(["validate", "--json", "no/such/file.yaml"], json), 2);
   const report: ValidateReport = JSON.parse(json.out.join(""));

@@ -175,8 +175,8 @@ export interface TestIO extends CliIO {
   out(): string;
   /** Standard error so far. */
   err(): string;
-  /** Calls the handler the command registered with `onSignal`, as a SIGINT would. */
-  interrupt(): void;
+  /** Calls the handler the command registered with `onSignal`, as a SIGINT (or `signal`) would. */
+  interrupt(signal?: "SIGINT" | "SIGTERM"): void;
 }
 
 /**
@@ -216,7 +216,7 @@ export function testIO(options: {
     },
     out: () => stdout.join(""),
     err: () => stderr.join(""),
-    interrupt: () => handler?.("SIGINT"),
+    interrupt: (signal = "SIGINT") => handler?.(signal),
   };
   return io;
 }

@@ -1,4 +1,5 @@
 import { type BatchOutcome, runBatch } from "../../src/runtime/run_batch.ts";
+import { MAX_CONCURRENCY } from "../../src/runtime/batch_concurrency.ts";
 import { flushTracking } from "../../src/runtime/flush_tracking.ts";
 import type { BatchItem } from "../../src/runtime/read_json_lines.ts";
 import { readJsonLines } from "../../src/runtime/read_json_lines.ts";
@@ -211,10 +212,18 @@ Deno.test("runBatch() records every run with one tracker", async () => {
   );
 });
 
-Deno.test("runBatch() checks concurrency", async () => {
-  await assertRejects(
-    () => runBatch(loaded(), [], { concurrency: 0, tracker: false }),
-    RangeError,
-    "concurrency must be a whole number from 1",
-  );
+Deno.test("runBatch() checks concurrency against 1 and MAX_CONCURRENCY", async () => {
+  for (const concurrency of [0, 1.5, MAX_CONCURRENCY + 1, 10_000_000]) {
+    await assertRejects(
+      () => runBatch(loaded(), [], { concurrency, tracker: false }),
+      RangeError,
+      `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}: got "${concurrency}"`,
+    );
+  }
+  const summary = await runBatch(loaded(), names(2), {
+    concurrency: MAX_CONCURRENCY,
+    mock: true,
+    tracker: false,
+  });
+  assertEquals([summary.items, summary.succeeded], [2, 2]);
 });

@@ -114,3 +114,32 @@ Deno.test("permissionFlags() writes --no-prompt and one flag per kind, leaving e
   );
   assertEquals(permissionFlags({ read: [], write: [], env: [], net: [] }), ["--no-prompt"]);
 });
+
+Deno.test("workflowPermissions() reads the input file, and the package's src/ for the CLI and a batch tracked in SQLite", () => {
+  const src = new URL("../../src", import.meta.url).pathname;
+  const root = new URL("../../", import.meta.url).pathname;
+  const tracked = { trackingUri: "sqlite:///mlflow.db", mock: true };
+  const batch = workflowPermissions(loaded(), {
+    ...tracked,
+    inputFile: "items.jsonl",
+    batch: true,
+    cwd: root,
+  });
+  assertEquals(batch.read, ["items.jsonl", ...TRACKING_FILES, "src"]);
+  // Outside the checkout, the folder is absolute.
+  const elsewhere = workflowPermissions(loaded(), { ...tracked, batch: true, cwd: "/" + "tmp" });
+  assertEquals(elsewhere.read.at(-1), src);
+  // One run, or a batch not tracked in SQLite, starts no worker.
+  const once = workflowPermissions(loaded(), { ...tracked, inputFile: "one.json", cwd: root });
+  assertEquals(once.read, ["one.json", ...TRACKING_FILES]);
+  const server = workflowPermissions(loaded(), {
+    mock: true,
+    trackingUri: "http://127.0.0.1:5000",
+    batch: true,
+    cwd: root,
+  });
+  assertEquals(server.read, [".mlflow-spool"]);
+  // The CLI loads its run command after start: from a checkout it reads src/ for any run.
+  const cli = workflowPermissions(loaded(), { mock: true, tracking: false, cli: true, cwd: root });
+  assertEquals(cli.read, ["src"]);
+});

@@ -45,6 +45,7 @@ export type { SpanLlmCall } from "../span_llm_call.ts";
 export type { SpanEventRecord, SpanRecord, SpanStatusCode } from "../trace_bundle.ts";
 export type { CostBreakdown, TokenUsage } from "../tracer.ts";
 export { findExperimentIds } from "./find_experiment_ids.ts";
+export { roundMean, roundSeconds, roundUsd, USD_SIGNIFICANT_DIGITS } from "./round_numbers.ts";
 export { createRestReader, type RestReaderOptions } from "./rest_reader.ts";
 export { buildSpanTree, renderSpanTree, type SpanTreeNode, spanTreeToJson } from "./span_tree.ts";
 export { openSqliteReader } from "./sqlite_reader.ts";

@@ -6,6 +6,7 @@
 import { PRICES_ENV_VAR } from "../pricing/load_price_table_from_env.ts";
 import { alignColumns, csvLine, formatCount, formatSeconds, formatUsd } from "./_format.ts";
 import type { CostReport, CostReportRow } from "./cost_report.ts";
+import { roundMean, roundSeconds, roundUsd } from "./round_numbers.ts";
 
 /** Label of the totals row in the table and the CSV. */
 export const TOTAL_LABEL = "TOTAL";
@@ -77,7 +78,8 @@ export function renderCostReportTable(report: CostReport): string {
 
 /**
  * The report as CSV: a header, one line per group and a `TOTAL` line. An unknown cost is the
- * word `unknown`, never 0.
+ * word `unknown`, never 0. Numbers are rounded as `round_numbers.ts` says (dollars to 12
+ * significant digits, averages of counts to two decimals, seconds to milliseconds).
  *
  * @param report The report.
  * @returns CSV text ending with a newline.
@@ -104,11 +106,12 @@ export function renderCostReportCsv(report: CostReport): string {
       row.inputTokens,
       row.outputTokens,
       row.totalTokens,
-      row.costUsd ?? "unknown",
-      row.knownCostUsd,
-      row.avgCostUsd ?? (row.costUsd === undefined && row.runs > 0 ? "unknown" : ""),
-      row.avgTotalTokens,
-      row.avgDurationSeconds ?? "",
+      optional(row.costUsd, roundUsd) ?? "unknown",
+      roundUsd(row.knownCostUsd),
+      optional(row.avgCostUsd, roundUsd) ??
+        (row.costUsd === undefined && row.runs > 0 ? "unknown" : ""),
+      roundMean(row.avgTotalTokens),
+      optional(row.avgDurationSeconds, roundSeconds) ?? "",
     ]);
   return [csvLine(header), ...report.rows.map((row) => line(row)), line(report.totals, TOTAL_LABEL)]
     .join("\n") + "\n";
@@ -116,7 +119,7 @@ export function renderCostReportCsv(report: CostReport): string {
 
 /**
  * The report as a JSON value with snake_case keys; an unknown cost is `null` (the known part
- * is in `known_cost_usd`).
+ * is in `known_cost_usd`). Numbers are rounded as in the CSV.
  *
  * @param report The report.
  * @returns A JSON-serialisable value.
@@ -129,13 +132,13 @@ export function costReportToJson(report: CostReport): Record<string, unknown> {
     input_tokens: value.inputTokens,
     output_tokens: value.outputTokens,
     total_tokens: value.totalTokens,
-    cost_usd: value.costUsd ?? null,
+    cost_usd: optional(value.costUsd, roundUsd) ?? null,
     cost_known: value.costUsd !== undefined,
-    known_cost_usd: value.knownCostUsd,
+    known_cost_usd: roundUsd(value.knownCostUsd),
     unknown_cost_count: value.unknownCostCount,
-    avg_cost_usd: value.avgCostUsd ?? null,
-    avg_total_tokens: value.avgTotalTokens,
-    avg_duration_seconds: value.avgDurationSeconds ?? null,
+    avg_cost_usd: optional(value.avgCostUsd, roundUsd) ?? null,
+    avg_total_tokens: roundMean(value.avgTotalTokens),
+    avg_duration_seconds: optional(value.avgDurationSeconds, roundSeconds) ?? null,
   });
   return {
     location: report.location,
@@ -153,6 +156,11 @@ export function costReportToJson(report: CostReport): Record<string, unknown> {
     totals: row(report.totals),
     unpriced_models: report.unpricedModels,
   };
+}
+
+/** `value` through `round`, or `undefined`. */
+function optional(value: number | undefined, round: (value: number) => number) {
+  return value === undefined ? undefined : round(value);
 }
 
 function describe(report: CostReport): string {

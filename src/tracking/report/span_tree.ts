@@ -5,8 +5,9 @@
  * @module
  */
 import { LINKED_PROMPTS_KEY } from "../linked_prompts.ts";
-import type { TokenUsage } from "../tracer.ts";
+import { ITEM_INDEX_ATTRIBUTE, type TokenUsage } from "../tracer.ts";
 import { formatCount, formatSeconds, formatUsd } from "./_format.ts";
+import { roundUsd } from "./round_numbers.ts";
 import { llmCallOf, type SpanLlmCall, spanTypeOf } from "../span_llm_call.ts";
 import { SOURCE_RUN_METADATA, type StoredTrace } from "./tracking_reader.ts";
 
@@ -16,6 +17,8 @@ export interface SpanTreeNode {
   spanId: string;
   /** Span name (node id for CHAIN spans). */
   name: string;
+  /** The item of a parallel fan-out a node's CHAIN span ran on. */
+  itemIndex: number | undefined;
   /** MLflow span type. */
   type: string;
   /** `OK`, `ERROR` or `UNSET`. */
@@ -81,6 +84,7 @@ export function buildSpanTree(trace: StoredTrace): SpanTreeNode[] {
     nodes.set(span.spanId, {
       spanId: span.spanId,
       name: span.name,
+      itemIndex: itemIndexOf(span.attributes),
       type: spanTypeOf(span),
       status: span.status.code,
       error: error || (span.status.code === "ERROR" ? "error" : undefined),
@@ -172,6 +176,7 @@ export function spanTreeToJson(
   const node = (value: SpanTreeNode): Record<string, unknown> => ({
     span_id: value.spanId,
     name: value.name,
+    ...(value.itemIndex === undefined ? {} : { item_index: value.itemIndex }),
     type: value.type,
     status: value.status,
     error: value.error ?? null,
@@ -184,7 +189,7 @@ export function spanTreeToJson(
     input_tokens: value.usage.input_tokens,
     output_tokens: value.usage.output_tokens,
     total_tokens: value.usage.total_tokens,
-    cost_usd: value.costUsd ?? null,
+    cost_usd: value.costUsd === undefined ? null : roundUsd(value.costUsd),
     inputs: value.inputs ?? null,
     outputs: value.outputs ?? null,
     children: value.children.map(node),
@@ -203,7 +208,8 @@ export function spanTreeToJson(
 }
 
 function describeSpan(node: SpanTreeNode): string {
-  const parts = [node.name, node.type, formatSeconds(node.durationMs / 1000)];
+  const name = node.itemIndex === undefined ? node.name : `${node.name}[${node.itemIndex}]`;
+  const parts = [name, node.type, formatSeconds(node.durationMs / 1000)];
   if (node.llmCalls > 0) {
     parts.push(
       `${formatCount(node.usage.input_tokens)} in / ${formatCount(node.usage.output_tokens)} out`,
@@ -216,6 +222,20 @@ function describeSpan(node: SpanTreeNode): string {
   }
   if (node.error !== undefined) parts.push(`✗ ${node.error}`);
   return parts.join("  ");
+}
+
+/**
+ * The fan-out item of a CHAIN span: its `configurable_agents.item_index` attribute, else (traces
+ * recorded before that attribute) the `item_index` among its inputs.
+ */
+function itemIndexOf(attributes: Readonly<Record<string, unknown>>): number | undefined {
+  const recorded = attributes[ITEM_INDEX_ATTRIBUTE];
+  if (typeof recorded === "number" && Number.isInteger(recorded)) return recorded;
+  const inputs = attributes["mlflow.spanInputs"];
+  const fromInputs = typeof inputs === "object" && inputs !== null && !Array.isArray(inputs)
+    ? (inputs as Record<string, unknown>)["item_index"]
+    : undefined;
+  return typeof fromInputs === "number" && Number.isInteger(fromInputs) ? fromInputs : undefined;
 }
 
 function add(node: SpanTreeNode, calls: number, usage: TokenUsage, cost: number | undefined): void {

@@ -6,6 +6,7 @@
  */
 import { findExperimentIds } from "./find_experiment_ids.ts";
 import { alignColumns, formatCount, formatSeconds, formatUsd } from "./_format.ts";
+import { roundUsd } from "./round_numbers.ts";
 import { costOf, usageOf } from "../span_llm_call.ts";
 import type { TokenUsage } from "../tracer.ts";
 import {
@@ -151,7 +152,7 @@ export function traceListToJson(entries: readonly TraceListEntry[]): Record<stri
     input_tokens: entry.usage.input_tokens,
     output_tokens: entry.usage.output_tokens,
     total_tokens: entry.usage.total_tokens,
-    cost_usd: entry.costUsd ?? null,
+    cost_usd: entry.costUsd === undefined ? null : roundUsd(entry.costUsd),
   }));
 }
 

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { errorMessage, WorkflowError } from "../../errors.ts";
 import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
@@ -58,6 +59,73 @@ interface Pending {
 
 const WORKER_URL = new URL("./_sqlite_worker.ts", import.meta.url);
 
+/** The folder of the package's source files (`src/`), which holds every module of the worker. */
+const SOURCE_ROOT = new URL("../../", import.meta.url);
+
+/**
+ * The folder Deno must be allowed to read for the worker to start: the package's `src/` when it
+ * runs from local files (a checkout: a worker's modules are loaded under the program's read
+ * permission, unlike the main program's), `undefined` when it runs from JSR or another remote
+ * host (loaded under the import permission, which allows jsr.io by default).
+ */
+function sqliteWorkerReadPath(): string | undefined {
+  return SOURCE_ROOT.protocol === "file:"
+    ? fileURLToPath(SOURCE_ROOT).replace(/[\\/]$/, "")
+    : undefined;
+}
+
+/**
+ * Opens the SQLite sink for a batch: {@linkcode SqliteWorkerSink} when its worker can start,
+ * else the main-thread `SqliteSink` with one warning that says why and how to get the worker
+ * back (a missing read permission for the package's source files is checked before the worker
+ * is started, so Deno prints nothing of its own).
+ *
+ * @param path The database file (relative to `cwd` or absolute).
+ * @param options Working directory, artifact root, lock settings and warnings.
+ * @returns The sink.
+ * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the file cannot be opened, is not an
+ * MLflow database, has an unsupported revision or lacks a table or column we write.
+ */
+export async function openSqliteSinkOffThread(
+  path: string,
+  options: SqliteWorkerSinkOptions = {},
+): Promise<TraceSink> {
+  const warn = options.warn ?? (() => {});
+  const root = sqliteWorkerReadPath();
+  const readable = root === undefined ||
+    (await Deno.permissions.query({ name: "read", path: root })).state === "granted";
+  let reason = `Deno has no read permission for its modules: add --allow-read=${root}`;
+  if (readable) {
+    try {
+      return await SqliteWorkerSink.open(path, options);
+    } catch (error) {
+      if (!(error instanceof WorkerStartError)) throw error;
+      reason = error.message;
+    }
+  }
+  warn(
+    `Cannot write to MLflow database "${path}" from a worker thread as ${reason}; ` +
+      "writing from the main thread instead, which slows the batch down",
+  );
+  const { SqliteSink } = await import("./sqlite_sink.ts");
+  return await SqliteSink.open(path, options);
+}
+
+/** The worker stopped before it answered: its modules could not be loaded or run. */
+class WorkerStartError extends Error {
+  /** @param message Why, as Deno said it. */
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerStartError";
+  }
+}
+
+/** Deno's message of a worker error, without its terminal colours. */
+function workerErrorText(event: ErrorEvent): string {
+  // deno-lint-ignore no-control-regex
+  return event.message.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
 /**
  * A `TraceSink` that writes into an MLflow SQLite database from a worker thread: the same rows,
  * files, idempotence and errors as {@linkcode SqliteSink}, without blocking the thread that
@@ -99,7 +167,7 @@ export class SqliteWorkerSink implements TraceSink {
     worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
-      this.#fail(`its worker stopped: ${event.message}`);
+      this.#fail(`its worker stopped: ${workerErrorText(event)}`);
     };
   }
 
@@ -111,8 +179,9 @@ export class SqliteWorkerSink implements TraceSink {
    * @param options Working directory, artifact root, lock settings and warnings.
    * @returns The sink.
    * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the file cannot be opened, is not an
-   * MLflow database, has an unsupported revision or lacks a table or column we write, or when
-   * the worker cannot start.
+   * MLflow database, has an unsupported revision or lacks a table or column we write.
+   * @throws {Error} `WorkerStartError` when the worker cannot start or stops before it has
+   * answered ({@linkcode openSqliteSinkOffThread} then falls back to the main thread).
    */
   static async open(
     path: string,
@@ -129,7 +198,7 @@ export class SqliteWorkerSink implements TraceSink {
     try {
       worker = new Worker(WORKER_URL, { type: "module" });
     } catch (error) {
-      throw unavailable(path, `its worker cannot start: ${errorMessage(error)}`, error);
+      throw new WorkerStartError(`its worker cannot start: ${errorMessage(error)}`);
     }
     const opened = new Promise<MlflowSchemaInfo>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<WorkerReply>) => {
@@ -140,7 +209,7 @@ export class SqliteWorkerSink implements TraceSink {
       };
       worker.onerror = (event) => {
         event.preventDefault();
-        reject(unavailable(path, `its worker stopped: ${event.message}`, undefined));
+        reject(new WorkerStartError(`its worker stopped: ${workerErrorText(event)}`));
       };
     });
     const request: WorkerRequest = { type: "open", path, settings };

@@ -110,3 +110,37 @@ Deno.test("costReportToJson() writes snake_case with null for unknown cost", asy
   assertEquals(totals.total_tokens, 192 + 30 + 1520 + 10);
   assertEquals(JSON.parse(JSON.stringify(json)), json);
 });
+
+Deno.test("renderCostReportCsv() and costReportToJson() round away floating-point noise", () => {
+  const row = {
+    group: "echo",
+    runs: 7,
+    calls: 7,
+    inputTokens: 764,
+    outputTokens: 160,
+    totalTokens: 9417,
+    costUsd: 0.00014040000000000002,
+    knownCostUsd: 0.00014040000000000002,
+    unknownCostCount: 0,
+    avgCostUsd: 0.00002005714285714286,
+    avgTotalTokens: 1345.2857142857142,
+    avgDurationSeconds: 0.130045654296875,
+  };
+  const report: CostReport = {
+    location: "sqlite:///mlflow.db",
+    by: "workflow",
+    filters: {},
+    window: {},
+    rows: [row],
+    totals: { ...row, group: "total" },
+    unpricedModels: [],
+  };
+  const [, line] = renderCostReportCsv(report).split("\n");
+  assertEquals(line, "echo,7,7,764,160,9417,0.0001404,0.0001404,0.0000200571428571,1345.29,0.13");
+  const json = costReportToJson(report);
+  const rows = json.rows as Record<string, unknown>[];
+  assertEquals(
+    [rows[0]?.cost_usd, rows[0]?.avg_total_tokens, rows[0]?.avg_duration_seconds],
+    [0.0001404, 1345.29, 0.13],
+  );
+});

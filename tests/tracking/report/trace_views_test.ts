@@ -104,3 +104,45 @@ Deno.test("buildSpanTree() shows unknown cost up the tree and survives orphans",
   JSON.stringify(json);
   assertStringIncludes(renderSpanTree({ ...trace, spans: [] }, []), "(no spans recorded)");
 });
+
+Deno.test("buildSpanTree() and renderSpanTree() show the item of each parallel node run", () => {
+  const span = (
+    spanId: string,
+    parentSpanId: string | null,
+    attributes: Record<string, unknown>,
+  ) => ({
+    traceId: "0".repeat(32),
+    spanId,
+    parentSpanId,
+    name: parentSpanId === null ? "workflow_fan" : "answer",
+    startTimeUnixNano: BigInt(spanId.length),
+    endTimeUnixNano: 1_000_000n,
+    status: { code: "OK" as const, message: "" },
+    events: [],
+    attributes: { "mlflow.spanType": parentSpanId === null ? "AGENT" : "CHAIN", ...attributes },
+  });
+  const trace: StoredTrace = {
+    traceId: "tr-1",
+    experimentId: "1",
+    requestTimeMs: 0,
+    executionTimeMs: 1,
+    state: "OK",
+    requestPreview: "",
+    responsePreview: "",
+    metadata: {},
+    tags: {},
+    spans: [
+      span("r", null, {}),
+      span("a0", "r", { "configurable_agents.item_index": 0 }),
+      // A trace recorded before the attribute: the index among the span's inputs.
+      span("a01", "r", { "mlflow.spanInputs": { item: "tides", item_index: 1 } }),
+    ],
+  };
+  const roots = buildSpanTree(trace);
+  assertEquals(roots[0]?.children.map((child) => child.itemIndex), [0, 1]);
+  const text = renderSpanTree(trace, roots);
+  assertStringIncludes(text, "├─ answer[0]  CHAIN");
+  assertStringIncludes(text, "└─ answer[1]  CHAIN");
+  const json = spanTreeToJson(trace, roots) as { spans: { children: { item_index: number }[] }[] };
+  assertEquals(json.spans[0]?.children.map((child) => child.item_index), [0, 1]);
+});
