@@ -66,6 +66,7 @@ export {
   type Diagnostic,
   isLoadedWorkflow,
   type JsonPath,
+  type KeyDestination,
   type LoadedWorkflow,
   loadWorkflow,
   type LoadWorkflowOptions,
@@ -142,9 +143,13 @@ export {
   type RunWorkflowOptions,
 } from "./src/runtime/mod.ts";
 export type {
+  CheckMockAnswersOptions,
   EngineEvent,
   LoopEnd,
   LoopPosition,
+  MockAnswer,
+  MockAnswerProblem,
+  MockAnswers,
   NodeExecution,
   RunDeps,
   RunMetadata,
@@ -152,6 +157,7 @@ export type {
   RunStatus,
   ToolLookup,
 } from "./src/engine/mod.ts";
+export { checkMockAnswers } from "./src/engine/mod.ts";
 
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
@@ -186,10 +192,15 @@ export {
   createToolRegistry,
   type CreateToolRegistryOptions,
   defineTool,
+  type FileHead,
   type HostIO,
   httpGetTool,
   readFileTool,
   serperSearchTool,
+  type StandardToolSchema,
+  type StandardToolSchemaIssue,
+  type StandardToolSchemaProps,
+  type StandardToolSchemaResult,
   type Tool,
   type ToolCallContext,
   type ToolContext,

@@ -15,6 +15,8 @@ export interface GlobalOptions {
 export interface ValidateOptions extends GlobalOptions {
   /** Print the diagnostics as JSON. */
   json: boolean;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
   /** `--tracking-uri`: where the registry prompts the nodes name are looked up. */
   trackingUri?: string | undefined;
 }
@@ -39,6 +41,8 @@ export interface RunOptions extends GlobalOptions {
   seed: number | undefined;
   /** `--mock-latency`: simulated latency of each mock model call, milliseconds. */
   mockLatency: number | undefined;
+  /** `--mock-answers`: a YAML or JSON file of scripted mock answers by node id. */
+  mockAnswers: string | undefined;
   /** `--json`: machine output. */
   json: boolean;
   /** `--tracking-uri`: record the run there (turns tracking on). */
@@ -47,6 +51,8 @@ export interface RunOptions extends GlobalOptions {
   tracking: boolean;
   /** `--traceparent`: the W3C trace context the run nests under. */
   traceparent?: string | undefined;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
 }
 
 /** Filters shared by the commands that read tracked runs. */
@@ -106,6 +112,8 @@ export interface PermissionsOptions extends GlobalOptions {
   trackingUri: string | undefined;
   /** `--no-tracking`: flags for a run that records nothing. */
   tracking: boolean;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
   /** `--json`. */
   json: boolean;
 }

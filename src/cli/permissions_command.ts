@@ -10,6 +10,8 @@ import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { isBatchInputFile } from "./_run_inputs.ts";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadToolModules } from "./_tool_modules.ts";
+import { createToolRegistry } from "../tools/tool_registry.ts";
 
 /** The `--json` report of `permissions`. */
 export interface PermissionsReport {
@@ -41,7 +43,8 @@ export interface PermissionsReport {
  * `run` would get them), or the JSON report.
  *
  * @param file The workflow file.
- * @param options `--mock`, `--tracking-uri`, `--no-tracking`, `--json` and the global options.
+ * @param options `--mock`, `--tracking-uri`, `--no-tracking`, `--tools`, `--json` and the global
+ * options.
  * @param io The outside world.
  * @returns 0.
  * @throws {UsageError} An unsupported `--tracking-uri` (exit 2).
@@ -53,9 +56,11 @@ export async function permissionsCommand(
   io: CliIO,
 ): Promise<number> {
   const trackingUri = parseTrackingUriOption(options.trackingUri);
+  const tools = await loadToolModules(options.tools, io);
   const runtime = await import("../runtime/mod.ts");
   const env = (name: string) => io.env(name);
   const loaded = await runtime.loadRunnableWorkflow(file, {
+    tools,
     deps: {
       env,
       readTextFile: (path: string, options?: { maxBytes?: number }) =>
@@ -73,6 +78,8 @@ export async function permissionsCommand(
     cli: true,
     cwd: io.cwd(),
     env,
+    registry: createToolRegistry({ tools }),
+    toolModules: options.tools,
   });
   const flags = runtime.permissionFlags(permissions);
   const runArgs = [
@@ -82,6 +89,7 @@ export async function permissionsCommand(
     ...(inputFile === undefined ? [] : ["--input-file", inputFile]),
     ...(options.trackingUri === undefined ? [] : ["--tracking-uri", options.trackingUri]),
     ...(options.tracking ? [] : ["--no-tracking"]),
+    ...options.tools.flatMap((module) => ["--tools", module]),
   ];
   const command = ["deno", "run", ...flags, cliEntry(io.cwd()), ...runArgs].map(shellQuote)
     .join(" ");

@@ -10,6 +10,7 @@ import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../runtime/batch_concurrency.ts";
 import { packageSourceDirectory } from "../runtime/package_source.ts";
+import { MAX_MOCK_LATENCY_MS } from "../llm/mock_latency.ts";
 import type {
   GraphOptions,
   PermissionsOptions,
@@ -29,6 +30,9 @@ import type {
 type RunCommandModule = typeof import("./run_command.ts");
 type TracesPushModule = typeof import("./traces_push_command.ts");
 type PermissionsModule = typeof import("./permissions_command.ts");
+
+const TOOLS_FLAG = "--tools <module>";
+const TOOLS_HELP = "a module whose exported tools (made with defineTool) nodes may use; repeatable";
 
 /** Receives the exit code of the command that ran. */
 export type ExitSink = (code: number) => void;
@@ -61,19 +65,23 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .description("check a workflow file and report every problem with its line and column")
     .argument("<file>", "workflow file (YAML or JSON)")
     .option("--json", "print the report as JSON", false)
+    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
     .option(
       "--tracking-uri <uri>",
       "look up the prompts:/ URIs of nodes there (default: the workflow's tracking_uri)",
     )
-    .action(async (file: string, opts: { json: boolean; trackingUri?: string }) => {
-      const { validateCommand } = await import("./validate_command.ts");
-      const options: ValidateOptions = {
-        ...globals(),
-        json: opts.json,
-        trackingUri: opts.trackingUri,
-      };
-      setExit(await validateCommand(file, options, io));
-    });
+    .action(
+      async (file: string, opts: { json: boolean; tools: string[]; trackingUri?: string }) => {
+        const { validateCommand } = await import("./validate_command.ts");
+        const options: ValidateOptions = {
+          ...globals(),
+          json: opts.json,
+          tools: opts.tools,
+          trackingUri: opts.trackingUri,
+        };
+        setExit(await validateCommand(file, options, io));
+      },
+    );
 
   program.command("schema")
     .description("print the JSON Schema of workflow files (for editors)")
@@ -114,8 +122,12 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
     .option(
       "--mock-latency <ms>",
-      "simulated latency of each mock model call, in milliseconds",
-      wholeNumber("--mock-latency", 0),
+      `simulated latency of each mock model call, 0 to ${MAX_MOCK_LATENCY_MS} milliseconds`,
+      wholeNumber("--mock-latency", 0, MAX_MOCK_LATENCY_MS),
+    )
+    .option(
+      "--mock-answers <file>",
+      "YAML or JSON file of scripted mock answers: node id to a list of answers, used in order",
     )
     .option("--json", "print the result as JSON", false)
     .option(
@@ -127,6 +139,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       "--traceparent <value>",
       "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
     )
+    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
       const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts", io.cwd());
       const options: RunOptions = {
@@ -137,10 +150,12 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         mock: opts.mock,
         seed: opts.seed,
         mockLatency: opts.mockLatency,
+        mockAnswers: opts.mockAnswers,
         json: opts.json,
         trackingUri: opts.trackingUri,
         tracking: opts.tracking,
         traceparent: opts.traceparent,
+        tools: opts.tools,
       };
       setExit(await runCommand(file, options, io));
     });
@@ -277,6 +292,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--input-file <path>", "flags for a run with this input file (.jsonl: a batch)")
     .option("--tracking-uri <uri>", "flags for a run recorded there")
     .option("--no-tracking", "flags for a run that records nothing")
+    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
     .option("--json", "print JSON", false)
     .action(async (file: string, opts: Omit<PermissionsOptions, "verbose">) => {
       const { permissionsCommand } = await importHeavy<PermissionsModule>(

@@ -37,6 +37,11 @@ import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { checkTraceparentOption } from "./_traceparent_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
+import { loadToolModules } from "./_tool_modules.ts";
+import { readMockAnswers } from "./_mock_answers_file.ts";
+import type { MockAnswers } from "../engine/mock_answers.ts";
+import { resolveModelSpec } from "../llm/model_spec.ts";
+import type { Tool } from "../tools/tool.ts";
 
 type Runtime = typeof import("../runtime/mod.ts");
 
@@ -56,6 +61,8 @@ interface Session {
   readonly destination: TrackingDestination | undefined;
   /** The signal that interrupted the run, once one has. */
   interruptedBy: "SIGINT" | "SIGTERM" | undefined;
+  readonly tools: readonly Tool[];
+  readonly mockAnswers: MockAnswers | undefined;
 }
 
 /**
@@ -69,11 +76,6 @@ interface Session {
  * @throws {WorkflowError} The workflow cannot be loaded or is invalid (exit 2).
  */
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
-  if (options.mockLatency !== undefined && !options.mock) {
-    throw new UsageError("Cannot use --mock-latency without --mock", {
-      hint: "add --mock, or leave --mock-latency out",
-    });
-  }
   const assigned = parseInputAssignments(options.input);
   const inputFile = options.inputFile === undefined
     ? undefined
@@ -81,6 +83,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
   checkTraceparentOption(options.traceparent);
 
+  const tools = await loadToolModules(options.tools, io);
   const runtime = await import("../runtime/mod.ts");
   const deps = {
     env: (name: string) => io.env(name),
@@ -88,7 +91,16 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   };
   // Loaded once: it decides the unpriced-model warnings and prices every run.
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
-  const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable });
+  const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
+  if (options.mockLatency !== undefined && !options.mock && !usesMockModel(loaded)) {
+    throw new UsageError(
+      "Cannot use --mock-latency as no node runs on the mock model without --mock",
+      { hint: "add --mock, or leave --mock-latency out" },
+    );
+  }
+  const mockAnswers = options.mockAnswers === undefined
+    ? undefined
+    : await readMockAnswers(options.mockAnswers, loaded, options.mock, io);
   const p = paint(io.color);
   const session: Session = {
     io,
@@ -111,6 +123,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       env: (name) => io.env(name),
     }),
     interruptedBy: undefined,
+    tools,
+    mockAnswers,
   };
   for (const warning of loaded.warnings) {
     session.progress.line(formatDiagnosticLine(warning, { color: io.color }));
@@ -141,6 +155,8 @@ function runOptions(session: Session): RunWorkflowOptions {
     ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
     priceTable: session.priceTable,
     ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
+    tools: session.tools,
+    ...(session.mockAnswers ? { mockAnswers: session.mockAnswers } : {}),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {
       if (session.warned.has(message)) return;
@@ -314,4 +330,12 @@ function labelWidth(loaded: LoadedWorkflow): number {
     edges.flatMap((edge) => edge.parallel ? [edge.parallel.target_node] : []),
   );
   return Math.max(...nodes.map((node) => node.id.length + (targets.has(node.id) ? 3 : 0)));
+}
+
+/** Whether a node of the workflow runs on the mock model without `--mock` (`provider: mock`). */
+function usesMockModel(loaded: LoadedWorkflow): boolean {
+  const { config } = loaded;
+  return config.nodes.some((node) =>
+    resolveModelSpec(config.config.llm, node.llm).provider === "mock"
+  );
 }

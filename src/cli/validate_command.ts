@@ -14,6 +14,7 @@ import { cliValidationContext } from "./_validation_context.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { lookupPromptsForValidation } from "../runtime/resolve_workflow_prompts.ts";
 import { fileAccessErrorIn } from "./_file_access.ts";
+import { loadToolModules } from "./_tool_modules.ts";
 
 /** The `--json` report of `validate`. */
 export interface ValidateReport {
@@ -30,12 +31,13 @@ export interface ValidateReport {
 }
 
 /**
- * Runs `validate`: loads the file with the CLI's validation context (built-in tool names),
+ * Runs `validate`: loads the file with the CLI's validation context (built-in tool names and
+ * those of the `--tools` modules),
  * prints each diagnostic as `file:line:col: severity: message (suggestion) [at path]` and a
  * summary, or the JSON report with `--json`.
  *
  * @param file The workflow file.
- * @param options `--json` and the global options.
+ * @param options `--json`, `--tools` and the global options.
  * @param io The outside world.
  * @returns 0 when the workflow is valid, 2 when it is invalid or cannot be read.
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` without `--json`: the file cannot be read (the
@@ -49,9 +51,10 @@ export async function validateCommand(
   let diagnostics: readonly Diagnostic[];
   parseTrackingUriOption(options.trackingUri);
   try {
+    const tools = await loadToolModules(options.tools, io);
     const hooks: LoadWorkflowOptions = {
       readTextFile: (path, options) => io.readTextFile(path, options),
-      ...(await cliValidationContext(io)),
+      ...(await cliValidationContext(io, tools)),
     };
     let result = await safeLoadWorkflow(file, hooks);
     if (result.ok) {

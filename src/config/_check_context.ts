@@ -72,6 +72,16 @@ export interface ValidationHooks {
    */
   isModelPriced?: ((provider: string, model: string) => boolean) | undefined;
   /**
+   * Where a provider's API key goes when that is not the provider's own host (a `base_url` or
+   * an endpoint variable points elsewhere); the node then gets a warning. When absent, the
+   * destinations of keys are not checked.
+   *
+   * @default {undefined}
+   */
+  keyDestination?:
+    | ((provider: string, baseUrl: string | undefined) => KeyDestination | undefined)
+    | undefined;
+  /**
    * Problems with a tool's `config` (called for every tool entry of a node, with `{}` for a
    * bare name); each issue's path is relative to the entry's `config`. When absent, tool
    * settings are not checked.
@@ -84,6 +94,18 @@ export interface ValidationHooks {
       config: Readonly<Record<string, unknown>>,
     ) => readonly { path: readonly (string | number)[]; message: string }[])
     | undefined;
+}
+
+/** Where a provider's key is sent, when it is not the provider's own host. */
+export interface KeyDestination {
+  /** The variables that hold the key (`OPENAI_API_KEY`). */
+  readonly keys: readonly string[];
+  /** The host the key goes to. */
+  readonly host: string;
+  /** What chose that host: `base_url` or a variable such as `OPENAI_BASE_URL`. */
+  readonly setting: string;
+  /** The provider's own host (`api.openai.com`). */
+  readonly ownHost: string;
 }
 
 /** Extra placement of a diagnostic. */

@@ -69,6 +69,9 @@ export function checkModels(ctx: CheckContext): void {
         ? ["nodes", index, "llm", key]
         : ["config", "llm", key];
     const baseUrl = override.base_url ?? override.api_base ?? llm.base_url ?? llm.api_base;
+    const baseUrlPath: JsonPath = override.base_url !== undefined || override.api_base !== undefined
+      ? ["nodes", index, "llm", override.base_url !== undefined ? "base_url" : "api_base"]
+      : ["config", "llm", llm.base_url !== undefined ? "base_url" : "api_base"];
     const providerPath = where("provider");
     const key = JSON.stringify(providerPath);
     if (provider === "openai-compatible" && baseUrl === undefined && !reported.has(key)) {
@@ -78,6 +81,22 @@ export function checkModels(ctx: CheckContext): void {
         `Cannot call an openai-compatible model for node "${node.id}" without 'base_url'`,
         providerPath,
         { suggestion: "add 'base_url: http://host:port/v1' to the llm settings" },
+      );
+    }
+    const destination = ctx.hooks.keyDestination?.(provider, baseUrl);
+    if (destination && !warned.has(`${provider}>${destination.host}`)) {
+      warned.add(`${provider}>${destination.host}`);
+      ctx.warning(
+        "key_sent_elsewhere",
+        `Cannot keep "${
+          destination.keys.join('" or "')
+        }" with provider "${provider}" as node "${node.id}" sends its requests to "${destination.host}" (set by ${destination.setting}), not to "${destination.ownHost}": the key goes there with every call`,
+        destination.setting === "base_url" ? baseUrlPath : providerPath,
+        {
+          suggestion: provider === "openai"
+            ? "use provider 'openai-compatible' (its key is OPENAI_COMPATIBLE_API_KEY) unless that host is a proxy you trust with this key"
+            : "remove it unless that host is a proxy you trust with this key",
+        },
       );
     }
     const priced = ctx.hooks.isModelPriced;

@@ -75,7 +75,7 @@ export const typeString: z.ZodString = z.string().superRefine((value, ctx) => {
     });
   }
 }).describe(
-  "A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth",
+  "A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth; enum[a, b, c] for text that is one of the values; int[1..5] or float[0..1] for a number within inclusive bounds (either may be left out: int[0..])",
 );
 
 /** A duration in seconds, greater than zero. */

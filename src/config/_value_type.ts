@@ -4,13 +4,13 @@
  * @module
  */
 import { type FieldType, subFieldType } from "./_field_types.ts";
-import { formatTypeExpression } from "./type_expression.ts";
+import { constraintProblem, formatTypeExpression } from "./type_expression.ts";
 import { ownValue } from "./_own_property.ts";
 
 /**
  * Tells why `value` is not a valid value of `field`, or returns `undefined` when it is.
- * `int` rejects 1.5, `float` accepts 2; elements, dict values and declared object sub-fields
- * are checked too.
+ * `int` rejects 1.5, `float` accepts 2, bounds and enumerations hold (`int[1..5]` rejects 88);
+ * elements, dict values and declared object sub-fields are checked too.
  *
  * @param value The value.
  * @param field The declared type.
@@ -22,8 +22,21 @@ export function valueTypeProblem(
   field: FieldType,
   where: string,
 ): string | undefined {
-  const { type, schema } = field;
+  const { type } = field;
   const expected = `"${formatTypeExpression(type)}"`;
+  const kindProblem = valueKindProblem(value, field, where, expected);
+  if (kindProblem !== undefined) return kindProblem;
+  const constraint = constraintProblem(type, value);
+  return constraint === undefined ? undefined : `${where} ${constraint} for type ${expected}`;
+}
+
+function valueKindProblem(
+  value: unknown,
+  field: FieldType,
+  where: string,
+  expected: string,
+): string | undefined {
+  const { type, schema } = field;
   switch (type.kind) {
     case "str":
       return typeof value === "string" ? undefined : `${where} must be text for type ${expected}`;

@@ -64,8 +64,15 @@ export async function safeLoadWorkflow(
   path: string,
   options: LoadWorkflowOptions,
 ): Promise<SafeParseWorkflowResult> {
-  const { readTextFile, signal, toolNames, isModelPriced, checkToolConfig, registryPrompts } =
-    options;
+  const {
+    readTextFile,
+    signal,
+    toolNames,
+    isModelPriced,
+    checkToolConfig,
+    keyDestination,
+    registryPrompts,
+  } = options;
   signal?.throwIfAborted();
   let text: string;
   try {
@@ -100,6 +107,7 @@ export async function safeLoadWorkflow(
     toolNames,
     isModelPriced,
     checkToolConfig,
+    keyDestination,
     registryPrompts,
   });
   return toResult(analysis, path);

@@ -35,6 +35,7 @@ export {
   safePrepareWorkflow,
 } from "./prepare_workflow.ts";
 export {
+  type KeyDestination,
   validateWorkflow,
   type ValidateWorkflowOptions,
   validateWorkflowTools,

@@ -13,7 +13,7 @@ import { type Check, runChecks, viewOfConfig } from "./_run_checks.ts";
 import { checkTools } from "./_check_settings.ts";
 import { ownValue } from "./_own_property.ts";
 
-export type { ValidationHooks } from "./_check_context.ts";
+export type { KeyDestination, ValidationHooks } from "./_check_context.ts";
 
 /** Options of {@linkcode validateWorkflow}. */
 export interface ValidateWorkflowOptions extends ValidationHooks {

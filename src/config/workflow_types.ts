@@ -167,7 +167,9 @@ export interface StateInput {
  */
 export interface StateFieldConfig {
   /**
-   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth
+   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth;
+   * enum[a, b, c] for text that is one of the values; int[1..5] or float[0..1] for a number within
+   * inclusive bounds (either may be left out: int[0..])
    */
   type: string;
   /**
@@ -198,7 +200,9 @@ export interface StateFieldConfig {
  */
 export interface StateFieldInput {
   /**
-   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth
+   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth;
+   * enum[a, b, c] for text that is one of the values; int[1..5] or float[0..1] for a number within
+   * inclusive bounds (either may be left out: int[0..])
    */
   type: string;
   /**
@@ -226,7 +230,9 @@ export interface StateFieldInput {
  */
 export type ObjectFieldSpec = string | {
   /**
-   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth
+   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth;
+   * enum[a, b, c] for text that is one of the values; int[1..5] or float[0..1] for a number within
+   * inclusive bounds (either may be left out: int[0..])
    */
   type: string;
   /**
@@ -379,7 +385,9 @@ export interface NodeInput {
  */
 export interface OutputSchemaConfig {
   /**
-   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth
+   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth;
+   * enum[a, b, c] for text that is one of the values; int[1..5] or float[0..1] for a number within
+   * inclusive bounds (either may be left out: int[0..])
    */
   type: string;
   /**
@@ -405,7 +413,9 @@ export interface OutputFieldConfig {
    */
   name: string;
   /**
-   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth
+   * A type: str, int, float, bool, object, list, dict, list[T] or dict[K, V], nested to any depth;
+   * enum[a, b, c] for text that is one of the values; int[1..5] or float[0..1] for a number within
+   * inclusive bounds (either may be left out: int[0..])
    */
   type: string;
   /**

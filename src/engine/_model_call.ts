@@ -33,7 +33,7 @@ export interface MessageRunnable<T> {
 export interface ModelCallContext {
   /** The calling node. */
   nodeId: string;
-  /** Span name: the model class. */
+  /** Span name: the model class (the span's attributes name the model). */
   spanName: string;
   /** Provider that answers (`mock` in mock runs). */
   provider: string;
@@ -121,7 +121,7 @@ async function attemptCall<T>(
       name: context.spanName,
       nodeId: context.nodeId,
       inputs: { messages: messages.map(toChatMessage) },
-      attributes: { provider: context.provider, model: context.model, attempt },
+      attributes: { ...callAttributes(context), attempt },
     }, async (scope) => {
       context.signal.throwIfAborted();
       const result = await raceAbort(
@@ -146,6 +146,22 @@ async function attemptCall<T>(
   } finally {
     reservation.release();
   }
+}
+
+/**
+ * The provider and model of a call from the node's configuration, set when its span starts, so
+ * that a call that fails before answering is still known as its model (a failed call has no
+ * tokens, and reports count it at zero cost). The same keys as `setLlmCall` writes.
+ */
+function callAttributes(context: ModelCallContext): Record<string, string> {
+  const { provider, model, pricedAs } = context;
+  return {
+    "mlflow.llm.provider": provider,
+    "mlflow.llm.model": model,
+    ...(pricedAs.provider !== provider || pricedAs.model !== model
+      ? { "configurable_agents.priced_as": `${pricedAs.provider}/${pricedAs.model}` }
+      : {}),
+  };
 }
 
 function estimateCall(context: ModelCallContext, messages: readonly BaseMessage[]): CallEstimate {

@@ -1,11 +1,15 @@
 /**
  * The chat model of each node in a run: built once per node, all of them before the graph
- * runs (so a missing key stops the run before any call), the mock model in mock runs.
+ * runs (so a missing key stops the run before any call). The mock model answers every node of
+ * a mock run and each node whose provider is `mock`, built the same way for both (seeded by the
+ * run's seed and the node id, with the run's mock settings); only a mock run also keeps tools
+ * from running for real.
  *
  * @module
  */
 import { createChatModel, MockChatModel, type MockChatModelOptions } from "../llm/mod.ts";
 import { raceAbort } from "./_abort_scope.ts";
+import { ANSWER_FUNCTION } from "./_structured_answer.ts";
 import { asNodeError } from "./_node_errors.ts";
 import type { NodeModel, NodePlan, RunContext } from "./_node_plan.ts";
 
@@ -46,11 +50,14 @@ export function modelOf(plan: NodePlan, run: RunContext): Promise<NodeModel> {
 
 async function buildModel(plan: NodePlan, run: RunContext): Promise<NodeModel> {
   const { spec } = plan;
-  if (run.mock) {
+  if (run.mock || spec.provider === "mock") {
     const options: MockChatModelOptions = {
       seed: mockSeed(run.seed, plan.node.id),
       modelName: spec.model,
       ...(run.deps.sleep ? { sleep: run.deps.sleep } : {}),
+      ...(run.deps.mockAnswers?.[plan.node.id]
+        ? { answers: { tool: ANSWER_FUNCTION, values: run.deps.mockAnswers[plan.node.id] ?? [] } }
+        : {}),
     };
     return {
       model: run.deps.createMockChatModel?.(options) ?? new MockChatModel(options),

@@ -14,7 +14,8 @@ import { callModel, type MessageRunnable, type ModelCallContext } from "./_model
 import type { OutputModel } from "./output_model.ts";
 
 /** Name of the function the model calls to answer. */
-const ANSWER_FUNCTION = "answer";
+/** The function name of a node's structured answer (the mock's scripted answers target it). */
+export const ANSWER_FUNCTION = "answer";
 
 interface StructuredResult {
   raw: AIMessage | undefined;

@@ -10,6 +10,7 @@ import type { HostIO, ToolLookup } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
 import type { PricedAs } from "../tracking/pricing/price_call.ts";
 import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
+import type { MockAnswers } from "./mock_answers.ts";
 
 /**
  * Most rounds of tool calls a node makes before it asks for its structured answer; a round is
@@ -40,6 +41,13 @@ export interface EngineDeps extends RunDeps {
    * @default {new MockChatModel(options)}
    */
   createMockChatModel?: (options: MockChatModelOptions) => BaseChatModel;
+  /**
+   * Scripted answers of the mock model by node id (see `checkMockAnswers`), used in order with
+   * the last repeating; nodes not listed get generated answers.
+   *
+   * @default {no scripted answers}
+   */
+  mockAnswers?: MockAnswers | undefined;
 }
 
 /**

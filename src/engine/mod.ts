@@ -39,3 +39,10 @@ export type { StateFieldModel, StateModel } from "./state_model.ts";
 export { createOutputModel } from "./output_model.ts";
 export type { OutputCheck, OutputModel, OutputTarget } from "./output_model.ts";
 export { stopReasonOf } from "./stop_reason.ts";
+export { checkMockAnswers } from "./mock_answers.ts";
+export type {
+  CheckMockAnswersOptions,
+  MockAnswer,
+  MockAnswerProblem,
+  MockAnswers,
+} from "./mock_answers.ts";

@@ -6,7 +6,12 @@
  */
 import { z } from "zod";
 import type { ObjectFieldSpec } from "../config/schema.ts";
-import { parseTypeExpression, type TypeExpression } from "../config/type_expression.ts";
+import {
+  constraintProblem,
+  formatTypeExpression,
+  parseTypeExpression,
+  type TypeExpression,
+} from "../config/type_expression.ts";
 
 /** Options of {@linkcode typeSchema}. */
 export interface TypeSchemaOptions {
@@ -31,8 +36,10 @@ const INTEGER_KEY = /^-?\d+$/;
 const NUMBER_KEY = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * Builds the zod schema of a type: `int` rejects 1.5, `float` accepts 2, list elements and
- * dict keys and values are checked, an `object` with sub-fields checks each of them.
+ * Builds the zod schema of a type: `int` rejects 1.5, `float` accepts 2, `int[1..5]` rejects 88
+ * and `enum[a, b]` any other text (their JSON Schema has `minimum`/`maximum` and `enum`), list
+ * elements and dict keys and values are checked, an `object` with sub-fields checks each of
+ * them.
  *
  * @example Usage
  * ```ts
@@ -54,9 +61,9 @@ export function typeSchema(type: TypeExpression, options: TypeSchemaOptions = {}
 type SchemaBuilder = (type: TypeExpression, options: TypeSchemaOptions) => z.ZodType;
 
 const TYPE_SCHEMAS: Record<TypeExpression["kind"], SchemaBuilder> = {
-  str: () => z.string(),
-  int: () => z.int(),
-  float: () => z.number(),
+  str: (type) => type.kind === "str" && type.values ? z.enum(type.values) : z.string(),
+  int: (type) => bounded(z.int(), type),
+  float: (type) => bounded(z.number(), type),
   bool: () => z.boolean(),
   object: (_type, options) => objectSchema(options),
   list: (type, options) =>
@@ -69,13 +76,29 @@ const TYPE_SCHEMAS: Record<TypeExpression["kind"], SchemaBuilder> = {
   },
 };
 
+/** Inclusive bounds, as `minimum`/`maximum` in the JSON Schema the model receives. */
+function bounded(schema: z.ZodNumber, type: TypeExpression): z.ZodNumber {
+  if (type.kind !== "int" && type.kind !== "float") return schema;
+  let result = schema;
+  if (type.minimum !== undefined) result = result.min(type.minimum);
+  if (type.maximum !== undefined) result = result.max(type.maximum);
+  return result;
+}
+
 function keySchema(type: TypeExpression): z.ZodType<string> {
   const KEY_SCHEMAS: Partial<Record<TypeExpression["kind"], z.ZodType<string>>> = {
+    str: type.kind === "str" && type.values ? z.enum(type.values) : z.string(),
     int: z.string().regex(INTEGER_KEY, { error: "Expected an integer key" }),
     float: z.string().regex(NUMBER_KEY, { error: "Expected a numeric key" }),
     bool: z.enum(["true", "false"]),
   };
-  return KEY_SCHEMAS[type.kind] ?? z.string();
+  const key = KEY_SCHEMAS[type.kind] ?? z.string();
+  // A numeric key's bounds hold for the number it spells.
+  return type.kind === "int" || type.kind === "float"
+    ? key.refine((text) => constraintProblem(type, Number(text)) === undefined, {
+      error: `Expected a key within ${formatTypeExpression(type)}`,
+    })
+    : key;
 }
 
 function objectSchema(options: TypeSchemaOptions): z.ZodType {

@@ -75,6 +75,9 @@ function hashString(text: string): number {
 /**
  * A value that satisfies `schema` (types, enums, `const`, required properties, dict values,
  * array sizes, numeric bounds, string lengths and common formats; `pattern` is not honoured).
+ * Where the schema is silent, a description's words are kept to: a number stays within a range
+ * it states ("from 1 to 5", "1-5", "between 0 and 1") and text is one of the values it lists
+ * ("one of: approve, reject").
  *
  * @param schema A JSON Schema (draft 2020-12 or 7, `$ref` into `$defs`/`definitions` allowed).
  * @param name The field the value is for; it shapes strings and numeric ranges.
@@ -218,8 +221,15 @@ function sizeWithin(min: unknown, max: unknown, random: Random): number {
 }
 
 function number(schema: Dict, name: string, random: Random, integer: boolean): number {
-  const lower = bound(schema["minimum"], schema["exclusiveMinimum"], integer, 1);
-  const upper = bound(schema["maximum"], schema["exclusiveMaximum"], integer, -1);
+  const stated = rangeIn(schema["description"]);
+  const lower = Math.max(
+    bound(schema["minimum"], schema["exclusiveMinimum"], integer, 1),
+    stated?.[0] ?? Number.NEGATIVE_INFINITY,
+  );
+  const upper = Math.min(
+    bound(schema["maximum"], schema["exclusiveMaximum"], integer, -1),
+    stated?.[1] ?? Number.POSITIVE_INFINITY,
+  );
   const [naturalLow, naturalHigh] = naturalRange(name, integer);
   let low = Math.max(lower, naturalLow);
   let high = Math.min(upper, naturalHigh);
@@ -235,6 +245,46 @@ function number(schema: Dict, name: string, random: Random, integer: boolean): n
   if (last < first) return integer ? Math.ceil(low) : low;
   const value = (first + Math.floor(random() * (last - first + 1))) * step;
   return integer ? Math.round(value) : Number(value.toFixed(6));
+}
+
+const NUMBER_TEXT = String.raw`-?\d+(?:\.\d+)?`;
+
+/** "between 1 and 5", "from 1 to 5", "1 to 5", "1-5", "1–5", "1..5" in a description. */
+const STATED_RANGES = [
+  new RegExp(
+    String.raw`\b(?:between|from)\s+(${NUMBER_TEXT})\s+(?:and|to)\s+(${NUMBER_TEXT})`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`(?<![\d.])(${NUMBER_TEXT})\s*(?:to|-|–|\.\.)\s*(${NUMBER_TEXT})(?![\d.])`,
+    "i",
+  ),
+];
+
+/**
+ * The range a description states in words (`score from 1 to 5`), so that mock answers keep to
+ * it even when the schema gives no bounds; `undefined` when it states none.
+ */
+function rangeIn(description: unknown): [number, number] | undefined {
+  if (typeof description !== "string") return undefined;
+  for (const pattern of STATED_RANGES) {
+    const match = pattern.exec(description);
+    if (!match) continue;
+    const low = Number(match[1]);
+    const high = Number(match[2]);
+    if (low < high) return [low, high];
+  }
+  return undefined;
+}
+
+/** The values a description lists as the only ones (`one of: low, medium, high`). */
+function valuesIn(description: unknown): string[] | undefined {
+  if (typeof description !== "string") return undefined;
+  const list = /\bone of[:\s]+([^.;()]+)/i.exec(description)?.[1];
+  if (list === undefined) return undefined;
+  const values = list.split(/,|\bor\b/).map((value) => value.trim().replace(/^["'`]|["'`]$/g, ""))
+    .filter((value) => /^[\w-]+$/.test(value));
+  return values.length >= 2 ? values : undefined;
 }
 
 function bound(
@@ -273,6 +323,8 @@ function string(schema: Dict, name: string, walk: Walk): string {
     uuid: () => uuid(walk.random),
   };
   const format = typeof schema["format"] === "string" ? formats[schema["format"]] : undefined;
+  const listed = format ? undefined : valuesIn(schema["description"]);
+  if (listed) return pick(listed, walk.random);
   const value = format ? format() : text(name, walk, schema["description"]);
   return fitLength(value, schema["minLength"], schema["maxLength"]);
 }

@@ -34,6 +34,16 @@ export const KEY_VARIABLES: Readonly<Record<ProviderName, readonly string[]>> = 
 /** The variable that locates the Ollama server when no `base_url` is set. */
 export const OLLAMA_HOST_VARIABLE = "OLLAMA_HOST";
 
+/**
+ * Variables that name a provider's endpoint when the workflow sets no `base_url`, as the
+ * provider's own SDK or CLI reads them. `openai-compatible` needs its `base_url` in the file.
+ */
+export const ENDPOINT_VARIABLES: Readonly<Partial<Record<ProviderName, string>>> = {
+  openai: "OPENAI_BASE_URL",
+  anthropic: "ANTHROPIC_BASE_URL",
+  ollama: OLLAMA_HOST_VARIABLE,
+};
+
 const OLLAMA_DEFAULT_PORT = "11434";
 
 /**

@@ -9,13 +9,8 @@ import type { ProviderName } from "../config/schema.ts";
 import { WorkflowError } from "../errors.ts";
 import type { ModelSpec } from "./model_spec.ts";
 import type { MockChatModelOptions } from "./mock_chat_model.ts";
-import {
-  DEFAULT_BASE_URLS,
-  type EnvReader,
-  firstSet,
-  KEY_VARIABLES,
-  ollamaBaseUrl,
-} from "./_provider_endpoints.ts";
+import { type EnvReader, firstSet, KEY_VARIABLES } from "./_provider_endpoints.ts";
+import { providerEndpoint } from "./provider_endpoint.ts";
 
 /** What a provider factory builds from. */
 export interface ProviderContext {
@@ -40,16 +35,13 @@ const NO_KEY = "not-needed";
 /**
  * The factory of each provider. Retries are off everywhere (`maxRetries: 0` for LangChain's
  * caller; the SDK clients are built with `maxRetries: 0` by the integrations): retries are
- * `retryWithBackoff`'s. Every endpoint is passed explicitly, so no `OPENAI_BASE_URL`,
- * `ANTHROPIC_BASE_URL`, `OLLAMA_BASE_URL` or `LANGSMITH_GATEWAY` variable redirects a request
- * to a host the permission report did not name.
+ * `retryWithBackoff`'s. Every endpoint is resolved here (`base_url`, else `OPENAI_BASE_URL`,
+ * `ANTHROPIC_BASE_URL` or `OLLAMA_HOST` read through `env`, else the public API) and passed
+ * explicitly, so the endpoints are exactly those the permission report names.
  */
 export const PROVIDER_FACTORIES: Readonly<Record<ProviderName, ProviderFactory>> = {
   openai: ({ spec, env, fetch, timeoutMs }) =>
-    openAIModel(spec, requireKey("openai", env), spec.baseUrl ?? DEFAULT_BASE_URLS.openai, {
-      fetch,
-      timeoutMs,
-    }),
+    openAIModel(spec, requireKey("openai", env), endpointOf(spec, env), { fetch, timeoutMs }),
 
   "openai-compatible": ({ spec, env, fetch, timeoutMs }) => {
     if (spec.baseUrl === undefined) {
@@ -72,7 +64,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderName, ProviderFactory>>
     return new ChatAnthropic({
       model: spec.model,
       apiKey,
-      anthropicApiUrl: spec.baseUrl ?? DEFAULT_BASE_URLS.anthropic,
+      anthropicApiUrl: endpointOf(spec, env),
       maxRetries: 0,
       ...optional("temperature", spec.temperature),
       ...optional("maxTokens", spec.maxTokens),
@@ -92,7 +84,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderName, ProviderFactory>>
     return new ChatGoogleGenerativeAI({
       model: spec.model,
       apiKey,
-      baseUrl: spec.baseUrl ?? DEFAULT_BASE_URLS.google,
+      baseUrl: endpointOf(spec, env),
       maxRetries: 0,
       ...optional("temperature", spec.temperature),
       ...optional("maxOutputTokens", spec.maxTokens),
@@ -100,7 +92,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderName, ProviderFactory>>
   },
 
   ollama: async ({ spec, env, fetch, timeoutMs }) => {
-    const baseUrl = ollamaBaseUrl(spec.baseUrl, env);
+    const baseUrl = endpointOf(spec, env);
     const { ChatOllama } = await import("@langchain/ollama");
     const client = fetch ?? ((input, init) => globalThis.fetch(input, init));
     return new ChatOllama({
@@ -118,6 +110,15 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderName, ProviderFactory>>
     return new MockChatModel({ ...mock, modelName: spec.model });
   },
 };
+
+/** The endpoint of a provider that always has one (openai, anthropic, google, ollama). */
+function endpointOf(spec: ModelSpec, env: EnvReader): string {
+  const endpoint = providerEndpoint(spec, env);
+  if (endpoint === undefined) {
+    throw new TypeError(`Cannot find the endpoint of provider "${spec.provider}"`);
+  }
+  return endpoint.url;
+}
 
 async function openAIModel(
   spec: ModelSpec,

@@ -40,7 +40,9 @@ export interface CreateChatModelOptions {
  * servers need none; the OpenAI key is never sent to another server), `ChatAnthropic`
  * (`ANTHROPIC_API_KEY`), `ChatGoogleGenerativeAI` (`GOOGLE_API_KEY` or `GEMINI_API_KEY`),
  * `ChatOllama` (`base_url`, `OLLAMA_HOST` or `http://localhost:11434`) and
- * {@linkcode MockChatModel} (`mock`).
+ * {@linkcode MockChatModel} (`mock`). A `base_url` wins, else `OPENAI_BASE_URL` (openai) or
+ * `ANTHROPIC_BASE_URL` (anthropic) when set, else the provider's public API: the provider's key
+ * goes to that endpoint.
  *
  * Every built-in retry of the LangChain classes and their SDK clients is off (`maxRetries: 0`):
  * wrap calls in {@linkcode retryWithBackoff}. Building makes no request. It first calls

@@ -20,6 +20,7 @@ import { type ConversationFacts, readConversation } from "./_mock_prompt.ts";
 import { mockValue, type Random, seededRandom } from "./_mock_values.ts";
 import { ensureLangsmithOffline } from "./ensure_langsmith_offline.ts";
 import { estimateTokens } from "./estimate_tokens.ts";
+import { MAX_MOCK_LATENCY_MS } from "./mock_latency.ts";
 
 /** Options of {@linkcode MockChatModel}. */
 export interface MockChatModelOptions {
@@ -29,7 +30,8 @@ export interface MockChatModelOptions {
    */
   seed?: number;
   /**
-   * Simulated latency of each call, in milliseconds.
+   * Simulated latency of each call, in milliseconds, at most `MAX_MOCK_LATENCY_MS` (ten
+   * minutes).
    * @default 0
    */
   latencyMs?: number;
@@ -39,10 +41,26 @@ export interface MockChatModelOptions {
    */
   modelName?: string;
   /**
+   * Scripted answers: the calls of the tool named `tool` (the function `withStructuredOutput`
+   * binds, named by its `name` option) get `values` in order, the last one repeating. Each
+   * value replaces the generated arguments key by key: a scripted key wins, the keys it leaves
+   * out are generated.
+   * @default {no scripted answers}
+   */
+  answers?: MockScript;
+  /**
    * Waits the latency; must reject when the signal aborts.
    * @default a timer cleared on abort
    */
   sleep?: Sleep;
+}
+
+/** Scripted answers of a {@linkcode MockChatModel}, see `MockChatModelOptions.answers`. */
+export interface MockScript {
+  /** The tool whose calls are scripted (the structured answer's function name). */
+  readonly tool: string;
+  /** The arguments to give, in order; the last repeats. */
+  readonly values: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** The constructor fields of an `AIMessageChunk`. */
@@ -102,6 +120,9 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
   readonly #sleep: Sleep;
   /** How often each prompt text was asked, so that a repeated prompt gets a new answer. */
   readonly #asked = new Map<string, number>();
+  readonly #script: MockScript | undefined;
+  /** Scripted answers given so far. */
+  #answered = 0;
 
   /**
    * The LangChain class name.
@@ -119,15 +140,21 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
    * @throws {RangeError} When `seed` is not an integer or `latencyMs` is negative.
    */
   constructor(options: MockChatModelOptions = {}) {
-    const { seed = 0, latencyMs = 0, modelName = "mock", sleep = abortableSleep } = options;
+    const {
+      seed = 0,
+      latencyMs = 0,
+      modelName = "mock",
+      sleep = abortableSleep,
+      answers,
+    } = options;
     if (!Number.isSafeInteger(seed)) {
       throw new RangeError(
         `Cannot create the mock model as seed must be an integer: received "${seed}"`,
       );
     }
-    if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > MAX_MOCK_LATENCY_MS) {
       throw new RangeError(
-        `Cannot create the mock model as latencyMs must be a non-negative number: received "${latencyMs}"`,
+        `Cannot create the mock model as latencyMs must be from 0 to ${MAX_MOCK_LATENCY_MS} milliseconds: received "${latencyMs}"`,
       );
     }
     ensureLangsmithOffline();
@@ -136,6 +163,16 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
     this.latencyMs = latencyMs;
     this.modelName = modelName;
     this.#sleep = sleep;
+    this.#script = answers;
+  }
+
+  /** The next scripted answer (the last one repeats), or `undefined` when there are none. */
+  #nextAnswer(): Readonly<Record<string, unknown>> | undefined {
+    const values = this.#script?.values ?? [];
+    if (values.length === 0) return undefined;
+    const answer = values[Math.min(this.#answered, values.length - 1)];
+    this.#answered++;
+    return answer;
   }
 
   /**
@@ -186,6 +223,11 @@ export class MockChatModel extends BaseChatModel<MockChatModelCallOptions, AIMes
     );
     const toCall = toolsToCall(tools, options.tool_choice, facts.calledTools);
     const toolCalls = toCall.map((tool, index) => mockToolCall(tool, index, facts, random));
+    toolCalls.forEach((call, index) => {
+      if (call.name !== this.#script?.tool) return;
+      const scripted = this.#nextAnswer();
+      if (scripted) toolCalls[index] = { ...call, args: { ...call.args, ...scripted } };
+    });
     const content = toolCalls.length > 0 ? "" : answer(facts);
     const inputTokens = estimateTokens(facts.promptText);
     const outputTokens = estimateTokens(

@@ -10,7 +10,12 @@ export { createChatModel } from "./create_chat_model.ts";
 export type { CreateChatModelOptions } from "./create_chat_model.ts";
 export { providerEnvVars, providerHosts } from "./provider_permissions.ts";
 export { MockChatModel } from "./mock_chat_model.ts";
-export type { MockChatModelCallOptions, MockChatModelOptions } from "./mock_chat_model.ts";
+export { MAX_MOCK_LATENCY_MS } from "./mock_latency.ts";
+export type {
+  MockChatModelCallOptions,
+  MockChatModelOptions,
+  MockScript,
+} from "./mock_chat_model.ts";
 export { CHARS_PER_TOKEN, estimateTokens } from "./estimate_tokens.ts";
 export { readTokenUsage } from "./read_token_usage.ts";
 export { classifyProviderError } from "./classify_provider_error.ts";

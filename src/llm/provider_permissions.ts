@@ -7,20 +7,20 @@
 import type { ProviderName } from "../config/schema.ts";
 import type { ModelSpec } from "./model_spec.ts";
 import {
-  DEFAULT_BASE_URLS,
+  ENDPOINT_VARIABLES,
   type EnvReader,
   hostOf,
   KEY_VARIABLES,
-  OLLAMA_HOST_VARIABLE,
-  ollamaBaseUrl,
 } from "./_provider_endpoints.ts";
+import { providerEndpoint } from "./provider_endpoint.ts";
 
 /**
  * The hosts a model talks to, as `--allow-net` entries (`host`, or `host:port` for a port
- * that is not the scheme's default): `api.openai.com`, `api.anthropic.com`,
- * `generativelanguage.googleapis.com`, the host of `base_url` when one is set, the Ollama
- * server (`base_url`, `OLLAMA_HOST` or `localhost:11434`), none for `mock` and none for an
- * `openai-compatible` model without `base_url` (it cannot run; validation reports it).
+ * that is not the scheme's default): the host of `base_url` when one is set, else of
+ * `OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL` or `OLLAMA_HOST` when set, else `api.openai.com`,
+ * `api.anthropic.com`, `generativelanguage.googleapis.com` or `localhost:11434`; none for
+ * `mock` and none for an `openai-compatible` model without `base_url` (it cannot run;
+ * validation reports it).
  *
  * @example Usage
  * ```ts
@@ -30,31 +30,21 @@ import {
  * ```
  *
  * @param spec The model.
- * @param env Reads `OLLAMA_HOST`.
+ * @param env Reads the endpoint variables.
  * @returns The hosts.
- * @throws {WorkflowError} `CONFIG_INVALID` when `base_url` or `OLLAMA_HOST` is not a URL.
+ * @throws {WorkflowError} `CONFIG_INVALID` when `base_url` or an endpoint variable is not a
+ * URL.
  */
 export function providerHosts(spec: ModelSpec, env: EnvReader): string[] {
-  return PROVIDER_HOSTS[spec.provider](spec, env);
+  const endpoint = providerEndpoint(spec, env);
+  return endpoint === undefined ? [] : [hostOf(endpoint.url, endpoint.setting)];
 }
-
-/** How each provider's hosts are found. */
-const PROVIDER_HOSTS: Readonly<
-  Record<ProviderName, (spec: ModelSpec, env: EnvReader) => string[]>
-> = {
-  openai: (spec) => [hostOf(spec.baseUrl ?? DEFAULT_BASE_URLS.openai, "base_url")],
-  anthropic: (spec) => [hostOf(spec.baseUrl ?? DEFAULT_BASE_URLS.anthropic, "base_url")],
-  google: (spec) => [hostOf(spec.baseUrl ?? DEFAULT_BASE_URLS.google, "base_url")],
-  ollama: (spec, env) => [hostOf(ollamaBaseUrl(spec.baseUrl, env), "base_url")],
-  "openai-compatible": (spec) =>
-    spec.baseUrl === undefined ? [] : [hostOf(spec.baseUrl, "base_url")],
-  mock: () => [],
-};
 
 /**
  * The environment variables a provider reads, for `--allow-env`: its key variables
  * (`OPENAI_API_KEY`; `OPENAI_COMPATIBLE_API_KEY`; `ANTHROPIC_API_KEY`; `GOOGLE_API_KEY` and
- * `GEMINI_API_KEY`), and `OLLAMA_HOST` for Ollama; none for `mock`.
+ * `GEMINI_API_KEY`) and its endpoint variable (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`,
+ * `OLLAMA_HOST`); none for `mock`.
  *
  * @example Usage
  * ```ts
@@ -66,5 +56,6 @@ const PROVIDER_HOSTS: Readonly<
  * @returns The variable names.
  */
 export function providerEnvVars(provider: ProviderName): string[] {
-  return provider === "ollama" ? [OLLAMA_HOST_VARIABLE] : [...KEY_VARIABLES[provider]];
+  const endpoint = ENDPOINT_VARIABLES[provider];
+  return [...KEY_VARIABLES[provider], ...(endpoint === undefined ? [] : [endpoint])];
 }

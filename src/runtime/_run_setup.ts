@@ -9,6 +9,7 @@ import { loadWorkflow } from "../config/load_workflow.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { EngineDeps, RunDeps } from "../engine/engine_types.ts";
 import { MockChatModel } from "../llm/mock_chat_model.ts";
+import { MAX_MOCK_LATENCY_MS } from "../llm/mock_latency.ts";
 import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
 import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 import { priceCall } from "../tracking/pricing/price_call.ts";
@@ -73,6 +74,7 @@ export async function prepareRun(
     ...base,
     tools: registry,
     price: (pricedAs, usage) => priceCall(pricedAs, usage, priceTable),
+    ...(options.mockAnswers ? { mockAnswers: options.mockAnswers } : {}),
     ...(mockLatencyMs > 0
       ? {
         createMockChatModel: (mockOptions) =>
@@ -94,6 +96,8 @@ export interface LoadForRunOptions {
   readTextFile: (path: string) => Promise<string>;
   /** Stops the load. */
   signal?: AbortSignal | undefined;
+  /** Reads the endpoint variables that validation checks (none are read when absent). */
+  env?: ((name: string) => string | undefined) | undefined;
 }
 
 /**
@@ -106,11 +110,11 @@ export interface LoadForRunOptions {
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID`.
  */
 export function loadForRun(path: string, options: LoadForRunOptions): Promise<LoadedWorkflow> {
-  const { registry, priceTable, readTextFile, signal } = options;
+  const { registry, priceTable, readTextFile, signal, env } = options;
   return loadWorkflow(path, {
     readTextFile,
     signal,
-    ...workflowValidationHooks(registry, priceTable),
+    ...workflowValidationHooks(registry, priceTable, env),
   });
 }
 
@@ -187,9 +191,12 @@ function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {
       `Cannot run the workflow as the seed is not a finite number: got "${seed}"`,
     );
   }
-  if (mockLatencyMs !== undefined && !(Number.isFinite(mockLatencyMs) && mockLatencyMs >= 0)) {
+  if (
+    mockLatencyMs !== undefined &&
+    !(Number.isFinite(mockLatencyMs) && mockLatencyMs >= 0 && mockLatencyMs <= MAX_MOCK_LATENCY_MS)
+  ) {
     throw new RangeError(
-      `Cannot run the workflow as mockLatencyMs must be 0 or more milliseconds: got "${mockLatencyMs}"`,
+      `Cannot run the workflow as mockLatencyMs must be from 0 to ${MAX_MOCK_LATENCY_MS} milliseconds: got "${mockLatencyMs}"`,
     );
   }
   if (tools !== undefined && !Array.isArray(tools)) {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { RunDeps } from "../engine/engine_types.ts";
-import type { HostIO } from "../tools/tool.ts";
+import type { FileHead, HostIO } from "../tools/tool.ts";
 import { denoEnv, type EnvReader } from "../tracking/http/mlflow_auth.ts";
 import { isSecretEnvName, SECRET_ENV_NAMES } from "../tracking/secrets.ts";
 
@@ -29,7 +29,8 @@ export interface DenoEngineDepsOptions {
 }
 
 /**
- * The host's I/O over Deno: a permission-safe environment reader, fetch, text files, and
+ * The host's I/O over Deno: a permission-safe environment reader, fetch, text files (`readFileHead`
+ * reads only the start of one), and
  * `realPath`/`lstat`/`cwd` for the file tools' confinement checks (`cwd` is `undefined` when
  * it cannot be read).
  */
@@ -39,6 +40,7 @@ function denoHostIO(options: DenoEngineDepsOptions = {}): HostIO {
     env,
     fetch: fetcher,
     readTextFile: (path) => Deno.readTextFile(path),
+    readFileHead: denoReadFileHead,
     writeTextFile: (path, text) => Deno.writeTextFile(path, text),
     realPath: (path) => Deno.realPath(path),
     lstat: async (path) => ({ isSymlink: (await Deno.lstat(path)).isSymlink }),
@@ -63,6 +65,45 @@ function denoHostIO(options: DenoEngineDepsOptions = {}): HostIO {
  */
 export function denoEngineDeps(options: DenoEngineDepsOptions = {}): RunDeps {
   return { ...denoHostIO(options), now: () => Date.now(), random: () => Math.random() };
+}
+
+/**
+ * Reads at most `maxBytes` bytes from the start of a file: a regular file's buffer is no
+ * larger than the file, and no more than `maxBytes + 1` bytes are ever read (the extra byte
+ * tells whether the file goes on, also for a device or pipe whose size is unknown).
+ *
+ * @example Usage
+ * ```ts
+ * import { denoReadFileHead } from "./deno_deps.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "hello world");
+ * const head = await denoReadFileHead(path, 5);
+ * if (new TextDecoder().decode(head.bytes) !== "hello" || !head.truncated) throw new Error();
+ * if (head.size !== 11) throw new Error();
+ * await Deno.remove(path);
+ * ```
+ *
+ * @param path The file.
+ * @param maxBytes Most bytes to return, 0 or more.
+ * @returns The bytes, whether the file has more, and its size.
+ */
+export async function denoReadFileHead(path: string, maxBytes: number): Promise<FileHead> {
+  using file = await Deno.open(path, { read: true });
+  const info = await file.stat();
+  const capacity = info.isFile ? Math.min(maxBytes, info.size) + 1 : maxBytes + 1;
+  const buffer = new Uint8Array(capacity);
+  let filled = 0;
+  while (filled < capacity) {
+    const read = await file.read(buffer.subarray(filled));
+    if (read === null) break;
+    filled += read;
+  }
+  const truncated = filled > maxBytes;
+  return {
+    bytes: buffer.subarray(0, Math.min(filled, maxBytes)),
+    truncated,
+    size: Math.max(info.isFile ? info.size : 0, filled),
+  };
 }
 
 /**

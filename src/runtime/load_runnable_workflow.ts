@@ -79,5 +79,6 @@ export async function loadRunnableWorkflow(
     priceTable,
     readTextFile,
     signal,
+    env: base.env,
   });
 }

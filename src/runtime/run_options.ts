@@ -4,6 +4,7 @@
  * @module
  */
 import type { EngineEvent, RunDeps } from "../engine/engine_types.ts";
+import type { MockAnswers } from "../engine/mock_answers.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { PromptRegistry } from "../tracking/prompts/prompt_registry.ts";
@@ -32,6 +33,13 @@ export interface RunWorkflowOptions {
    * @default {0}
    */
   mockLatencyMs?: number;
+  /**
+   * Scripted answers of the mock model by node id, each list used in order with the last one
+   * repeating (check them first with `checkMockAnswers`); they apply to nodes on the mock model.
+   *
+   * @default {no scripted answers}
+   */
+  mockAnswers?: MockAnswers;
   /** Cancels the run: it stops with `CANCELLED` and its trace ends as ERROR. */
   signal?: AbortSignal;
   /**

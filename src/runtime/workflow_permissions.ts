@@ -97,6 +97,13 @@ export interface WorkflowPermissionsOptions {
    * @default {createToolRegistry(): the built-ins}
    */
   registry?: ToolRegistry;
+  /**
+   * Modules the tools were loaded from (`run --tools`): the run imports them, so it needs to
+   * read them (a module's own local imports are not followed).
+   *
+   * @default {[]}
+   */
+  toolModules?: readonly string[];
 }
 
 /** What the CLI itself reads from the environment: `NO_COLOR`. */
@@ -119,7 +126,7 @@ const SERVER_ENV = [
 /**
  * The permissions a run of a workflow needs, and nothing more:
  *
- * - read: the workflow file and its prompt files, the input file, the price file named by
+ * - read: the workflow file and its prompt files, the input file, the `toolModules`, the price file named by
  *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
  *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
  *   root `mlruns` and the spool `.mlflow-spool`; and from a checkout, the package's `src/` for
@@ -184,6 +191,7 @@ export function workflowPermissions(
   const prices = env(PRICES_ENV_VAR)?.trim();
   if (prices) read.add(prices);
   if (options.inputFile !== undefined) read.add(options.inputFile);
+  add(read, options.toolModules ?? []);
 
   if (!mock) {
     for (const node of config.nodes) {
@@ -259,10 +267,11 @@ export function workflowPermissions(
 }
 
 /**
- * The Deno flags that grant a set of permissions: `--no-prompt` (a read the list does not
- * cover, such as an optional variable a dependency looks at, then fails quietly instead of
- * asking), then `--allow-read`, `--allow-write`, `--allow-env` and `--allow-net` with their
- * lists; a kind with nothing to allow is left out.
+ * The Deno flags that grant a set of permissions: `--no-prompt` (an access the list does not
+ * cover then fails at once instead of asking), then `--allow-read`, `--allow-write`,
+ * `--allow-env` and `--allow-net` with their lists; a kind with nothing to allow is left out.
+ * The flags work without `--no-prompt` too: the optional variables LangChain and LangSmith
+ * look at read as unset unless allowed, without a prompt (see `ensureLangsmithOffline`).
  *
  * @example Usage
  * ```ts

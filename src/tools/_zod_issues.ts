@@ -1,10 +1,11 @@
 /**
- * Turns zod issues of a tool's arguments or config into short, path-first messages.
+ * Turns the issues of a tool's arguments or config (zod's, or any Standard Schema's) into
+ * short, path-first messages.
  *
  * @module
  */
-import { z } from "zod";
 import type { ToolSchema, ToolSchemaIssue } from "./tool_schema.ts";
+import { declaredKeys } from "./_standard_schema.ts";
 
 /** One problem in a tool's `config` (or arguments), relative to that object. */
 export interface ToolConfigIssue {
@@ -15,8 +16,8 @@ export interface ToolConfigIssue {
 }
 
 /**
- * Lists the issues of a failed parse, one per unknown key, naming the known keys where the
- * schema is a zod object.
+ * Lists the issues of a failed parse, one per unknown key, naming the keys the schema declares
+ * (read from its JSON Schema).
  *
  * @param schema The schema that rejected the value.
  * @param error The error of the failed parse (a zod error for a zod schema).
@@ -30,9 +31,7 @@ export function describeIssues(
   for (const issue of error.issues) {
     const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
     if (isUnrecognizedKeys(issue)) {
-      const known = path.length === 0 && schema instanceof z.ZodObject
-        ? Object.keys(schema.shape)
-        : [];
+      const known = path.length === 0 ? declaredKeys(schema) : [];
       const hint = known.length === 0
         ? ""
         : `: known keys are ${known.map((key) => `"${key}"`).join(", ")}`;

@@ -6,8 +6,9 @@
  */
 import { z } from "zod";
 import type { Tool, ToolContext, ToolPermissions } from "./tool.ts";
-import type { ToolSchema, ToolSchemaOutput } from "./tool_schema.ts";
+import type { StandardToolSchema, ToolSchema, ToolSchemaOutput } from "./tool_schema.ts";
 import { parseToolArgs, parseToolConfig } from "./_parse_tool_input.ts";
+import { asToolSchema } from "./_standard_schema.ts";
 import { isToolName, TOOL_NAME_RULE } from "./_tool_name.ts";
 
 /** What a tool defined with {@linkcode defineTool} receives: the context, its config parsed. */
@@ -19,25 +20,31 @@ export type ToolCallContext<TConfig> = Omit<ToolContext, "config"> & {
 /**
  * The definition of a tool, see {@linkcode defineTool}.
  *
- * @typeParam TArgs The zod object schema of the arguments.
- * @typeParam TConfig The zod schema of the node's config.
+ * @typeParam TArgs The object schema of the arguments (zod 4, zod 3 or any Standard Schema).
+ * @typeParam TConfig The schema of the node's config.
  */
 export interface ToolSpec<
-  TArgs extends ToolSchema<Record<string, unknown>>,
-  TConfig extends ToolSchema,
+  TArgs extends StandardToolSchema<Record<string, unknown>>,
+  TConfig extends StandardToolSchema,
 > {
   /** Name used in workflow files: an identifier, not the name of another registered tool. */
   name: string;
   /** What the tool does and when to use it, shown to the model. */
   description: string;
   /**
-   * The arguments the model passes, as a zod object schema (`z.object({...})`); describe each
-   * field, the model reads the descriptions.
+   * The arguments the model passes, as an object schema: zod 4 or zod 3 (`z.object({...})`),
+   * or any other Standard Schema with `jsonSchema` given. Describe each field, the model reads
+   * the descriptions. It must validate synchronously.
    */
   parameters: TArgs;
   /**
-   * The settings a node may give in `tools: [{name, config}]`, as a zod schema; absent: any
-   * object.
+   * The JSON Schema of the arguments shown to the model (an object schema). Needed only for a
+   * Standard Schema the toolkit cannot convert (zod 4 and zod 3 are converted).
+   */
+  jsonSchema?: Readonly<Record<string, unknown>>;
+  /**
+   * The settings a node may give in `tools: [{name, config}]`, as a Standard Schema (zod 4,
+   * zod 3, ...); absent: any object.
    */
   configSchema?: TConfig;
   /**
@@ -61,6 +68,11 @@ const ANY_CONFIG = z.record(z.string(), z.unknown());
  * `parameters` (invalid ones fail the call with `TOOL_FAILED`, naming each problem) and the
  * node's config with `configSchema` (`CONFIG_INVALID`), then calls `spec.invoke`. A call whose
  * signal is already aborted rejects with the signal's reason before anything runs.
+ *
+ * Schemas: zod 4 (`npm:zod@4`, `jsr:@zod/zod`), zod 3.24 or later (`npm:zod@3`, JSON Schema
+ * converted from its definitions), or any other Standard Schema (https://standardschema.dev)
+ * with the arguments' JSON Schema in `jsonSchema` unless it converts itself (Standard JSON
+ * Schema). Schemas must validate synchronously.
  *
  * @example Usage
  * ```ts
@@ -88,15 +100,20 @@ const ANY_CONFIG = z.record(z.string(), z.unknown());
  * @param spec The definition.
  * @returns The tool, ready to register.
  * @throws {TypeError} When the name is not an identifier, the description is empty,
- * `parameters` is not a zod object, or `invoke` is not a function.
+ * `parameters` is not a Standard Schema of an object or cannot be turned into JSON Schema,
+ * `configSchema` is not a Standard Schema, or `invoke` is not a function.
  */
 export function defineTool<
-  TArgs extends ToolSchema<Record<string, unknown>>,
-  TConfig extends ToolSchema = ToolSchema<Readonly<Record<string, unknown>>>,
+  TArgs extends StandardToolSchema<Record<string, unknown>>,
+  TConfig extends StandardToolSchema = StandardToolSchema<Readonly<Record<string, unknown>>>,
 >(spec: ToolSpec<TArgs, TConfig>): Tool {
   checkSpec(spec);
-  const { name, parameters } = spec;
-  const configSchema = spec.configSchema;
+  const { name } = spec;
+  const parameters = asToolSchema(spec.parameters, spec.jsonSchema);
+  checkParametersJson(name, parameters);
+  const configSchema = spec.configSchema === undefined
+    ? undefined
+    : asToolSchema(spec.configSchema);
   const parseConfig = (config: unknown, phase: "execute" | "validate") =>
     // Without a configSchema, TConfig is its default: any object, which ANY_CONFIG parses.
     parseToolConfig(name, configSchema ?? ANY_CONFIG, config, phase) as ToolSchemaOutput<TConfig>;
@@ -124,9 +141,10 @@ export function defineTool<
   return Object.freeze(tool);
 }
 
-function checkSpec<TArgs extends ToolSchema<Record<string, unknown>>, TConfig extends ToolSchema>(
-  spec: ToolSpec<TArgs, TConfig>,
-): void {
+function checkSpec<
+  TArgs extends StandardToolSchema<Record<string, unknown>>,
+  TConfig extends StandardToolSchema,
+>(spec: ToolSpec<TArgs, TConfig>): void {
   if (!isToolName(spec.name)) {
     throw new TypeError(
       `Cannot define tool "${String(spec.name)}" as ${TOOL_NAME_RULE}`,
@@ -137,12 +155,55 @@ function checkSpec<TArgs extends ToolSchema<Record<string, unknown>>, TConfig ex
       `Cannot define tool "${spec.name}" as it has no description: the model needs one to use it`,
     );
   }
-  if (!(spec.parameters instanceof z.ZodObject)) {
+  for (
+    const [key, schema] of [["parameters", spec.parameters], ["configSchema", spec.configSchema]]
+  ) {
+    if (key === "configSchema" && schema === undefined) continue;
+    if (!isStandardSchema(schema)) {
+      throw new TypeError(
+        `Cannot define tool "${spec.name}" as its ${
+          key === "parameters" ? "parameters are" : "configSchema is"
+        } not a schema: use a zod schema such as z.object({...}) or another Standard Schema`,
+      );
+    }
+  }
+  if (
+    spec.jsonSchema !== undefined &&
+    (typeof spec.jsonSchema !== "object" || spec.jsonSchema === null)
+  ) {
     throw new TypeError(
-      `Cannot define tool "${spec.name}" as its parameters are not a zod object: use z.object({...})`,
+      `Cannot define tool "${spec.name}" as its jsonSchema is not an object: give the JSON Schema of the arguments`,
     );
   }
   if (typeof spec.invoke !== "function") {
     throw new TypeError(`Cannot define tool "${spec.name}" as it has no invoke function`);
+  }
+}
+
+function isStandardSchema(value: unknown): value is StandardToolSchema {
+  if (typeof value !== "object" && typeof value !== "function") return false;
+  const props = (value as { "~standard"?: { version?: unknown; validate?: unknown } } | null)?.[
+    "~standard"
+  ];
+  return props?.version === 1 && typeof props.validate === "function";
+}
+
+/** The model needs the arguments as a JSON object schema; check it once, at definition. */
+function checkParametersJson(name: string, parameters: ToolSchema): void {
+  let json: Record<string, unknown>;
+  try {
+    json = parameters["~standard"].jsonSchema.output({ target: "draft-2020-12" });
+  } catch (error) {
+    throw new TypeError(
+      `Cannot define tool "${name}" as its parameters cannot be turned into JSON Schema for the model: ${
+        error instanceof Error ? error.message : String(error)
+      }: give the JSON Schema of the arguments as jsonSchema`,
+      { cause: error },
+    );
+  }
+  if (json["type"] !== "object") {
+    throw new TypeError(
+      `Cannot define tool "${name}" as its parameters are not an object schema: use z.object({...})`,
+    );
   }
 }

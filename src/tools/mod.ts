@@ -6,6 +6,7 @@
  * @module
  */
 export {
+  type FileHead,
   type HostIO,
   hostIOOf,
   type Tool,
@@ -13,6 +14,10 @@ export {
   type ToolPermissions,
 } from "./tool.ts";
 export type {
+  StandardToolSchema,
+  StandardToolSchemaIssue,
+  StandardToolSchemaProps,
+  StandardToolSchemaResult,
   ToolJsonSchemaOptions,
   ToolSchema,
   ToolSchemaIssue,

@@ -5,11 +5,11 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define_tool.ts";
-import type { Tool } from "./tool.ts";
+import type { Tool, ToolContext } from "./tool.ts";
 import { resolveConfinedPath } from "./_confined_path.ts";
 import { FILE_PATH_PARAMETER, rootsConfigSchema } from "./_roots_config.ts";
 import { fileFailure } from "./_tool_errors.ts";
-import { truncateUtf8, utf8ByteLength } from "./_utf8.ts";
+import { decodePrefix, truncateUtf8, utf8ByteLength } from "./_utf8.ts";
 
 /** Default `max_bytes` of `read_file`. */
 export const READ_FILE_DEFAULT_MAX_BYTES = 100_000;
@@ -20,7 +20,7 @@ export interface ReadFileResult {
   path: string;
   /** The text, at most `max_bytes` bytes of it. */
   content: string;
-  /** The file's full size in bytes (of its UTF-8 text). */
+  /** The file's full size in bytes (of its UTF-8 text when it was read whole). */
   bytes: number;
   /** `true` when the file was longer than `max_bytes` and `content` was cut. */
   truncated: boolean;
@@ -31,7 +31,8 @@ export interface ReadFileResult {
  * required; `max_bytes` defaults to 100 000). A relative path is resolved against the first
  * root; the path is normalised and refused with `PERMISSION_DENIED` unless inside a root, `..`
  * escapes and absolute paths elsewhere included. With `context.realPath` it also refuses
- * symbolic links that lead out of the roots. Content beyond `max_bytes` is cut and flagged.
+ * symbolic links that lead out of the roots. Content beyond `max_bytes` is cut (at a character
+ * boundary) and flagged; with `context.readFileHead` only that much of the file is read.
  * Permissions: read, the roots.
  *
  * @example Usage
@@ -64,14 +65,20 @@ export const readFileTool: Tool = defineTool({
     const { roots, max_bytes: maxBytes } = context.config;
     const resolved = await resolveConfinedPath(args.path, roots, "read", context);
     context.signal.throwIfAborted();
-    let text: string;
+    let read: { text: string; bytes: number; truncated: boolean };
     try {
-      text = await context.readTextFile(resolved);
+      read = await readText(resolved, maxBytes, context);
     } catch (error) {
       throw fileFailure("read", args.path, error, context.signal);
     }
-    const cut = truncateUtf8(text, maxBytes);
-    return { path: resolved, content: cut.text, bytes: cut.bytes, truncated: cut.truncated };
+    // Invalid UTF-8 decodes to U+FFFD, which is longer: cut again so content stays in bounds.
+    const cut = truncateUtf8(read.text, maxBytes);
+    return {
+      path: resolved,
+      content: cut.text,
+      bytes: read.bytes,
+      truncated: read.truncated || cut.truncated,
+    };
   },
   permissions: (config) => ({ read: [...config.roots] }),
   mock: (args): ReadFileResult => {
@@ -84,3 +91,25 @@ export const readFileTool: Tool = defineTool({
     };
   },
 });
+
+/**
+ * The text of at most `maxBytes` bytes from the start of a file: read with
+ * `context.readFileHead` when there is one (a partial last character is dropped), else whole
+ * with `readTextFile`.
+ */
+async function readText(
+  path: string,
+  maxBytes: number,
+  context: Pick<ToolContext, "readFileHead" | "readTextFile">,
+): Promise<{ text: string; bytes: number; truncated: boolean }> {
+  if (context.readFileHead === undefined) {
+    const text = await context.readTextFile(path);
+    return { text, bytes: utf8ByteLength(text), truncated: false };
+  }
+  const head = await context.readFileHead(path, maxBytes);
+  return {
+    text: decodePrefix(head.bytes, head.truncated),
+    bytes: head.size,
+    truncated: head.truncated,
+  };
+}

@@ -19,6 +19,12 @@ export interface HostIO {
   fetch: typeof fetch;
   /** Reads a text file. */
   readTextFile: (path: string) => Promise<string>;
+  /**
+   * Reads at most `maxBytes` bytes from the start of a file, and tells whether it has more.
+   * `read_file` uses it so that a large file is never read whole; without it, `read_file`
+   * reads the file with `readTextFile` and cuts the text.
+   */
+  readFileHead?: ((path: string, maxBytes: number) => Promise<FileHead>) | undefined;
   /** Writes a text file. */
   writeTextFile: (path: string, text: string) => Promise<void>;
   /**
@@ -52,6 +58,7 @@ const HOST_IO_KEYS = [
   "env",
   "fetch",
   "readTextFile",
+  "readFileHead",
   "writeTextFile",
   "realPath",
   "lstat",
@@ -95,6 +102,19 @@ export interface ToolContext extends HostIO {
   signal: AbortSignal;
   /** Settings from the node's `tools: [{name, config}]` entry (`{}` when none). */
   config: Readonly<Record<string, unknown>>;
+}
+
+/** The start of a file, as {@linkcode HostIO.readFileHead} reads it. */
+export interface FileHead {
+  /** At most `maxBytes` bytes from the start of the file. */
+  readonly bytes: Uint8Array;
+  /** `true` when the file has more than `maxBytes` bytes. */
+  readonly truncated: boolean;
+  /**
+   * The file's size in bytes: its length for a regular file, else the bytes seen (at least
+   * `maxBytes + 1` when truncated).
+   */
+  readonly size: number;
 }
 
 /** The Deno permissions a tool needs with a given configuration. */

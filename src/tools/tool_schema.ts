@@ -1,11 +1,58 @@
 /**
- * The schemas a tool declares (its `parameters` and `configSchema`), typed by what the engine
- * and the tools use of them: `safeParse` and the Standard Schema properties (`~standard`) that
- * zod implements. A zod schema fits as it is (`z.object({...})`); the public API names these
- * interfaces, never a type of the zod package.
+ * The schemas a tool declares (its `parameters` and `configSchema`). `defineTool` accepts any
+ * Standard Schema ({@linkcode StandardToolSchema}: zod 4, zod 3.24+, valibot, arktype, ...);
+ * the {@linkcode Tool} it returns holds them as {@linkcode ToolSchema}s, typed by what the
+ * engine uses: `safeParse` and a JSON Schema converter. A zod 4 schema is a `ToolSchema` as it
+ * is; the public API names these interfaces, never a type of the zod package.
  *
  * @module
  */
+
+/** One problem a Standard Schema found; a path segment may be a key or `{ key }`. */
+export interface StandardToolSchemaIssue {
+  /** What is wrong. */
+  readonly message: string;
+  /** Keys and indexes from the value to the offending part. */
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+}
+
+/** The result of a Standard Schema's `validate`. */
+export type StandardToolSchemaResult<TOutput> =
+  | {
+    /** The parsed value. */
+    readonly value: TOutput;
+    /** Absent on success. */
+    readonly issues?: undefined;
+  }
+  | {
+    /** What is wrong. */
+    readonly issues: readonly StandardToolSchemaIssue[];
+  };
+
+/** The `~standard` properties of a Standard Schema (version 1), as the toolkit reads them. */
+export interface StandardToolSchemaProps<TOutput> {
+  /** The Standard Schema version: 1. */
+  readonly version: 1;
+  /** The library that made the schema (`"zod"`, `"valibot"`, ...). */
+  readonly vendor: string;
+  /** Validates a value; tools need a synchronous result. */
+  readonly validate: (
+    value: unknown,
+  ) => StandardToolSchemaResult<TOutput> | Promise<StandardToolSchemaResult<TOutput>>;
+  /** Carries the parsed type for type inference only; never read at run time. */
+  readonly types?: { readonly input: unknown; readonly output: TOutput } | undefined;
+}
+
+/**
+ * Any Standard Schema (https://standardschema.dev): what `defineTool` accepts for `parameters`
+ * and `configSchema`. zod 4 and zod 3.24+ schemas fit as they are.
+ *
+ * @typeParam TOutput The parsed value's type.
+ */
+export interface StandardToolSchema<TOutput = unknown> {
+  /** The Standard Schema properties. */
+  readonly "~standard": StandardToolSchemaProps<TOutput>;
+}
 
 /** One problem a schema found in a value. */
 export interface ToolSchemaIssue {
@@ -46,6 +93,8 @@ export interface ToolSchemaStandard<TOutput> {
   readonly jsonSchema: {
     /** The JSON Schema of the parsed value. */
     readonly output: (options: ToolJsonSchemaOptions) => Record<string, unknown>;
+    /** The JSON Schema of the value before parsing (defaults optional, transforms' input). */
+    readonly input?: ((options: ToolJsonSchemaOptions) => Record<string, unknown>) | undefined;
   };
 }
 
@@ -68,7 +117,12 @@ export interface ToolSchema<TOutput = unknown> {
   readonly "~standard": ToolSchemaStandard<TOutput>;
 }
 
-/** The parsed value's type of a {@linkcode ToolSchema} (for a zod schema, its `z.output`). */
-export type ToolSchemaOutput<TSchema extends ToolSchema> = NonNullable<
-  TSchema["~standard"]["types"]
->["output"];
+/**
+ * The parsed value's type of a {@linkcode ToolSchema} or {@linkcode StandardToolSchema} (for a
+ * zod schema, its `z.output`).
+ */
+export type ToolSchemaOutput<
+  TSchema extends {
+    readonly "~standard": { readonly types?: { readonly output: unknown } | undefined };
+  },
+> = NonNullable<TSchema["~standard"]["types"]>["output"];

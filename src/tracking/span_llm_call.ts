@@ -22,9 +22,9 @@ export function spanTypeOf(span: SpanRecord): string {
 
 /** One LLM call as its span recorded it. */
 export interface SpanLlmCall {
-  /** `mlflow.llm.provider`, `unknown` when absent. */
+  /** `mlflow.llm.provider` (else the older `provider`), `unknown` when absent. */
   provider: string;
-  /** `mlflow.llm.model`, else the span name. */
+  /** `mlflow.llm.model` (else the older `model`), else the span name. */
   model: string;
   /**
    * `provider/model` the call was priced as (`configurable_agents.priced_as`, written when it
@@ -34,7 +34,10 @@ export interface SpanLlmCall {
   pricedAs: string;
   /** `mlflow.chat.tokenUsage`, zeros when absent. */
   usage: TokenUsage;
-  /** `mlflow.llm.cost`, or `undefined` when the call was not priced. */
+  /**
+   * `mlflow.llm.cost`, or `undefined` when the call was not priced; zero for a call that failed
+   * (ERROR status) before any token usage was recorded.
+   */
   cost: CostBreakdown | undefined;
 }
 
@@ -49,18 +52,26 @@ const LLM_SPAN_TYPES = new Set(["CHAT_MODEL", "LLM"]);
 export function llmCallOf(span: SpanRecord): SpanLlmCall | undefined {
   if (!LLM_SPAN_TYPES.has(spanTypeOf(span))) return undefined;
   const attributes = span.attributes;
-  const providerValue = attributes["mlflow.llm.provider"];
-  const modelValue = attributes["mlflow.llm.model"];
-  const provider = typeof providerValue === "string" && providerValue ? providerValue : "unknown";
-  const model = typeof modelValue === "string" && modelValue ? modelValue : span.name;
-  const pricedAs = attributes["configurable_agents.priced_as"];
+  // Traces written before the `mlflow.llm.*` keys were set at the start of a call carry the
+  // node's provider and model under plain `provider` and `model`.
+  const provider = text(attributes["mlflow.llm.provider"]) ?? text(attributes["provider"]) ??
+    "unknown";
+  const model = text(attributes["mlflow.llm.model"]) ?? text(attributes["model"]) ?? span.name;
+  const usage = attributes["mlflow.chat.tokenUsage"];
+  // A call that failed before any usage was recorded produced no tokens: it cost nothing.
+  const failedUnused = span.status.code === "ERROR" && usage === undefined;
   return {
     provider,
     model,
-    pricedAs: typeof pricedAs === "string" && pricedAs ? pricedAs : `${provider}/${model}`,
-    usage: usageOf(attributes["mlflow.chat.tokenUsage"]),
-    cost: costOf(attributes["mlflow.llm.cost"]),
+    pricedAs: text(attributes["configurable_agents.priced_as"]) ?? `${provider}/${model}`,
+    usage: usageOf(usage),
+    cost: costOf(attributes["mlflow.llm.cost"]) ??
+      (failedUnused ? { input_cost: 0, output_cost: 0, total_cost: 0 } : undefined),
   };
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**

@@ -164,7 +164,14 @@ Deno.test("run exits 2 for bad inputs, flags and workflows, with one message and
     [["run", "examples/echo.yaml", "--mock", "-i", "message"], 'Cannot read input "-i message"'],
     [["run", "examples/echo.yaml", "--mock"], 'input "message"'],
     [["run", "examples/echo.yaml", "--mock", "-i", "message=5"], 'input "message"'],
-    [["run", "examples/echo.yaml", "-i", "message=x", "--mock-latency", "5"], "without --mock"],
+    [
+      ["run", "examples/echo.yaml", "-i", "message=x", "--mock-latency", "5"],
+      "Cannot use --mock-latency as no node runs on the mock model without --mock",
+    ],
+    [
+      ["run", "examples/echo.yaml", "--mock", "-i", "message=x", "--mock-latency", "1e12"],
+      'Cannot use --mock-latency "1e12" as it is above 600000: give a whole number from 0 to 600000',
+    ],
     [
       ["run", "examples/echo.yaml", "--mock", "-i", "message=x", "--tracking-uri", "ftp://x"],
       'scheme "ftp"',

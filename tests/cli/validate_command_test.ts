@@ -178,3 +178,69 @@ Deno.test("validateCommand() checks tool settings and warns about unpriced model
   assertStringIncludes(out, `warning: Cannot price model "gpt-9-ultra" of provider "openai"`);
   assertStringIncludes(out, "t.yaml: invalid: 2 errors, 1 warning");
 });
+
+function llmWorkflow(llm: string): string {
+  return `schema_version: "1.0"
+flow: {name: endpoints}
+state:
+  fields:
+    topic: {type: str, required: true}
+    notes: {type: str}
+nodes:
+  - id: research
+    prompt: "Research {state.topic}"
+    outputs: [notes]
+edges:
+  - {from: START, to: research}
+  - {from: research, to: END}
+config:
+  llm: ${llm}
+`;
+}
+
+Deno.test("validateCommand() warns when a provider's key would go to a host other than its own", async () => {
+  const io = fakeIO({
+    files: {
+      "proxy.yaml": llmWorkflow(
+        "{provider: openai, model: gpt-4o-mini, base_url: 'https://llm.example.com/v1'}",
+      ),
+      "own.yaml": llmWorkflow(
+        "{provider: openai, model: gpt-4o-mini, base_url: 'https://api.openai.com/v1'}",
+      ),
+    },
+  });
+  assertStrictEquals(await main(["validate", "proxy.yaml"], io), 0);
+  assertStringIncludes(
+    io.out.join(""),
+    `proxy.yaml:15:57: warning: Cannot keep "OPENAI_API_KEY" with provider "openai" as node "research" sends its requests to "llm.example.com" (set by base_url), not to "api.openai.com": the key goes there with every call (use provider 'openai-compatible' (its key is OPENAI_COMPATIBLE_API_KEY) unless that host is a proxy you trust with this key) [at config.llm.base_url]`,
+  );
+  const own = fakeIO({
+    files: { "own.yaml": llmWorkflow("{provider: openai, model: gpt-4o-mini}") },
+  });
+  assertStrictEquals(await main(["validate", "own.yaml"], own), 0);
+  assertStrictEquals(own.out.join(""), "own.yaml: valid\n");
+});
+
+Deno.test("validateCommand() warns when OPENAI_BASE_URL sends the OpenAI key elsewhere", async () => {
+  const io = {
+    ...fakeIO({ files: { "w.yaml": llmWorkflow("{provider: openai, model: gpt-4o-mini}") } }),
+    env: (name: string) => name === "OPENAI_BASE_URL" ? "http://127.0.0.1:8080/v1" : undefined,
+  };
+  assertStrictEquals(await main(["validate", "w.yaml"], io), 0);
+  assertStringIncludes(
+    io.out.join(""),
+    `sends its requests to "127.0.0.1:8080" (set by OPENAI_BASE_URL), not to "api.openai.com"`,
+  );
+});
+
+Deno.test("validateCommand() prices an openai-compatible gpt-4o-mini as OpenAI's", async () => {
+  const io = fakeIO({
+    files: {
+      "w.yaml": llmWorkflow(
+        "{provider: openai-compatible, model: gpt-4o-mini, base_url: 'http://127.0.0.1:8000/v1'}",
+      ),
+    },
+  });
+  assertStrictEquals(await main(["validate", "w.yaml"], io), 0);
+  assertStrictEquals(io.out.join(""), "w.yaml: valid\n");
+});

@@ -3,6 +3,8 @@ import type { WorkflowInput } from "../../src/config/schema.ts";
 import { safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
 import { MAX_TOOL_ROUNDS } from "../../src/engine/mod.ts";
 import { WorkflowError } from "../../src/errors.ts";
+import { defineTool, readFileTool } from "../../src/tools/mod.ts";
+import { z as z3 } from "zod3";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {
   answer,
@@ -60,6 +62,68 @@ Deno.test("compileWorkflow().run() calls a tool and hands its result to the mode
   assertEquals(bound.map((t) => t.function.name), ["lookup"]);
   assertEquals(result.metadata.nodeExecutions[0]?.toolCalls, 1);
   assertEquals(result.metadata.nodeExecutions[0]?.llmCalls, 3);
+});
+
+Deno.test("compileWorkflow().run() hands read_file the run's bounded reader, not the whole-file one", async () => {
+  const heads: [string, number][] = [];
+  const model = new ScriptedChatModel({
+    steps: [
+      toolCalls({ name: "read_file", args: { path: "notes.txt" } }),
+      text("Read it"),
+      (messages) => answer({ facts: [String(messages.find(ToolMessage.isInstance)?.content)] }),
+    ],
+  });
+  const result = await runOnce(
+    loadWorkflow(researcher([{ name: "read_file", config: { roots: ["/data"], max_bytes: 4 } }])),
+    { topic: "notes" },
+    {
+      deps: testDeps({
+        model,
+        tools: registryWith(readFileTool),
+        readFileHead: (path, maxBytes) => {
+          heads.push([path, maxBytes]);
+          return Promise.resolve({
+            bytes: new TextEncoder().encode("abcd"),
+            truncated: true,
+            size: 9,
+          });
+        },
+      }),
+    },
+  );
+  assertEquals(heads, [["/data/notes.txt", 4]]);
+  assertEquals(JSON.parse((result.state.facts as string[])[0]!), {
+    path: "/data/notes.txt",
+    content: "abcd",
+    bytes: 9,
+    truncated: true,
+  });
+});
+
+Deno.test("compileWorkflow().run() binds and calls a tool defined with a zod 3 schema", async () => {
+  const lookup = defineTool({
+    name: "lookup",
+    description: "Looks facts up",
+    parameters: z3.object({ query: z3.string().describe("What to look up") }),
+    invoke: ({ query }) => Promise.resolve({ hits: [`${query}!`] }),
+  });
+  const model = new ScriptedChatModel({
+    steps: [
+      toolCalls({ name: "lookup", args: { query: "tide pools" } }),
+      text("Done"),
+      (messages) => answer({ facts: [String(messages.find(ToolMessage.isInstance)?.content)] }),
+    ],
+  });
+  const result = await runOnce(loadWorkflow(researcher(["lookup"])), {
+    topic: "tide pools",
+  }, { deps: testDeps({ model, tools: registryWith(lookup) }) });
+  assertEquals(result.state.facts, ['{"hits":["tide pools!"]}']);
+  const bound = model.boundTools[0] as { function: { parameters: unknown } }[];
+  assertEquals(bound[0]?.function.parameters, {
+    type: "object",
+    properties: { query: { type: "string", description: "What to look up" } },
+    required: ["query"],
+  });
 });
 
 Deno.test("compileWorkflow().run() hands a tool error to the model with on_error: continue", async () => {

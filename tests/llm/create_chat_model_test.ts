@@ -188,6 +188,32 @@ Deno.test("createChatModel() builds ChatOpenAI with the public endpoint, timeout
   assertEquals(maxRetriesOf(model), 0);
 });
 
+Deno.test("createChatModel() takes each provider's endpoint from base_url, then its variable, then the default", async () => {
+  const keys = { OPENAI_API_KEY: "sk-test-key-123456", ANTHROPIC_API_KEY: "sk-ant-test" };
+  const variables = {
+    ...keys,
+    OPENAI_BASE_URL: "https://openai-proxy.example.com/v1",
+    ANTHROPIC_BASE_URL: "https://anthropic-proxy.example.com",
+  };
+  const openai = await createChatModel({ provider: "openai", model: "gpt-4o-mini" }, {
+    env: env(variables),
+  });
+  assertEquals((openai as ChatOpenAI).clientConfig.baseURL, "https://openai-proxy.example.com/v1");
+  const anthropic = await createChatModel({ provider: "anthropic", model: "claude-sonnet-4-5" }, {
+    env: env(variables),
+  });
+  assertEquals((anthropic as ChatAnthropic).apiUrl, "https://anthropic-proxy.example.com");
+  const fileWins = await createChatModel(
+    { provider: "openai", model: "gpt-4o-mini", baseUrl: "https://file.example.com/v1" },
+    { env: env(variables) },
+  );
+  assertEquals((fileWins as ChatOpenAI).clientConfig.baseURL, "https://file.example.com/v1");
+  const plain = await createChatModel({ provider: "anthropic", model: "claude-sonnet-4-5" }, {
+    env: env(keys),
+  });
+  assertEquals((plain as ChatAnthropic).apiUrl, "https://api.anthropic.com");
+});
+
 Deno.test("createChatModel() builds the mock model named after the spec's model", async () => {
   const model = await createChatModel({ provider: "mock", model: "gpt-4o" }, {
     env: () => {

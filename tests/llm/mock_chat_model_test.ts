@@ -236,3 +236,23 @@ Deno.test("MockChatModel reports its model name and checks its options", async (
   assertThrows(() => new MockChatModel({ seed: 1.5 }), RangeError, "seed must be an integer");
   assertThrows(() => new MockChatModel({ latencyMs: -1 }), RangeError, "latencyMs");
 });
+
+Deno.test("MockChatModel answers scripted values in order for its answer tool, the last repeating", async () => {
+  const model = new MockChatModel({
+    seed: 3,
+    answers: { tool: "answer", values: [{ score: 2 }, { score: 4 }] },
+  });
+  const structured = model.withStructuredOutput(
+    z.object({ score: z.int(), note: z.string() }),
+    { name: "answer" },
+  );
+  const scores: number[] = [];
+  for (const prompt of ["one", "two", "three"]) {
+    const parsed = await structured.invoke(`Rate ${prompt}`);
+    scores.push(parsed.score);
+    assertEquals(typeof parsed.note, "string");
+  }
+  assertEquals(scores, [2, 4, 4]);
+  const other = model.withStructuredOutput(z.object({ score: z.int() }), { name: "other" });
+  assertEquals(Number.isInteger((await other.invoke("Rate four")).score), true);
+});

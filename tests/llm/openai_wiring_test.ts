@@ -264,3 +264,15 @@ Deno.test("createChatModel() openai-compatible sends its own key, never the Open
   assertEquals(server.requests[0]?.headers["authorization"], "Bearer local-key-42");
   assert(!JSON.stringify(server.requests[0]?.headers).includes(KEY));
 });
+
+Deno.test("createChatModel() openai sends its requests to OPENAI_BASE_URL when the file sets no base_url", async () => {
+  await using server = startFakeOpenAIServer({
+    responses: [chatCompletion({ content: "proxied" })],
+  });
+  const env = (name: string) => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseUrl })[name];
+  const model = await createChatModel({ provider: "openai", model: "gpt-4o-mini" }, { env });
+  const reply = await model.invoke("Hello");
+
+  assertEquals(reply.content, "proxied");
+  assertEquals(server.requests[0]?.headers["authorization"], `Bearer ${KEY}`);
+});

@@ -61,11 +61,27 @@ Deno.test("providerEnvVars() lists the variables each provider reads", () => {
     PROVIDERS.map((provider) => [provider, providerEnvVars(provider)]),
   );
   assertEquals(table, {
-    openai: ["OPENAI_API_KEY"],
-    anthropic: ["ANTHROPIC_API_KEY"],
+    openai: ["OPENAI_API_KEY", "OPENAI_BASE_URL"],
+    anthropic: ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"],
     google: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
     ollama: ["OLLAMA_HOST"],
     "openai-compatible": ["OPENAI_COMPATIBLE_API_KEY"],
     mock: [],
   });
+});
+
+Deno.test("providerHosts() follows OPENAI_BASE_URL and ANTHROPIC_BASE_URL below a base_url", () => {
+  const env = (name: string) =>
+    ({
+      OPENAI_BASE_URL: "https://openai-proxy.example.com/v1",
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:9000",
+    })[name];
+  assertEquals(providerHosts({ provider: "openai", model: "m" }, env), [
+    "openai-proxy.example.com",
+  ]);
+  assertEquals(providerHosts({ provider: "anthropic", model: "m" }, env), ["127.0.0.1:9000"]);
+  assertEquals(
+    providerHosts({ provider: "openai", model: "m", baseUrl: "https://file.example.com" }, env),
+    ["file.example.com"],
+  );
 });

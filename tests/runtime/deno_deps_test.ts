@@ -28,7 +28,7 @@ Deno.test("denoEngineDeps() uses the injected env and fetch", async () => {
   assertEquals(await (await deps.fetch("http://127.0.0.1:1/")).text(), "fake");
 });
 
-Deno.test("denoEngineDeps() gives tools realPath, lstat and the working directory", async () => {
+Deno.test("denoEngineDeps() gives tools readFileHead, realPath, lstat and the working directory", async () => {
   await using dir = await tempDir();
   await Deno.writeTextFile(`${dir.path}/target.txt`, "x");
   await Deno.symlink(`${dir.path}/target.txt`, `${dir.path}/link.txt`);
@@ -43,6 +43,8 @@ Deno.test("denoEngineDeps() gives tools realPath, lstat and the working director
   assertEquals(denoCwd(), Deno.cwd());
   await deps.writeTextFile(`${dir.path}/written.txt`, "hello");
   assertEquals(await deps.readTextFile(`${dir.path}/written.txt`), "hello");
+  const head = await deps.readFileHead!(`${dir.path}/written.txt`, 2);
+  assertEquals([new TextDecoder().decode(head.bytes), head.truncated, head.size], ["he", true, 5]);
   const random = deps.random!();
   assert(random >= 0 && random < 1);
 });

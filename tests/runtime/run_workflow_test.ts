@@ -212,7 +212,12 @@ Deno.test("runWorkflow() checks its options before reading anything", async () =
   await assertRejects(
     () => runWorkflow("/nonexistent/workflow.yaml", {}, { mockLatencyMs: -1 }),
     RangeError,
-    "mockLatencyMs must be 0 or more",
+    "mockLatencyMs must be from 0 to 600000 milliseconds",
+  );
+  await assertRejects(
+    () => runWorkflow("/nonexistent/workflow.yaml", {}, { mockLatencyMs: 1e12 }),
+    RangeError,
+    'mockLatencyMs must be from 0 to 600000 milliseconds: got "1000000000000"',
   );
   await assertRejects(
     () => runWorkflow("/nonexistent/workflow.yaml", {}, { seed: Number.NaN }),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ToolContext } from "../../src/tools/mod.ts";
+import { denoReadFileHead } from "../../src/runtime/deno_deps.ts";
 import { toolContext } from "./_fakes.ts";
 
 /** The tree and a way to remove it. */
@@ -17,7 +18,7 @@ export interface TempTree {
   root2: string;
   /** A directory outside the roots, holding `secret.txt`. */
   outside: string;
-  /** A context on the real file system, `realPath` and `lstat` included. */
+  /** A context on the real file system, `readFileHead`, `realPath` and `lstat` included. */
   context(config: Record<string, unknown>, overrides?: Partial<ToolContext>): ToolContext;
   /** Removes the tree. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -47,6 +48,7 @@ export async function tempTree(): Promise<TempTree> {
       toolContext({
         config,
         readTextFile: (path) => Deno.readTextFile(path),
+        readFileHead: denoReadFileHead,
         writeTextFile: (path, text) => Deno.writeTextFile(path, text),
         realPath: (path) => Deno.realPath(path),
         lstat: (path) => Deno.lstat(path),

@@ -131,7 +131,7 @@ Deno.test("defineTool() refuses an empty description and parameters that are not
         invoke: () => Promise.resolve(null),
       }),
     TypeError,
-    "as its parameters are not a zod object",
+    "as its parameters are not an object schema: use z.object({...})",
   );
 });
 

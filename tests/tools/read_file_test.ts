@@ -6,6 +6,7 @@ import {
   assertStrictEquals,
   assertStringIncludes,
 } from "../_helpers/assert.ts";
+import { denoReadFileHead } from "../../src/runtime/deno_deps.ts";
 import { rejectionOf, toolContext } from "./_fakes.ts";
 import { tempTree } from "./_temp_tree.ts";
 
@@ -38,6 +39,7 @@ Deno.test("read_file refuses .. escapes and absolute paths outside the roots bef
   const counting = (realPath: boolean) =>
     tree.context(config, {
       readTextFile: (path) => (reads++, Deno.readTextFile(path)),
+      readFileHead: (path, maxBytes) => (reads++, denoReadFileHead(path, maxBytes)),
       ...(realPath ? {} : { realPath: undefined }),
     });
   for (const withRealPath of [true, false]) {
@@ -114,6 +116,60 @@ Deno.test("read_file cuts content at max_bytes on a character boundary and flags
     path: `${tree.root}/big.txt`,
     content: "€€",
     bytes: 12,
+    truncated: true,
+  });
+});
+
+Deno.test("read_file reads only max_bytes of a 300 MB file, never the whole of it", async () => {
+  await using tree = await tempTree();
+  const path = `${tree.root}/huge.txt`;
+  await Deno.writeTextFile(path, "€".repeat(50_000));
+  await Deno.truncate(path, 300_000_000); // sparse: the rest is holes, not disk
+  let bytesRead = 0;
+  const context = tree.context({ roots: [tree.root] }, {
+    readTextFile: () => Promise.reject(new Error("read_file read the whole file")),
+    readFileHead: async (file, maxBytes) => {
+      const head = await denoReadFileHead(file, maxBytes);
+      bytesRead += head.bytes.byteLength;
+      return head;
+    },
+  });
+  const result = await readFileTool.invoke({ path: "huge.txt" }, context) as {
+    content: string;
+    bytes: number;
+    truncated: boolean;
+  };
+  assertEquals(bytesRead, 100_000);
+  assertEquals(result.content, "€".repeat(33_333));
+  assertEquals(result.bytes, 300_000_000);
+  assertEquals(result.truncated, true);
+});
+
+Deno.test("denoReadFileHead() holds at most max_bytes + 1 bytes of a large or endless file", async () => {
+  await using tree = await tempTree();
+  const path = `${tree.root}/huge.bin`;
+  await Deno.writeFile(path, new Uint8Array(0));
+  await Deno.truncate(path, 300_000_000);
+  const head = await denoReadFileHead(path, 1000);
+  assertEquals([head.bytes.byteLength, head.bytes.buffer.byteLength], [1000, 1001]);
+  assertEquals([head.truncated, head.size], [true, 300_000_000]);
+  const small = await denoReadFileHead(`${tree.root}/notes.txt`, 1000);
+  assertEquals([small.bytes.buffer.byteLength, small.truncated, small.size], [11, false, 10]);
+  const device = await denoReadFileHead("/dev/zero", 10);
+  assertEquals([device.bytes.byteLength, device.truncated, device.size], [10, true, 11]);
+});
+
+Deno.test("read_file keeps invalid UTF-8 within max_bytes", async () => {
+  await using tree = await tempTree();
+  await Deno.writeFile(`${tree.root}/bad.txt`, new Uint8Array([0xff, 0xfe, 0xff, 0x61]));
+  const result = await readFileTool.invoke(
+    { path: "bad.txt" },
+    tree.context({ roots: [tree.root], max_bytes: 3 }),
+  );
+  assertEquals(result, {
+    path: `${tree.root}/bad.txt`,
+    content: "\uFFFD",
+    bytes: 4,
     truncated: true,
   });
 });

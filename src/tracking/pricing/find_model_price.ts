@@ -26,6 +26,14 @@ const PROVIDER_ALIASES: Readonly<Record<string, string>> = {
   "google-vertexai": "google",
 };
 
+/**
+ * The section a provider's models fall back to when its own section does not price them: an
+ * openai-compatible server that serves `gpt-4o-mini` is priced as OpenAI's `gpt-4o-mini`.
+ */
+const FALLBACK_SECTIONS: Readonly<Record<string, string>> = {
+  "openai-compatible": "openai",
+};
+
 const DATE_SUFFIX = /(?:[-@]\d{4}-\d{2}-\d{2}|[-@]\d{8})$/;
 
 /**
@@ -36,8 +44,9 @@ const DATE_SUFFIX = /(?:[-@]\d{4}-\d{2}-\d{2}|[-@]\d{8})$/;
  * then without a date suffix (`-2024-08-06`, `-20241022`, `@20241022`), then against the table's
  * names without their date suffix (`claude-3-haiku` finds `claude-3-haiku-20240307`; the newest
  * dated entry wins). A prefix that names another priced provider (`openai/gpt-4o` called through
- * `openai-compatible`) is tried in that provider's section too. `ollama` and `mock` cost 0
- * unless the table prices them.
+ * `openai-compatible`) is tried in that provider's section too, and an `openai-compatible`
+ * model is then looked up in the `openai` section (a server serving `gpt-4o-mini` is priced as
+ * OpenAI's). `ollama` and `mock` cost 0 unless the table prices them.
  *
  * @example Usage
  * ```ts
@@ -70,6 +79,11 @@ export function findModelPrice(
       const viaPrefix = findInSection(table, prefixProvider, name);
       if (viaPrefix) return viaPrefix;
     }
+  }
+  const fallback = FALLBACK_SECTIONS[section];
+  if (fallback !== undefined) {
+    const viaFallback = findInSection(table, fallback, name);
+    if (viaFallback) return viaFallback;
   }
   if (FREE_PROVIDERS.includes(section)) {
     return { provider: section, model: name, input: 0, output: 0 };

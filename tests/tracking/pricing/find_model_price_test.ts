@@ -48,7 +48,13 @@ Deno.test("findModelPrice() maps Google provider aliases to the google section",
 Deno.test("findModelPrice() uses a prefix naming another provider", () => {
   const price = findModelPrice("openai-compatible", "anthropic/claude-opus-4-5");
   assertEquals([price?.provider, price?.model], ["anthropic", "claude-opus-4-5"]);
-  assertStrictEquals(findModelPrice("openai-compatible", "gpt-4o"), undefined);
+  assertStrictEquals(findModelPrice("openai-compatible", "llama3.2"), undefined);
+});
+
+Deno.test("findModelPrice() prices an openai-compatible model by its bare name in the openai table", () => {
+  const price = findModelPrice("openai-compatible", "gpt-4o-mini");
+  assertEquals([price?.provider, price?.model, price?.input], ["openai", "gpt-4o-mini", 0.15]);
+  assertEquals(findModelPrice("openai-compatible", "GPT-4o-mini-2024-07-18")?.input, 0.15);
 });
 
 Deno.test("findModelPrice() prices ollama and mock at 0 and unknown models as undefined", () => {
