@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { MlflowSchemaChoice } from "../tracking/sqlite/mlflow_schema_choice.ts";
+
 /** Options every command has. */
 export interface GlobalOptions {
   /** Print stack traces of unexpected errors. */
@@ -53,6 +55,8 @@ export interface RunOptions extends GlobalOptions {
   traceparent?: string | undefined;
   /** `--tools`: modules whose exported tools the workflow may name. */
   tools: string[];
+  /** `--mlflow-schema`: the MLflow release line whose schema a new SQLite file gets. */
+  mlflowSchema: MlflowSchemaChoice | undefined;
 }
 
 /** Filters shared by the commands that read tracked runs. */

@@ -11,6 +11,10 @@ import { UsageError } from "./usage_error.ts";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../runtime/batch_concurrency.ts";
 import { packageSourceDirectory } from "../runtime/package_source.ts";
 import { MAX_MOCK_LATENCY_MS } from "../llm/mock_latency.ts";
+import {
+  type MlflowSchemaChoice,
+  parseMlflowSchemaChoice,
+} from "../tracking/sqlite/mlflow_schema_choice.ts";
 import type {
   GraphOptions,
   PermissionsOptions,
@@ -140,6 +144,11 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
     )
     .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
+    .option(
+      "--mlflow-schema <release>",
+      "MLflow schema of a new SQLite file: 3.9 (default; every MLflow from 3.9 opens it), 3.10 or 3.11",
+      mlflowSchema,
+    )
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
       const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts", io.cwd());
       const options: RunOptions = {
@@ -156,6 +165,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         tracking: opts.tracking,
         traceparent: opts.traceparent,
         tools: opts.tools,
+        mlflowSchema: opts.mlflowSchema,
       };
       setExit(await runCommand(file, options, io));
     });
@@ -334,6 +344,20 @@ async function importHeavy<T>(path: string, cwd: string): Promise<T> {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function mlflowSchema(value: string): MlflowSchemaChoice {
+  const choice = parseMlflowSchemaChoice(value);
+  if (choice === undefined) {
+    throw new UsageError(
+      `Cannot use --mlflow-schema "${value}" as new files are created for 3.9, 3.10 or 3.11 only`,
+      {
+        hint:
+          "leave --mlflow-schema out for 3.9, which every MLflow from 3.9 on opens (a newer one upgrades the file)",
+      },
+    );
+  }
+  return choice;
 }
 
 /**

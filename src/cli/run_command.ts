@@ -157,6 +157,7 @@ function runOptions(session: Session): RunWorkflowOptions {
     ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     tools: session.tools,
     ...(session.mockAnswers ? { mockAnswers: session.mockAnswers } : {}),
+    ...(options.mlflowSchema === undefined ? {} : { mlflowSchema: options.mlflowSchema }),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {
       if (session.warned.has(message)) return;

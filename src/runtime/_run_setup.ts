@@ -17,6 +17,10 @@ import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { Tracer } from "../tracking/tracer.ts";
 import { parseTraceparent, type TraceContext } from "../tracking/trace_context.ts";
 import { errorMessage } from "../errors.ts";
+import {
+  isMlflowSchemaChoice,
+  MLFLOW_SCHEMA_CHOICES,
+} from "../tracking/sqlite/mlflow_schema_choice.ts";
 import { denoEngineDeps, denoWarn } from "./deno_deps.ts";
 import { createWorkflowTracker } from "./workflow_tracker.ts";
 import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
@@ -39,7 +43,8 @@ export interface RunSetup {
  * @param options The run's options.
  * @returns The workflow and its collaborators.
  * @throws {TypeError} A malformed option.
- * @throws {RangeError} A seed or mock latency that is not a finite number (latency below 0).
+ * @throws {RangeError} A seed or mock latency that is not a finite number (latency below 0), or an
+ * `mlflowSchema` that is not a release line new files are created for.
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID` for the file or the
  * `CONFIGURABLE_AGENTS_PRICES` price file; `PROMPT_NOT_FOUND`, `CONFIG_INVALID`,
  * `TRACKING_UNAVAILABLE` or `PERMISSION_DENIED` for a registry prompt a node names.
@@ -139,9 +144,11 @@ export interface RunTracker {
 export async function trackerForRun(
   loaded: LoadedWorkflow,
   deps: EngineDeps,
-  options: Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn" | "traceparent"> & {
-    sqliteWorker?: boolean;
-  },
+  options:
+    & Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn" | "traceparent" | "mlflowSchema">
+    & {
+      sqliteWorker?: boolean;
+    },
 ): Promise<RunTracker> {
   const { tracker } = options;
   if (tracker !== undefined) return { tracer: tracker || undefined, opened: undefined };
@@ -154,6 +161,9 @@ export async function trackerForRun(
     cwd: deps.cwd,
     sqliteWorker: options.sqliteWorker,
     ...(parent ? { parent } : {}),
+    ...(options.mlflowSchema === undefined
+      ? {}
+      : { sinkOptions: { sqlite: { mlflowSchema: options.mlflowSchema } } }),
   });
   return { tracer: opened, opened };
 }
@@ -201,6 +211,14 @@ function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {
   }
   if (tools !== undefined && !Array.isArray(tools)) {
     throw new TypeError("Cannot run the workflow as tools must be a list of tools");
+  }
+  const { mlflowSchema } = options;
+  if (mlflowSchema !== undefined && !isMlflowSchemaChoice(mlflowSchema)) {
+    throw new RangeError(
+      `Cannot run the workflow as mlflowSchema "${mlflowSchema}" is not one of ${
+        MLFLOW_SCHEMA_CHOICES.map((choice) => `"${choice}"`).join(", ")
+      }`,
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { PromptRegistry } from "../tracking/prompts/prompt_registry.ts";
 import type { Tracer } from "../tracking/tracer.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
+import type { MlflowSchemaChoice } from "../tracking/sqlite/mlflow_schema_choice.ts";
 
 /** Options of `runWorkflow`. */
 export interface RunWorkflowOptions {
@@ -85,6 +86,14 @@ export interface RunWorkflowOptions {
    * @default {the caller's active OpenTelemetry span, else the `TRACEPARENT` variable}
    */
   traceparent?: string;
+  /**
+   * The MLflow release line whose schema a new SQLite tracking file gets; an existing file
+   * keeps its own. 3.9 suits every MLflow from 3.9 on (newer ones upgrade the file when they
+   * open it); 3.10 and 3.11 add MLflow's per-span cost table from the first run.
+   *
+   * @default {"3.9"}
+   */
+  mlflowSchema?: MlflowSchemaChoice;
   /**
    * Receives tracking warnings (a tracking problem never fails a run).
    *

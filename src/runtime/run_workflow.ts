@@ -62,7 +62,8 @@ import type { RunWorkflowOptions } from "./run_options.ts";
  * `MISSING_CREDENTIALS`, `NODE_FAILED`); `TRACKING_UNAVAILABLE` for a tracking URI that is
  * neither sqlite nor http(s).
  * @throws {TypeError} Malformed options or inputs.
- * @throws {RangeError} A seed or mock latency that is not a finite number.
+ * @throws {RangeError} A seed or mock latency that is not a finite number, or an unknown
+ * `mlflowSchema`.
  */
 export async function runWorkflow(
   workflow: LoadedWorkflow | string,

@@ -20,6 +20,7 @@ import {
   type TrackingDestination,
 } from "../tracking/tracking_destination.ts";
 import { readOtlpEnv } from "../tracking/otlp/otlp_env.ts";
+import type { SqliteSinkOptions } from "../tracking/sqlite/sqlite_sink.ts";
 import { denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
 
 /** Options of {@linkcode createWorkflowTracker}. */
@@ -231,13 +232,14 @@ async function unwritable(
  */
 async function openWorkerSink(
   path: string,
-  sqlite: { cwd?: string; artifactRoot?: string },
+  sqlite: Pick<SqliteSinkOptions, "cwd" | "artifactRoot" | "mlflowSchema">,
   warn: (message: string) => void,
 ): Promise<TraceSink> {
   const { openSqliteSinkOffThread } = await import("../tracking/sqlite/sqlite_worker_sink.ts");
   return await openSqliteSinkOffThread(path, {
     ...(sqlite.cwd === undefined ? {} : { cwd: sqlite.cwd }),
     ...(sqlite.artifactRoot === undefined ? {} : { artifactRoot: sqlite.artifactRoot }),
+    ...(sqlite.mlflowSchema === undefined ? {} : { mlflowSchema: sqlite.mlflowSchema }),
     warn,
   });
 }

@@ -84,11 +84,15 @@ export { SqliteWorkerSink, type SqliteWorkerSinkOptions } from "./sqlite/sqlite_
 export {
   checkMlflowSchema,
   type MlflowSchemaInfo,
+  OPTIONAL_COLUMNS,
+  OPTIONAL_TABLES,
   REQUIRED_COLUMNS,
-  SUPPORTED_MLFLOW_REVISIONS,
 } from "./sqlite/schema_check.ts";
+export { MLFLOW_SCHEMA_SCRIPTS, type MlflowSchemaScript } from "./sqlite/mlflow_schema_sql.ts";
 export {
-  PINNED_MLFLOW_RELEASE,
-  PINNED_MLFLOW_REVISION,
-  PINNED_MLFLOW_SCHEMA_SQL,
-} from "./sqlite/mlflow_schema_sql.ts";
+  DEFAULT_MLFLOW_SCHEMA,
+  isMlflowSchemaChoice,
+  MLFLOW_SCHEMA_CHOICES,
+  type MlflowSchemaChoice,
+  parseMlflowSchemaChoice,
+} from "./sqlite/mlflow_schema_choice.ts";

@@ -197,14 +197,37 @@ function withRequestId(span: SpanRecord, traceId: string): SpanRecord {
   return { ...span, attributes: { "mlflow.traceRequestId": traceId, ...span.attributes } };
 }
 
-/** `spans.dimension_attributes` (3.10+): the model and provider of an LLM span, else `null`. */
-function dimensionAttributes(span: SpanRecord): string {
+/**
+ * `spans.dimension_attributes` (3.10+), as MLflow writes it: the model and provider of an LLM
+ * span, else JSON `null`.
+ *
+ * @param attributes The span's attributes (decoded values).
+ * @returns The column's JSON text.
+ */
+export function dimensionAttributes(attributes: Readonly<Record<string, unknown>>): string {
   const dimensions: Record<string, string> = {};
   for (const key of ["mlflow.llm.model", "mlflow.llm.provider"]) {
-    const value = span.attributes[key];
+    const value = attributes[key];
     if (typeof value === "string") dimensions[key] = value;
   }
   return pythonJsonDumps(Object.keys(dimensions).length > 0 ? dimensions : null);
+}
+
+/**
+ * The `span_metrics` rows (3.10+) of a span's `mlflow.llm.cost`: its finite input, output and
+ * total cost.
+ *
+ * @param cost The attribute's value (an object, or anything else for none).
+ * @returns `[key, value]` pairs.
+ */
+export function spanCostMetrics(cost: unknown): [string, number][] {
+  if (cost === null || typeof cost !== "object") return [];
+  const metrics: [string, number][] = [];
+  for (const key of ["input_cost", "output_cost", "total_cost"]) {
+    const value = (cost as Record<string, unknown>)[key];
+    if (typeof value === "number" && Number.isFinite(value)) metrics.push([key, value]);
+  }
+  return metrics;
 }
 
 /**
@@ -270,13 +293,12 @@ export function insertTrace(
       end_time_unix_nano: span.endTimeUnixNano,
       content: storedSpanJson(span),
     };
-    if (schema.hasDimensionAttributes) row.dimension_attributes = dimensionAttributes(span);
+    if (schema.hasDimensionAttributes) {
+      row.dimension_attributes = dimensionAttributes(span.attributes);
+    }
     insert(db, "spans", row);
-    const cost = span.attributes["mlflow.llm.cost"];
-    if (!schema.hasSpanMetrics || cost === null || typeof cost !== "object") continue;
-    for (const key of ["input_cost", "output_cost", "total_cost"]) {
-      const value = (cost as Record<string, unknown>)[key];
-      if (typeof value !== "number" || !Number.isFinite(value)) continue;
+    if (!schema.hasSpanMetrics) continue;
+    for (const [key, value] of spanCostMetrics(span.attributes["mlflow.llm.cost"])) {
       insert(db, "span_metrics", { trace_id: traceId, span_id: span.spanId, key, value });
     }
   }

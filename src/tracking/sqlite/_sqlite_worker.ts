@@ -30,6 +30,7 @@ async function open(path: string, settings: WorkerSinkSettings): Promise<void> {
     sink = await SqliteSink.open(path, {
       cwd: settings.cwd,
       ...(settings.artifactRoot === undefined ? {} : { artifactRoot: settings.artifactRoot }),
+      ...(settings.mlflowSchema === undefined ? {} : { mlflowSchema: settings.mlflowSchema }),
       ...(settings.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: settings.busyTimeoutMs }),
       ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
       warn: (message) => scope.postMessage({ type: "warn", message }),

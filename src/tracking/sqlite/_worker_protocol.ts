@@ -7,6 +7,7 @@
 import { isWorkflowError, WorkflowError, type WorkflowErrorCode } from "../../errors.ts";
 import type { DeliveryReceipt, TraceBundle } from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
+import type { MlflowSchemaChoice } from "./mlflow_schema_choice.ts";
 
 /** The options of `SqliteSink.open` that can be sent to a worker (no functions). */
 export interface WorkerSinkSettings {
@@ -14,6 +15,8 @@ export interface WorkerSinkSettings {
   cwd: string;
   /** Artifact root of new experiments. */
   artifactRoot?: string;
+  /** The MLflow release line whose schema a new file gets. */
+  mlflowSchema?: MlflowSchemaChoice;
   /** SQLite busy timeout, milliseconds. */
   busyTimeoutMs?: number;
   /** Retries while the database is locked. */

@@ -1,10 +1,12 @@
 /**
  * `SqliteSink`: writes bundles straight into an MLflow SQLite database (`sqlite:///path.db`)
  * with `node:sqlite`, so `mlflow ui --backend-store-uri sqlite:///path.db` shows them without a
- * server. A new file gets the full schema of MLflow 3.11.1; an existing MLflow file (3.9.0, 3.10
- * or 3.11.1) is checked before anything is written. WAL journal and a busy timeout, with retries
- * at transaction start, let many processes write one file at once; `synchronous = NORMAL` (safe
- * in WAL mode) keeps commits cheap.
+ * server. A new file gets the complete schema of MLflow 3.9.0 (or of a newer release line on
+ * request), which every MLflow from 3.9 on opens; an existing file is checked from its schema
+ * before anything is written, and left untouched when refused; once a newer MLflow has upgraded
+ * a file, the next open fills MLflow's per-span cost rows of the runs recorded before. WAL
+ * journal and a busy timeout, with retries at transaction start, let many processes write one
+ * file at once; `synchronous = NORMAL` (safe in WAL mode) keeps commits cheap.
  *
  * @module
  */
@@ -19,8 +21,15 @@ import {
   insertRun,
   insertTrace,
 } from "./_bundle_rows.ts";
-import { PINNED_MLFLOW_REVISION, PINNED_MLFLOW_SCHEMA_SQL } from "./mlflow_schema_sql.ts";
-import { checkMlflowSchema, type MlflowSchemaInfo, tableNames } from "./schema_check.ts";
+import { MLFLOW_SCHEMA_SCRIPTS, type MlflowSchemaScript } from "./mlflow_schema_sql.ts";
+import {
+  DEFAULT_MLFLOW_SCHEMA,
+  isMlflowSchemaChoice,
+  MLFLOW_SCHEMA_CHOICES,
+  type MlflowSchemaChoice,
+} from "./mlflow_schema_choice.ts";
+import { checkMlflowSchema, type MlflowSchemaInfo } from "./schema_check.ts";
+import { backfillSpanMetrics, tracesToBackfill } from "./_backfill_span_metrics.ts";
 
 /** Options of {@linkcode SqliteSink.open}. */
 export interface SqliteSinkOptions {
@@ -37,6 +46,15 @@ export interface SqliteSinkOptions {
    * @default {"<cwd>/mlruns"}
    */
   artifactRoot?: string;
+  /**
+   * The MLflow release line whose schema a new (or empty) file gets; an existing file keeps its
+   * own. MLflow refuses a file newer than itself, and every MLflow upgrades an older one when it
+   * opens it, so the default suits every MLflow from 3.9 on; `"3.10"` or `"3.11"` gives a newer
+   * MLflow its per-span cost table (`span_metrics`) from the first run.
+   *
+   * @default {"3.9"}
+   */
+  mlflowSchema?: MlflowSchemaChoice;
   /**
    * Writes a run artifact, creating its directories. Its errors fail the delivery (nothing is
    * committed), so the delivery layer can spool the bundle.
@@ -81,17 +99,23 @@ export interface SqliteSinkOptions {
    */
   maxRetries?: number;
   /**
-   * Receives a warning when artifacts cannot be written here (a non-local artifact location).
+   * Receives warnings: artifacts that cannot be written here (a non-local artifact location), or
+   * MLflow's span cost rows of earlier runs that cannot be filled after an upgrade.
    *
    * @default {() => {}}
    */
   warn?: (message: string) => void;
 }
 
-type Resolved = Required<Omit<SqliteSinkOptions, "cwd" | "artifactRoot" | "writeFile">> & {
-  artifactRoot: string;
-  writeFile: SqliteSinkOptions["writeFile"];
-};
+type Resolved =
+  & Required<
+    Omit<SqliteSinkOptions, "cwd" | "artifactRoot" | "writeFile" | "mlflowSchema">
+  >
+  & {
+    artifactRoot: string;
+    script: MlflowSchemaScript;
+    writeFile: SqliteSinkOptions["writeFile"];
+  };
 
 function isBusy(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -103,11 +127,25 @@ function isBusy(error: unknown): boolean {
 function trackingError(action: string, location: string, error: unknown): WorkflowError {
   if (isWorkflowError(error)) return error;
   const reason = errorMessage(error);
+  const hint = openHint(error);
   return new WorkflowError(
     "TRACKING_UNAVAILABLE",
     `Cannot ${action} MLflow database "${location}" as SQLite reported: ${reason}`,
-    { phase: "track", cause: error },
+    { phase: "track", cause: error, ...(hint === undefined ? {} : { hint }) },
   );
+}
+
+/** How to fix a file SQLite cannot open: one that is not a database, or a missing directory. */
+function openHint(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const errcode = (error as { errcode?: unknown }).errcode;
+  if (errcode === 26 || /file is not a database/i.test(error.message)) {
+    return "Point the tracking URI at a new file (it gets MLflow's schema) or at a database MLflow created; the file was left unchanged";
+  }
+  if (/unable to open database file/i.test(error.message)) {
+    return "Create the file's directory first, or point the tracking URI at a file in an existing one";
+  }
+  return undefined;
 }
 
 /**
@@ -138,7 +176,7 @@ interface ArtifactFile {
  * import { SqliteSink } from "./sqlite_sink.ts";
  * const dir = await Deno.makeTempDir();
  * const sink = await SqliteSink.open(`${dir}/mlflow.db`, { artifactRoot: `${dir}/mlruns` });
- * if (sink.schema.revision !== "c3d6457b6d8a") throw new Error();
+ * if (sink.schema.revision !== "d3e4f5a6b7c8") throw new Error();
  * await sink.close();
  * await Deno.remove(dir, { recursive: true });
  * ```
@@ -162,19 +200,31 @@ export class SqliteSink implements TraceSink {
   }
 
   /**
-   * Opens (creating when new or empty) an MLflow SQLite database and checks its schema.
+   * Opens (creating when new or empty) an MLflow SQLite database and checks its schema. The
+   * file is changed (WAL journal mode) only once the check has passed.
    *
    * @param path The database file (relative to `cwd` or absolute).
-   * @param options Artifact root, file writer, clock, retry settings.
+   * @param options Artifact root, schema of a new file, file writer, clock, retry settings.
    * @returns The sink.
    * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the file cannot be opened, is not an
-   * MLflow database, has an unsupported revision or lacks a table or column we write.
+   * MLflow database, lacks a table or column we write or requires one we do not write.
    */
   static async open(path: string, options: SqliteSinkOptions = {}): Promise<SqliteSink> {
     const cwd = options.cwd ?? Deno.cwd();
     const root = options.artifactRoot ?? join(cwd, "mlruns");
+    const choice = options.mlflowSchema ?? DEFAULT_MLFLOW_SCHEMA;
+    if (!isMlflowSchemaChoice(choice)) {
+      throw new WorkflowError(
+        "TRACKING_UNAVAILABLE",
+        `Cannot open MLflow database "${path}" as the schema "${choice}" for new files is not one we create: choose ${
+          MLFLOW_SCHEMA_CHOICES.map((line) => `"${line}"`).join(", ")
+        }`,
+        { phase: "track" },
+      );
+    }
     const resolved: Resolved = {
       artifactRoot: root.includes("://") || isAbsolute(root) ? root : resolve(cwd, root),
+      script: MLFLOW_SCHEMA_SCRIPTS[choice],
       writeFile: options.writeFile,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
@@ -193,13 +243,17 @@ export class SqliteSink implements TraceSink {
     }
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(resolved.busyTimeoutMs))}`);
+      if (isEmpty(db)) await initialize(db, path, resolved);
+      // Only reads: a file we refuse is left exactly as it was.
+      const schema = checkMlflowSchema(db, path);
       await retryBusy(resolved, path, () => db.exec("PRAGMA journal_mode = WAL"));
       // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: the file cannot be
       // corrupted, and only a power loss (not a crash) can undo the last commits. A commit then
       // costs a third of what it does with FULL (see bench/RESULTS.md).
       db.exec("PRAGMA synchronous = NORMAL");
-      if (tableNames(db).size === 0) await initialize(db, path, resolved);
-      const schema = checkMlflowSchema(db, path);
+      if (schema.hasSpanMetrics && schema.hasDimensionAttributes) {
+        await fillUpgradedSpans(db, path, resolved);
+      }
       return new SqliteSink(path, db, schema, resolved);
     } catch (error) {
       db.close();
@@ -335,18 +389,48 @@ async function retryBusy(options: Resolved, location: string, fn: () => void): P
   }
 }
 
-/** Creates the pinned schema, its revision and experiment 0 in an empty database. */
+/**
+ * Fills MLflow's per-span cost rows of traces written before a newer MLflow upgraded the file
+ * (see `_backfill_span_metrics.ts`). Looks first without a write lock: usually nothing is due.
+ * A failure only warns.
+ */
+async function fillUpgradedSpans(
+  db: DatabaseSync,
+  location: string,
+  options: Resolved,
+): Promise<void> {
+  try {
+    if (tracesToBackfill(db, 1).length === 0) return;
+    await retryBusy(options, location, () => db.exec("BEGIN IMMEDIATE"));
+    backfillSpanMetrics(db, tracesToBackfill(db));
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    // Only MLflow's cost charts need these rows: never let them keep a run from being recorded.
+    options.warn(
+      `Cannot fill MLflow's span cost table in "${location}" for runs recorded before MLflow upgraded it as ${
+        errorMessage(error)
+      }: MLflow's cost charts leave them out until a later run fills it`,
+    );
+  }
+}
+
+/** Whether the database has no schema at all (a new or empty file). */
+function isEmpty(db: DatabaseSync): boolean {
+  return db.prepare("SELECT count(*) AS n FROM sqlite_master").get()?.n === 0;
+}
+
+/** Creates the chosen schema, its revision and experiment 0 in an empty database. */
 async function initialize(db: DatabaseSync, location: string, options: Resolved): Promise<void> {
   await retryBusy(options, location, () => db.exec("BEGIN IMMEDIATE"));
   try {
-    if (tableNames(db).size === 0) {
-      db.exec(PINNED_MLFLOW_SCHEMA_SQL);
-      db.prepare("INSERT INTO alembic_version (version_num) VALUES (?)").run(
-        PINNED_MLFLOW_REVISION,
-      );
+    if (isEmpty(db)) {
+      const { sql, revision } = options.script;
+      db.exec(sql);
+      db.prepare("INSERT INTO alembic_version (version_num) VALUES (?)").run(revision);
       const now = options.now();
       db.prepare(
-        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace) VALUES (0, 'Default', ?, 'active', ?, ?, 'default')",
+        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)",
       ).run(`${options.artifactRoot}/0`, now, now);
     }
     db.exec("COMMIT");

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { errorMessage, WorkflowError } from "../../errors.ts";
 import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
+import type { MlflowSchemaChoice } from "./mlflow_schema_choice.ts";
 import {
   deserializeError,
   type WorkerReply,
@@ -32,6 +33,13 @@ export interface SqliteWorkerSinkOptions {
    * @default {"<cwd>/mlruns"}
    */
   artifactRoot?: string;
+  /**
+   * The MLflow release line whose schema a new (or empty) file gets; an existing file keeps its
+   * own (see `SqliteSinkOptions.mlflowSchema`).
+   *
+   * @default {"3.9"}
+   */
+  mlflowSchema?: MlflowSchemaChoice;
   /**
    * SQLite busy timeout, milliseconds.
    *
@@ -136,7 +144,7 @@ function workerErrorText(event: ErrorEvent): string {
  * import { SqliteWorkerSink } from "./sqlite_worker_sink.ts";
  * const dir = await Deno.makeTempDir();
  * const sink = await SqliteWorkerSink.open(`${dir}/mlflow.db`, { artifactRoot: `${dir}/mlruns` });
- * if (sink.schema.revision !== "c3d6457b6d8a") throw new Error();
+ * if (sink.schema.revision !== "d3e4f5a6b7c8") throw new Error();
  * await sink.close();
  * await Deno.remove(dir, { recursive: true });
  * ```
@@ -179,7 +187,7 @@ export class SqliteWorkerSink implements TraceSink {
    * @param options Working directory, artifact root, lock settings and warnings.
    * @returns The sink.
    * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the file cannot be opened, is not an
-   * MLflow database, has an unsupported revision or lacks a table or column we write.
+   * MLflow database, lacks a table or column we write or requires one we do not write.
    * @throws {Error} `WorkerStartError` when the worker cannot start or stops before it has
    * answered ({@linkcode openSqliteSinkOffThread} then falls back to the main thread).
    */
@@ -191,6 +199,7 @@ export class SqliteWorkerSink implements TraceSink {
     const settings: WorkerSinkSettings = {
       cwd: options.cwd ?? Deno.cwd(),
       ...(options.artifactRoot === undefined ? {} : { artifactRoot: options.artifactRoot }),
+      ...(options.mlflowSchema === undefined ? {} : { mlflowSchema: options.mlflowSchema }),
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
     };

@@ -40,7 +40,7 @@ Deno.test("SqliteSink lets 20 processes record into one new file at once without
     assertEquals(new Set(stored), traceIds);
     assertEquals(tableRows(path, "runs").length, PROCESSES);
     assertEquals(tableRows(path, "spans").length, PROCESSES * 5);
-    assertEquals(tableRows(path, "alembic_version"), [{ version_num: "c3d6457b6d8a" }]);
+    assertEquals(tableRows(path, "alembic_version"), [{ version_num: "d3e4f5a6b7c8" }]);
     assertEquals(
       tableRows(path, "experiments").map((row) => [row.experiment_id, row.name]),
       [[0, "Default"], [1, "concurrent"]],

@@ -1,15 +1,12 @@
 import { DatabaseSync } from "node:sqlite";
-import {
-  assert,
-  assertEquals,
-  assertRejects,
-  assertStringIncludes,
-} from "../../_helpers/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../_helpers/assert.ts";
 import { isWorkflowError, WorkflowError } from "../../../src/errors.ts";
+import { MLFLOW_SCHEMA_SCRIPTS } from "../../../src/tracking/sqlite/mlflow_schema_sql.ts";
 import {
-  PINNED_MLFLOW_REVISION,
-  PINNED_MLFLOW_SCHEMA_SQL,
-} from "../../../src/tracking/sqlite/mlflow_schema_sql.ts";
+  DEFAULT_MLFLOW_SCHEMA,
+  isMlflowSchemaChoice,
+  parseMlflowSchemaChoice,
+} from "../../../src/tracking/sqlite/mlflow_schema_choice.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import type { TraceBundle } from "../../../src/tracking/trace_bundle.ts";
 import {
@@ -35,30 +32,33 @@ function schemaObjects(db: DatabaseSync): string[] {
   ).all().map((row) => JSON.stringify([row.type, row.name, row.tbl_name, row.sql]));
 }
 
-Deno.test("PINNED_MLFLOW_SCHEMA_SQL is the shared MLflow 3.11.1 schema script", () => {
-  assertEquals(PINNED_MLFLOW_SCHEMA_SQL, readMlflowFixture("mlflow-3.11.1.sql"));
-  assertEquals(PINNED_MLFLOW_REVISION, "c3d6457b6d8a");
-});
+for (const [choice, script] of Object.entries(MLFLOW_SCHEMA_SCRIPTS)) {
+  Deno.test(`MLFLOW_SCHEMA_SCRIPTS["${choice}"] is the shared MLflow ${script.release} schema script`, () => {
+    const schema = MLFLOW_SCHEMAS.find((candidate) => candidate.release === script.release);
+    assert(schema !== undefined);
+    assertEquals(script.sql, readMlflowFixture(schema.file));
+    assertEquals(script.revision, schema.revision);
+  });
+}
 
-Deno.test("SqliteSink.open() gives a new file the complete 3.11.1 schema, its revision and experiment 0", async () => {
+Deno.test("SqliteSink.open() gives a new file the complete 3.9.0 schema, its revision and experiment 0", async () => {
   await withDir(async (dir) => {
     const sink = await SqliteSink.open("new.db", { cwd: dir, now: () => 1234 });
-    assertEquals(sink.schema.revision, "c3d6457b6d8a");
-    assertEquals(sink.schema.release, "3.11.1");
-    assert(
-      sink.schema.hasSpanMetrics && sink.schema.hasWorkspace && sink.schema.hasDimensionAttributes,
-    );
+    assertEquals(sink.schema, {
+      revision: "d3e4f5a6b7c8",
+      hasSpanMetrics: false,
+      hasDimensionAttributes: false,
+      hasWorkspace: false,
+    });
     await sink.close();
     const reference = new DatabaseSync(":memory:");
-    reference.exec(readMlflowFixture("mlflow-3.11.1.sql"));
+    reference.exec(readMlflowFixture("mlflow-3.9.0.sql"));
     const created = new DatabaseSync(`${dir}/new.db`);
     assertEquals(schemaObjects(created), schemaObjects(reference));
-    assertEquals(schemaObjects(created).length, 101);
+    assertEquals(schemaObjects(created).length, 87);
     assertEquals(
       created.prepare("SELECT version_num FROM alembic_version").all().map((r) => r.version_num),
-      [
-        "c3d6457b6d8a",
-      ],
+      ["d3e4f5a6b7c8"],
     );
     assertEquals(created.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     created.close();
@@ -70,46 +70,69 @@ Deno.test("SqliteSink.open() gives a new file the complete 3.11.1 schema, its re
       lifecycle_stage: "active",
       creation_time: 1234,
       last_update_time: 1234,
-      workspace: "default",
     }]);
   });
 });
 
-Deno.test("SqliteSink.open() refuses a revision it does not support, naming it and the fix", async () => {
-  await withDir(async (dir) => {
-    const path = `${dir}/other.db`;
-    createMlflowDatabase(path, MLFLOW_SCHEMAS[2], `${dir}/mlruns`);
-    const db = new DatabaseSync(path);
-    db.exec("UPDATE alembic_version SET version_num = '7d34483879f0'");
-    db.close();
-    const error = await assertRejects(
-      () => SqliteSink.open(path),
-      WorkflowError,
-      'schema revision "7d34483879f0"',
-    );
-    assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
-    assertStringIncludes(error.message, 'supported are 3.9.0 ("d3e4f5a6b7c8")');
-    assertStringIncludes(error.hint ?? "", "mlflow db upgrade");
+for (const [choice, script] of Object.entries(MLFLOW_SCHEMA_SCRIPTS)) {
+  Deno.test(`SqliteSink.open() with mlflowSchema "${choice}" gives a new file the ${script.release} schema`, async () => {
+    await withDir(async (dir) => {
+      assert(isMlflowSchemaChoice(choice));
+      const sink = await SqliteSink.open(`${dir}/m.db`, {
+        artifactRoot: `${dir}/mlruns`,
+        mlflowSchema: choice,
+      });
+      assertEquals(sink.schema.revision, script.revision);
+      await sink.deliver(bundle0);
+      await sink.close();
+      const reference = new DatabaseSync(":memory:");
+      reference.exec(script.sql);
+      const created = new DatabaseSync(`${dir}/m.db`);
+      assertEquals(schemaObjects(created), schemaObjects(reference));
+      created.close();
+      reference.close();
+      assertEquals(tableRows(`${dir}/m.db`, "experiments")[0]?.name, "Default");
+      const tables = tableRows(`${dir}/m.db`, "sqlite_master").map((row) => row.name);
+      assertEquals(tables.includes("span_metrics"), choice !== "3.9");
+      if (choice !== "3.9") assertEquals(tableRows(`${dir}/m.db`, "span_metrics").length, 3);
+    });
   });
-});
+}
 
-Deno.test("SqliteSink.open() refuses a file missing a column it writes, naming the column", async () => {
+Deno.test("SqliteSink.open() keeps the schema of an existing file whatever mlflowSchema says", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/old.db`;
     createMlflowDatabase(path, MLFLOW_SCHEMAS[0], `${dir}/mlruns`);
-    const db = new DatabaseSync(path);
-    db.exec("ALTER TABLE trace_info DROP COLUMN response_preview");
-    db.exec("DROP TABLE trace_metrics");
-    db.close();
-    const error = await assertRejects(
-      () => SqliteSink.open(path),
-      WorkflowError,
-      'revision "d3e4f5a6b7c8"',
-    );
-    assertStringIncludes(error.message, 'column "trace_info.response_preview"');
-    assertStringIncludes(error.message, 'table "trace_metrics"');
-    assert(isWorkflowError(error) && (error.hint ?? "").includes("mlflow db upgrade"));
+    const sink = await SqliteSink.open(path, { mlflowSchema: "3.11" });
+    await sink.close();
+    assertEquals(sink.schema.revision, "d3e4f5a6b7c8");
+    assertEquals(tableRows(path, "alembic_version"), [{ version_num: "d3e4f5a6b7c8" }]);
   });
+});
+
+Deno.test("SqliteSink.open() refuses a schema choice it does not create, before touching the file", async () => {
+  await withDir(async (dir) => {
+    const error = await assertRejects(
+      // @ts-expect-error: a value from JavaScript or a config file
+      () => SqliteSink.open(`${dir}/m.db`, { mlflowSchema: "2.0" }),
+      WorkflowError,
+      'the schema "2.0" for new files is not one we create: choose "3.9", "3.10", "3.11"',
+    );
+    assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
+    assertEquals(await Deno.stat(`${dir}/m.db`).then(() => true, () => false), false);
+  });
+});
+
+Deno.test("parseMlflowSchemaChoice() takes release lines and releases, and nothing else", () => {
+  assertEquals(
+    ["3.9", "3.9.0", "3.10", "3.10.1", " 3.11 ", "3.11.1"].map(parseMlflowSchemaChoice),
+    ["3.9", "3.9", "3.10", "3.10", "3.11", "3.11"],
+  );
+  assertEquals(
+    ["3.12", "3", "latest", "3.9.0.dev0", ""].map(parseMlflowSchemaChoice),
+    [undefined, undefined, undefined, undefined, undefined],
+  );
+  assertEquals(DEFAULT_MLFLOW_SCHEMA, "3.9");
 });
 
 Deno.test("SqliteSink.open() refuses a database that is not MLflow's", async () => {
@@ -133,6 +156,7 @@ Deno.test("SqliteSink.open() reports a file it cannot open as TRACKING_UNAVAILAB
       `Cannot open MLflow database "${dir}/missing/dir/m.db"`,
     );
     assert(isWorkflowError(error) && error.code === "TRACKING_UNAVAILABLE");
+    assert(error.hint?.startsWith("Create the file's directory first"), error.hint);
   });
 });
 
@@ -179,7 +203,10 @@ Deno.test("SqliteSink.deliver() commits nothing when an artifact cannot be writt
 });
 Deno.test("SqliteSink.deliver() stores an unknown cost as NaN the way MLflow does", async () => {
   await withDir(async (dir) => {
-    const sink = await SqliteSink.open(`${dir}/m.db`, { artifactRoot: `${dir}/mlruns` });
+    const sink = await SqliteSink.open(`${dir}/m.db`, {
+      artifactRoot: `${dir}/mlruns`,
+      mlflowSchema: "3.11",
+    });
     await sink.deliver(await bundle({ ...GOLDEN_CALL, cost: undefined }));
     await sink.close();
     for (const table of ["metrics", "latest_metrics"]) {

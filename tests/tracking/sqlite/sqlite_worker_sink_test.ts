@@ -28,13 +28,14 @@ function rowsOf(path: string): Record<string, unknown[]> {
   return rows;
 }
 
-Deno.test("SqliteWorkerSink.deliver() writes the same rows and artifacts as SqliteSink", async () => {
+Deno.test("SqliteWorkerSink.deliver() writes the same rows and artifacts as SqliteSink, in the schema asked for", async () => {
   await withDir(async (dir) => {
     const item = await bundle();
-    const inThread = await SqliteSink.open(`${dir}/a.db`, { artifactRoot: `${dir}/mlruns` });
+    const options = { artifactRoot: `${dir}/mlruns`, mlflowSchema: "3.11" } as const;
+    const inThread = await SqliteSink.open(`${dir}/a.db`, options);
     const expected = await inThread.deliver(item);
     await inThread.close();
-    const sink = await SqliteWorkerSink.open("b.db", { cwd: dir, artifactRoot: `${dir}/mlruns` });
+    const sink = await SqliteWorkerSink.open("b.db", { cwd: dir, ...options });
     assertEquals(sink.schema.revision, "c3d6457b6d8a");
     const receipt = await sink.deliver(item);
     await sink.close();
