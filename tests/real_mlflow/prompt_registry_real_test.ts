@@ -141,7 +141,7 @@ async function assertWeRunTheirs(build: MlflowBuild, dir: string, uri: string, n
 
 for (const [build, label] of [[NEWEST, "newest MLflow"], [V39, "MLflow 3.9"]] as const) {
   let contractTests = 0;
-  promptRegistryContract(`RestPromptRegistry on a real ${label} server`, async () => {
+  promptRegistryContract(`real MLflow: RestPromptRegistry on the ${label} server`, async () => {
     const server = await serverOf(build!);
     const registry = new RestPromptRegistry(server.url, { env: () => undefined });
     return { registry, cleanup: () => registry.close(), prefix: `c${++contractTests}_` };
@@ -149,7 +149,7 @@ for (const [build, label] of [[NEWEST, "newest MLflow"], [V39, "MLflow 3.9"]] as
 
   Deno.test({
     name:
-      `real ${label}: a SQLite file's prompts are interchangeable between MLflow's client and ours`,
+      `real MLflow: a SQLite file's prompts are interchangeable between ${label}'s client and ours`,
     ignore: build === undefined,
     sanitizeResources: false,
     async fn() {
@@ -162,7 +162,7 @@ for (const [build, label] of [[NEWEST, "newest MLflow"], [V39, "MLflow 3.9"]] as
 
   Deno.test({
     name:
-      `real ${label}: a tracking server's prompts are interchangeable between MLflow's client and ours`,
+      `real MLflow: a ${label} server's prompts are interchangeable between its client and ours`,
     ignore: build === undefined,
     sanitizeResources: false,
     sanitizeOps: false,
@@ -177,7 +177,7 @@ for (const [build, label] of [[NEWEST, "newest MLflow"], [V39, "MLflow 3.9"]] as
   });
 
   Deno.test({
-    name: `real ${label}: the prompt registry server stops`,
+    name: `real MLflow: the ${label} server of the prompt registry tests stops`,
     ignore: build === undefined,
     sanitizeResources: false,
     sanitizeOps: false,
