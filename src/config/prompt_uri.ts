@@ -94,7 +94,7 @@ export function aliasProblem(alias: string, purpose: "set" | "read"): string | u
  *
  * @example Usage
  * ```ts
- * import { parsePromptUri } from "./prompt_uri.ts";
+ * import { parsePromptUri } from "@configurable-agents/core";
  * const pinned = parsePromptUri("prompts:/summarizer/2");
  * if (pinned.version !== 2) throw new Error();
  * const aliased = parsePromptUri("prompts:/summarizer@production");
@@ -138,7 +138,7 @@ export function parsePromptUri(uri: string): PromptUri {
  *
  * @example Usage
  * ```ts
- * import { formatPromptUri } from "./prompt_uri.ts";
+ * import { formatPromptUri } from "@configurable-agents/core";
  * if (formatPromptUri({ name: "summarizer", version: 2 }) !== "prompts:/summarizer/2") {
  *   throw new Error();
  * }

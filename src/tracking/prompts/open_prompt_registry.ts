@@ -53,7 +53,7 @@ export interface OpenPromptRegistryOptions {
  *
  * @example Usage
  * ```ts
- * import { openPromptRegistry } from "./open_prompt_registry.ts";
+ * import { openPromptRegistry } from "@configurable-agents/core";
  * const registry = await openPromptRegistry("sqlite:///no-such-file.db", { cwd: "/tmp" });
  * if ((await registry.list()).length !== 0) throw new Error("a missing file has no prompts");
  * await registry.close();
