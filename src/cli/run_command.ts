@@ -87,7 +87,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const runtime = await import("../runtime/mod.ts");
   const deps = {
     env: (name: string) => io.env(name),
-    readTextFile: (path: string, options?: { maxBytes?: number }) => io.readTextFile(path, options),
+    readTextFile: (path: string, options?: { maxBytes?: number | undefined }) =>
+      io.readTextFile(path, options),
   };
   // Loaded once: it decides the unpriced-model warnings and prices every run.
   const priceTable = await runtime.loadPriceTableFromEnv(deps);

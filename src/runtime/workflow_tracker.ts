@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { MlflowSchema } from "../config/schema.ts";
 import { type ForeignParent, MlflowTracker } from "../tracking/mlflow_tracker.ts";
@@ -21,7 +22,7 @@ import {
 } from "../tracking/tracking_destination.ts";
 import { readOtlpEnv } from "../tracking/otlp/otlp_env.ts";
 import type { SqliteSinkOptions } from "../tracking/sqlite/sqlite_sink.ts";
-import { denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
+import { denoCwd, denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
 
 /** Options of {@linkcode createWorkflowTracker}. */
 export interface WorkflowTrackerOptions {
@@ -155,7 +156,12 @@ export async function createWorkflowTracker(
   const mlflow = loaded.config.config.observability?.mlflow ?? MlflowSchema.parse({});
   const destination = resolveTrackingDestination(mlflow, { ...options, env });
   if (destination === undefined) return undefined;
-  const spool = { dir: DEFAULT_SPOOL_DIR, ...options.spool };
+  // The spool sits beside a relative SQLite file: both are resolved against the same directory
+  // (named relative to the process's own, as the flags are).
+  const spoolDir = cwd === undefined || cwd === denoCwd()
+    ? DEFAULT_SPOOL_DIR
+    : join(cwd, DEFAULT_SPOOL_DIR);
+  const spool = { dir: spoolDir, ...options.spool };
   const blocked = await unwritable(destination, spool.dir, options.preflight);
   if (blocked) {
     warn(blocked);

@@ -23,6 +23,7 @@ import type {
   SpanScope,
 } from "./tracer.ts";
 import { newSpanId, newTraceId } from "./_ids.ts";
+import { formatTraceparent } from "./trace_context.ts";
 
 /** A run whose root span has ended: everything a bundle is built from. */
 export interface FinishedRun {
@@ -364,6 +365,11 @@ function scopeOf(
   let hasMessageFormat = initial?.[MESSAGE_FORMAT] !== undefined;
   const attributes = record.attributes;
   return {
+    traceparent: formatTraceparent({
+      traceId: record.traceId,
+      spanId: record.spanId,
+      sampled: true,
+    }),
     setOutputs(outputs: unknown): void {
       attributes["mlflow.spanOutputs"] = jsonAttribute(outputs);
     },
@@ -405,6 +411,7 @@ function scopeOf(
 
 /** A scope that records nothing (for spans of a run that already finished, or of no run). */
 export const NOOP_SCOPE: SpanScope = {
+  traceparent: undefined,
   setOutputs(): void {},
   setLlmCall(): void {},
   setAttributes(): void {},

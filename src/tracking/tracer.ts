@@ -72,6 +72,11 @@ export interface SpanOptions {
 
 /** The open span handed to the function a span wraps. */
 export interface SpanScope {
+  /**
+   * The span's W3C `traceparent` (`00-<trace id>-<span id>-01`), to send with a request the span
+   * makes; `undefined` when nothing is recorded.
+   */
+  readonly traceparent: string | undefined;
   /** Sets the span outputs (`mlflow.spanOutputs`). */
   setOutputs(outputs: unknown): void;
   /** Records the LLM call of a CHAT_MODEL span: usage, model, provider and cost. */
