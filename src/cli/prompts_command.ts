@@ -217,7 +217,7 @@ export async function promptsPushCommand(
     ...access(options.trackingUri, io),
     alias: options.alias,
     message: options.message,
-    readTextFile: (path) => io.readTextFile(path),
+    readTextFile: (path, options) => io.readTextFile(path, options),
   });
   if (options.json) {
     json(io, {

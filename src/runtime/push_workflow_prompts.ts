@@ -15,6 +15,7 @@ import { createToolRegistry } from "../tools/tool_registry.ts";
 import { denoEnv } from "../tracking/http/mlflow_auth.ts";
 import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
+import { readRegularTextFile } from "./regular_file.ts";
 import {
   checkAliasOption,
   type PromptRegistryAccessOptions,
@@ -45,9 +46,11 @@ export interface PushWorkflowPromptsOptions extends PromptRegistryAccessOptions 
   /**
    * Reads the workflow and its prompt files.
    *
-   * @default {Deno.readTextFile}
+   * @default {readRegularTextFile: regular files only, up to the size loadWorkflow asks for}
    */
-  readTextFile?: ((path: string) => Promise<string>) | undefined;
+  readTextFile?:
+    | ((path: string, options?: { maxBytes?: number | undefined }) => Promise<string>)
+    | undefined;
 }
 
 /** One node's prompt in the registry. */
@@ -124,7 +127,7 @@ export async function pushWorkflowPrompts(
 ): Promise<PushWorkflowPromptsResult> {
   const { alias, tools = [], readTextFile } = options;
   const env: EnvReader = options.env ?? denoEnv();
-  const read = readTextFile ?? ((file: string) => Deno.readTextFile(file));
+  const read = readTextFile ?? readRegularTextFile;
   const prices = await loadPriceTableFromEnv({ env, readTextFile: read });
   const loaded = await loadWorkflow(path, {
     readTextFile: read,
