@@ -33,7 +33,8 @@ import {
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
-import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { checkTraceparentOption } from "./_traceparent_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import { loadToolModules } from "./_tool_modules.ts";

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { LINKED_PROMPTS_KEY, linkedPrompts } from "./linked_prompts.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { pythonJsonDumps, toJsonValue } from "./python_json.ts";
 import type { SpanEventRecord, SpanRecord, SpanStatusCode } from "./trace_bundle.ts";
@@ -208,14 +209,15 @@ export class RunRecorder implements RunTrace {
     if (options.inputs !== undefined) {
       attributes["mlflow.spanInputs"] = jsonAttribute(options.inputs);
     }
+    const nodeId = options.nodeId ?? this.#nodeIds.get(parent.record.spanId) ??
+      (options.type === "CHAIN" ? options.name : undefined);
     // Extra attributes come after ours but cannot replace the id or the type.
     const open = this.#startSpan(options.name, parent, {
       ...attributes,
       ...options.attributes,
+      ...(options.type === "CHAIN" ? promptAttributes(this.#start, nodeId) : {}),
       ...attributes,
     });
-    const nodeId = options.nodeId ?? this.#nodeIds.get(parent.record.spanId) ??
-      (options.type === "CHAIN" ? options.name : undefined);
     if (nodeId !== undefined) this.#nodeIds.set(open.record.spanId, nodeId);
     try {
       const result = await activeSpan.run(open, () => fn(scopeOf(open.record, options.attributes)));
@@ -414,3 +416,16 @@ export const NOOP_SCOPE: SpanScope = {
   setLlmCall(): void {},
   setAttributes(): void {},
 };
+
+/**
+ * The registry prompt a node's span records: `mlflow.linkedPrompts` as MLflow's
+ * `load_prompt` sets it on the active span, and the URI the node names.
+ */
+function promptAttributes(start: RunStart, nodeId: string | undefined): Record<string, unknown> {
+  const used = start.prompts?.find((prompt) => prompt.nodeId === nodeId);
+  if (used === undefined) return {};
+  return {
+    [LINKED_PROMPTS_KEY]: linkedPrompts([used]),
+    "configurable_agents.prompt_uri": used.uri,
+  };
+}

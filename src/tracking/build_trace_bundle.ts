@@ -10,6 +10,7 @@ import type { CapturePolicy, RunRedactor } from "./capture_policy.ts";
 import { buildRunArtifacts } from "./_run_artifacts.ts";
 import { type RunSummary, summarizeRun } from "./run_summary.ts";
 import { buildTraceRecord } from "./_trace_record.ts";
+import { LINKED_PROMPTS_KEY, linkedPromptsTag } from "./linked_prompts.ts";
 import type { JsonValue } from "./python_json.ts";
 import type { FinishedRun } from "./_run_recorder.ts";
 import {
@@ -84,6 +85,8 @@ const STRUCTURAL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "workflow_version",
   "session.id",
   "user.id",
+  "mlflow.linkedPrompts",
+  "configurable_agents.prompt_uri",
 ]);
 
 /** Applies the redactor (and `log_prompts`) to one span. */
@@ -203,6 +206,8 @@ export function summarizeTraceBundle(
   if (summary.unpricedModels.length > 0) {
     trace.tags[COST_UNKNOWN_MODELS_TAG] = redactor.scrubSecrets(summary.unpricedModels.join(","));
   }
+  const prompts = promptsThatRan(input);
+  if (prompts.length > 0) trace.tags[LINKED_PROMPTS_KEY] = linkedPromptsTag(prompts);
   if (input.remoteParentSpanId !== undefined) trace.remoteParentSpanId = input.remoteParentSpanId;
   const bundle: TraceBundle = {
     version: 1,
@@ -214,6 +219,12 @@ export function summarizeTraceBundle(
     bundle.run = buildRun(input, settings, { redactor, spans, summary });
   }
   return { bundle, summary };
+}
+
+/** The registry prompts of the nodes that ran, as MLflow links them to traces and runs. */
+function promptsThatRan(input: FinishedRun): NonNullable<FinishedRun["start"]["prompts"]> {
+  const ran = new Set(input.nodeIds.values());
+  return (input.start.prompts ?? []).filter((prompt) => ran.has(prompt.nodeId));
 }
 
 /** The MLflow run of one execution: params, metrics, tags and artifacts. */
@@ -241,6 +252,13 @@ function buildRun(
   };
   if (summary.unpricedModels.length > 0) {
     tags[COST_UNKNOWN_MODELS_TAG] = summary.unpricedModels.join(",");
+  }
+  const prompts = promptsThatRan(input);
+  if (prompts.length > 0) {
+    tags[LINKED_PROMPTS_KEY] = linkedPromptsTag(prompts);
+    for (const prompt of prompts) {
+      params[`node_${prompt.nodeId}_prompt`] = `prompts:/${prompt.name}/${prompt.version}`;
+    }
   }
   if (end.reason !== undefined) tags["configurable_agents.stop_reason"] = end.reason;
   return {
