@@ -63,6 +63,9 @@ const NOOP_RUN: RunTrace = {
   },
 };
 
+/** The most traces one delivery to a tracking server takes (one span export, one run link). */
+const HTTP_BATCH_SIZE = 25;
+
 /** MLflow's limit on run names (`runs.name`). */
 const MAX_RUN_NAME_CHARS = 250;
 
@@ -163,6 +166,7 @@ export class MlflowTracker implements Tracer {
       warn: this.#warn,
       async: this.async,
       concurrency: options.concurrency ?? (destination.kind === "http" ? 4 : 1),
+      batchSize: destination.kind === "http" ? HTTP_BATCH_SIZE : 1,
       destination: destination.uri,
       ...(preflight === false || options.sink
         ? {}

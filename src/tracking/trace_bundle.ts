@@ -340,9 +340,33 @@ export interface TraceSink {
    * Throws when the destination cannot take it (the caller spools it).
    */
   deliver(bundle: TrackingBundle): Promise<DeliveryReceipt>;
+  /**
+   * Writes several bundles with as few requests as the destination allows (one span export and
+   * one run link for many traces). Each bundle succeeds or fails on its own: the answer has, in
+   * order, the receipt or the error of each. Optional: without it, bundles go one at a time
+   * through `deliver`.
+   */
+  deliverMany?(
+    bundles: readonly TrackingBundle[],
+    options: DeliverManyOptions,
+  ): Promise<DeliveryResult[]>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/** How {@linkcode TraceSink.deliverMany} may save requests. */
+export interface DeliverManyOptions {
+  /**
+   * The bundles were made by this process and never sent before, so the destination cannot
+   * have them: no existence check. A spooled bundle (pushed or resumed) is never fresh.
+   */
+  fresh: boolean;
+}
+
+/** What became of one bundle of {@linkcode TraceSink.deliverMany}. */
+export type DeliveryResult =
+  | { ok: true; receipt: DeliveryReceipt }
+  | { ok: false; error: unknown };
 
 /** What became of a submitted bundle. */
 export type DeliveryOutcome =

@@ -11,6 +11,7 @@
 import { errorMessage } from "../../errors.ts";
 import {
   type DeliveryOutcome,
+  type DeliveryResult,
   describeBundle,
   type TraceSink,
   type TrackingBundle,
@@ -48,6 +49,13 @@ export interface DeliveryQueueOptions {
    * @default {1}
    */
   concurrency?: number;
+  /**
+   * The most bundles one delivery takes, when the sink delivers several at once
+   * (`deliverMany`); a delivery takes what is waiting, up to this.
+   *
+   * @default {1}
+   */
+  batchSize?: number;
   /**
    * Checks run once before the first delivery (see `checkDestination`).
    *
@@ -94,6 +102,9 @@ export class DeliveryQueue {
   readonly #push: string;
   readonly #sleep: Sleep;
   readonly #concurrency: number;
+  readonly #batchSize: number;
+  /** Deliveries running (each of one batch of items). */
+  #running = 0;
   readonly #waiters: { atMost: number; wake: () => void }[] = [];
   #sink: Promise<TraceSink> | undefined;
   #checked: Promise<PreflightResult> | undefined;
@@ -113,14 +124,16 @@ export class DeliveryQueue {
    * @throws {RangeError} `concurrency` is not a whole number from 1.
    */
   constructor(options: DeliveryQueueOptions) {
-    const { concurrency = 1 } = options;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
+    const { concurrency = 1, batchSize = 1 } = options;
+    for (const [name, value] of [["concurrency", concurrency], ["batchSize", batchSize]] as const) {
+      if (Number.isInteger(value) && value >= 1) continue;
       throw new RangeError(
-        `Cannot create a delivery queue as concurrency must be a whole number from 1: got "${concurrency}"`,
+        `Cannot create a delivery queue as ${name} must be a whole number from 1: got "${value}"`,
       );
     }
     this.#options = options;
     this.#concurrency = concurrency;
+    this.#batchSize = batchSize;
     this.#push = options.pushCommand ?? PUSH_COMMAND;
     this.#sleep = options.sleep ?? defaultSleep;
   }
@@ -246,17 +259,20 @@ export class DeliveryQueue {
   }
 
   #pump(): void {
-    while (this.#inFlight.size < this.#concurrency && this.#queue.length > 0) {
-      const item = this.#queue.shift()!;
-      this.#inFlight.add(item);
-      this.#process(item)
-        .catch((error) => this.#giveUp(item, this.#failureOf(item.bundle, error)))
-        .then((outcome) => {
-          this.#inFlight.delete(item);
-          this.#settle(item, outcome);
-          this.#pump();
-          this.#wakeWaiters();
-        });
+    while (this.#running < this.#concurrency && this.#queue.length > 0) {
+      const items = this.#queue.splice(0, this.#batchSize);
+      this.#running++;
+      for (const item of items) this.#inFlight.add(item);
+      this.#processAll(items).catch(async (error) => {
+        for (const item of items) {
+          this.#settle(item, await this.#giveUp(item, this.#failureOf(item.bundle, error)));
+        }
+      }).then(() => {
+        this.#running--;
+        for (const item of items) this.#inFlight.delete(item);
+        this.#pump();
+        this.#wakeWaiters();
+      });
     }
   }
 
@@ -293,26 +309,66 @@ export class DeliveryQueue {
     item.resolve(outcome);
   }
 
-  async #process(item: Item): Promise<DeliveryOutcome> {
-    const { bundle } = item;
-    if (this.#degraded) return await this.#giveUp(item, this.#degraded, false);
+  /** Delivers a batch of items; each settles as delivered or spooled. Never throws. */
+  async #processAll(items: Item[]): Promise<void> {
+    const ready = await this.#ready(items[0]!.bundle).catch((error) =>
+      this.#failureOf(items[0]!.bundle, error)
+    );
+    if (!("deliver" in ready)) {
+      // A destination already known to be down was warned about.
+      const warn = ready !== this.#degraded;
+      for (const item of items) this.#settle(item, await this.#giveUp(item, ready, warn));
+      return;
+    }
+    const results = await this.#deliver(ready, items.map((item) => item.bundle));
+    for (const [index, item] of items.entries()) {
+      const result = results[index]!;
+      if (result.ok) {
+        await item.claim?.done().catch(() => {});
+        this.#settle(item, { state: "delivered", receipt: result.receipt });
+      } else {
+        this.#settle(item, await this.#giveUp(item, this.#failureOf(item.bundle, result.error)));
+      }
+    }
+  }
+
+  /** The sink once the checks passed, or why nothing can be delivered. */
+  async #ready(bundle: TrackingBundle): Promise<TraceSink | Failure> {
+    if (this.#degraded) return this.#degraded;
     const check = await (this.#checked ??= this.#preflight());
     if (!check.ok) {
       const fix = check.kind === "permission" && check.flag
         ? `add ${check.flag} and run \`${this.#push}\``
         : this.#fixLater();
-      return await this.#giveUp(item, { message: check.reason, degrade: true, fix });
+      return { message: check.reason, degrade: true, fix };
     }
-    let sink: TraceSink;
     try {
-      sink = await (this.#sink ??= Promise.resolve().then(() => this.#options.openSink()));
+      return await (this.#sink ??= Promise.resolve().then(() => this.#options.openSink()));
     } catch (error) {
       this.#sink = undefined;
-      return await this.#giveUp(item, { ...this.#failureOf(bundle, error), degrade: true });
+      return { ...this.#failureOf(bundle, error), degrade: true };
     }
-    const receipt = await sink.deliver(bundle);
-    await item.claim?.done().catch(() => {});
-    return { state: "delivered", receipt };
+  }
+
+  /** Bundles made by this process: several at once where the sink can, never looked up first. */
+  async #deliver(sink: TraceSink, bundles: TrackingBundle[]): Promise<DeliveryResult[]> {
+    if (sink.deliverMany) {
+      try {
+        return await sink.deliverMany(bundles, { fresh: true });
+      } catch (error) {
+        return bundles.map(() => ({ ok: false, error }));
+      }
+    }
+    const results: DeliveryResult[] = [];
+    for (const bundle of bundles) {
+      results.push(
+        await sink.deliver(bundle).then(
+          (receipt): DeliveryResult => ({ ok: true, receipt }),
+          (error): DeliveryResult => ({ ok: false, error }),
+        ),
+      );
+    }
+    return results;
   }
 
   async #preflight(): Promise<PreflightResult> {

@@ -16,21 +16,21 @@ import { errorMessage, WorkflowError } from "../../errors.ts";
 import { storedSpanJson } from "../stored_span_json.ts";
 import {
   type ArtifactRecord,
-  ASSESSMENT_SOURCE_RUN_METADATA,
-  type AssessmentRecord,
+  type DeliverManyOptions,
   type DeliveryReceipt,
+  type DeliveryResult,
   isRunBundle,
   type RunRecord,
   SOURCE_RUN_METADATA,
+  type SpanRecord,
   TRACE_ID_TAG,
   type TraceBundle,
   type TraceSink,
   type TrackingBundle,
-  WORKFLOW_TAG,
 } from "../trace_bundle.ts";
 import { denoEnv, type EnvReader, redactUri } from "./mlflow_auth.ts";
 import { MlflowClient } from "./mlflow_client.ts";
-import type { MlflowAssessmentInfo, MlflowRun, MlflowTraceInfo } from "./mlflow_entities.ts";
+import type { MlflowRun, MlflowTraceInfo } from "./mlflow_entities.ts";
 import { MlflowRequestError } from "./mlflow_request_error.ts";
 import {
   denoLocalArtifactFiles,
@@ -42,28 +42,10 @@ import { exportOtlp, type ExportOtlpOptions, type OtlpExportResult } from "../ot
 import { startTraceInput } from "./_trace_info.ts";
 import { artifactDestination } from "./_wire_format.ts";
 import { GenAiRequests } from "./_genai_requests.ts";
+import { assertTraceId, OTLP_UNSUPPORTED, TraceBatchWriter } from "./_trace_batch.ts";
 import { RestTransport } from "./_rest_transport.ts";
 import { HttpGroupRuns } from "./_http_group_runs.ts";
 import { HttpAgentVersions } from "./_http_agent_versions.ts";
-
-/**
- * The assessments of a bundle the server does not have yet: one with the same name, kind,
- * source and evaluation run is there already.
- */
-function missingAssessments(
-  assessments: readonly AssessmentRecord[],
-  existing: MlflowTraceInfo | undefined,
-  runId: string | undefined,
-): AssessmentRecord[] {
-  const present = existing?.assessments ?? [];
-  const same = (a: AssessmentRecord, b: MlflowAssessmentInfo) =>
-    a.name === b.name && a.kind === b.kind && a.source.type === b.sourceType &&
-    a.source.id === b.sourceId && runId === b.sourceRunId;
-  return assessments.filter((assessment) => !present.some((info) => same(assessment, info)));
-}
-
-/** Statuses of `/v1/traces` that mean "this server has no OTLP endpoint". */
-const OTLP_UNSUPPORTED = new Set([404, 405, 501]);
 
 /** How to reach the server and the world. */
 export interface HttpSinkOptions {
@@ -110,6 +92,7 @@ export class HttpSink implements TraceSink {
   readonly #genai: GenAiRequests;
   readonly #groups: HttpGroupRuns;
   readonly #versions: HttpAgentVersions;
+  readonly #batches: TraceBatchWriter;
 
   /**
    * Creates a sink for one tracking server; nothing is sent before `deliver`.
@@ -148,6 +131,15 @@ export class HttpSink implements TraceSink {
     this.#exportSpans = options.exportSpans ??
       ((request, exportOptions) =>
         exportOtlp(request, { ...exportOptions, ...(fetcher ? { fetch: fetcher } : {}) }));
+    this.#batches = new TraceBatchWriter({
+      client: this.#client,
+      genai: this.#genai,
+      groups: this.#groups,
+      versions: this.#versions,
+      exportSpans: (spans, experimentId) => this.#export(spans, experimentId),
+      exportError: (result, what) => this.#exportError(result, what),
+      uploadSpans: (bundle, traceInfo) => this.#uploadSpans(bundle, traceInfo),
+    });
   }
 
   /**
@@ -162,11 +154,54 @@ export class HttpSink implements TraceSink {
    *   artifact location) or the OTLP exporter may not read its environment.
    */
   async deliver(bundle: TrackingBundle): Promise<DeliveryReceipt> {
-    if (this.#controller.signal.aborted) {
-      throw new MlflowRequestError(`Cannot deliver to "${this.#uri}" as the sink is closed`, {
-        kind: "aborted",
-      });
+    const [result] = await this.deliverMany([bundle], { fresh: false });
+    if (!result!.ok) throw result!.error;
+    return result!.receipt;
+  }
+
+  /**
+   * Writes several bundles: the traces of one experiment share one existence check (none when
+   * `fresh`), one OTLP export (one per trace on servers that take one trace per request) and
+   * one run link per group run; each trace then gets its StartTraceV3 and assessments. Runs of
+   * their own and the ends of group runs go one at a time. Each bundle succeeds or fails alone.
+   *
+   * @param bundles The bundles.
+   * @param options `fresh`: made by this process and never sent, so not looked up first.
+   * @returns In order, the receipt or the error of each bundle.
+   */
+  async deliverMany(
+    bundles: readonly TrackingBundle[],
+    options: DeliverManyOptions,
+  ): Promise<DeliveryResult[]> {
+    const results: DeliveryResult[] = [];
+    const traces = new Map<string, number[]>();
+    const others: number[] = [];
+    for (const [index, bundle] of bundles.entries()) {
+      if (isRunBundle(bundle) || bundle.run) {
+        others.push(index);
+        continue;
+      }
+      const indices = traces.get(bundle.experimentName) ?? [];
+      indices.push(index);
+      traces.set(bundle.experimentName, indices);
     }
+    for (const indices of traces.values()) {
+      const batch = indices.map((index) => bundles[index] as TraceBundle);
+      const delivered = await this.#deliverTraces(batch, options.fresh);
+      for (const [at, index] of indices.entries()) results[index] = delivered[at]!;
+    }
+    for (const index of others) {
+      results[index] = await this.#deliverOne(bundles[index]!, options.fresh).then(
+        (receipt): DeliveryResult => ({ ok: true, receipt }),
+        (error): DeliveryResult => ({ ok: false, error }),
+      );
+    }
+    return results;
+  }
+
+  /** The end of a group run, or a trace with a run of its own. */
+  async #deliverOne(bundle: TrackingBundle, fresh: boolean): Promise<DeliveryReceipt> {
+    this.#assertOpen();
     const experimentId = await this.#experimentId(bundle.experimentName);
     if (isRunBundle(bundle)) {
       const { runId, alreadyPresent } = await this.#groups.finish(
@@ -176,50 +211,23 @@ export class HttpSink implements TraceSink {
       );
       return { experimentId, runId, alreadyPresent };
     }
-    const { trace, run } = bundle;
-    if (!/^tr-[0-9a-f]{32}$/.test(trace.traceId)) {
-      throw new TypeError(
-        `Cannot deliver trace "${trace.traceId}" as trace ids are "tr-" and 32 lowercase hex digits`,
-      );
-    }
-    const existingTrace = await this.#client.getTraceInfo(trace.traceId);
-    return run
-      ? await this.#deliverWithRun(bundle, run, experimentId, existingTrace)
-      : await this.#deliverTrace(bundle, experimentId, existingTrace);
+    assertTraceId(bundle.trace.traceId);
+    const existing = fresh && !bundle.trace.remoteParentSpanId
+      ? undefined
+      : await this.#client.getTraceInfo(bundle.trace.traceId);
+    return await this.#deliverWithRun(bundle, bundle.run!, experimentId, existing, fresh);
   }
 
-  /** A trace alone, or in a group run: no run of its own. */
-  async #deliverTrace(
-    bundle: TraceBundle,
-    experimentId: string,
-    existingTrace: MlflowTraceInfo | undefined,
-  ): Promise<DeliveryReceipt> {
-    const { trace, group, agentVersion } = bundle;
-    const groupRun = group ? await this.#groups.runOf(experimentId, group) : undefined;
-    const runId = groupRun?.info.runId;
-    const modelId = agentVersion
-      ? await this.#versions.modelIdOf(experimentId, agentVersion)
-      : undefined;
-    // StartTraceV3 is what sets the workflow tag: a trace that has it is recorded.
-    const recorded = existingTrace?.tags[WORKFLOW_TAG] !== undefined;
-    const missing = missingAssessments(bundle.assessments ?? [], existingTrace, runId);
-    if (recorded && missing.length === 0) return { experimentId, runId, alreadyPresent: true };
-    const spansAsArtifact = existingTrace
-      ? existingTrace.tags["mlflow.trace.spansLocation"] !== "TRACKING_STORE"
-      : !(await this.#sendSpans(bundle, experimentId));
-    if (runId !== undefined) await this.#genai.linkTracesToRun([trace.traceId], runId);
-    const traceInfo = recorded
-      ? existingTrace
-      : await this.#client.startTrace(startTraceInput(bundle, experimentId, runId, modelId));
-    if (spansAsArtifact) await this.#uploadSpans(bundle, traceInfo);
-    const spanId = trace.spans.find((span) => span.parentSpanId === null)?.spanId;
-    for (const assessment of missing) {
-      const metadata: Record<string, string> = runId === undefined
-        ? { ...assessment.metadata }
-        : { [ASSESSMENT_SOURCE_RUN_METADATA]: runId, ...assessment.metadata };
-      await this.#genai.createAssessment(trace.traceId, assessment, { spanId, metadata });
+  /** Traces of one experiment without runs of their own; see `TraceBatchWriter`. */
+  async #deliverTraces(bundles: TraceBundle[], fresh: boolean): Promise<DeliveryResult[]> {
+    let experimentId: string;
+    try {
+      this.#assertOpen();
+      experimentId = await this.#experimentId(bundles[0]!.experimentName);
+    } catch (error) {
+      return bundles.map(() => ({ ok: false, error }));
     }
-    return { experimentId, runId, alreadyPresent: false };
+    return await this.#batches.write(bundles, experimentId, fresh);
   }
 
   /** A trace with a run of its own (one run per execution). */
@@ -228,10 +236,11 @@ export class HttpSink implements TraceSink {
     run: RunRecord,
     experimentId: string,
     existingTrace: MlflowTraceInfo | undefined,
+    fresh: boolean,
   ): Promise<DeliveryReceipt> {
     const { trace, agentVersion } = bundle;
     const client = this.#client;
-    const existingRun = await this.#findRun(experimentId, trace.traceId);
+    const existingRun = fresh ? undefined : await this.#findRun(experimentId, trace.traceId);
     const recorded = existingTrace?.metadata[SOURCE_RUN_METADATA] !== undefined;
     if (recorded && existingRun && existingRun.info.status !== "RUNNING") {
       return { experimentId, runId: existingRun.info.runId, alreadyPresent: true };
@@ -314,25 +323,33 @@ export class HttpSink implements TraceSink {
 
   /** Sends the spans over OTLP; `false` when the server has no OTLP endpoint. */
   async #sendSpans(bundle: TraceBundle, experimentId: string): Promise<boolean> {
+    const result = await this.#export(bundle.trace.spans, experimentId);
+    if (result.ok) return true;
+    if (result.status !== undefined && OTLP_UNSUPPORTED.has(result.status)) return false;
+    throw this.#exportError(result, `trace "${bundle.trace.traceId}"`);
+  }
+
+  #export(spans: readonly SpanRecord[], experimentId: string): Promise<OtlpExportResult> {
     const { url, headers } = this.#client.otlpEndpoint();
-    const result = await this.#exportSpans(encodeOtlp(bundle.trace.spans), {
+    return this.#exportSpans(encodeOtlp(spans), {
       url,
       headers: { ...headers, "x-mlflow-experiment-id": experimentId },
       timeoutMs: this.#client.timeoutMs,
       signal: this.#controller.signal,
     });
-    if (result.ok) return true;
-    if (result.status !== undefined && OTLP_UNSUPPORTED.has(result.status)) return false;
-    const action = `send the spans of trace "${bundle.trace.traceId}" to "${url}"`;
+  }
+
+  #exportError(result: Exclude<OtlpExportResult, { ok: true }>, what: string): Error {
+    const action = `send the spans of ${what} to "${this.#client.otlpEndpoint().url}"`;
     if (result.status !== undefined) {
       const detail = result.body?.trim().slice(0, 200);
-      throw new MlflowRequestError(
+      return new MlflowRequestError(
         `Cannot ${action} as the server answered ${result.status}${detail ? `: ${detail}` : ""}`,
         { kind: "http", status: result.status, cause: result.error },
       );
     }
     const { timedOut } = result;
-    throw new MlflowRequestError(
+    return new MlflowRequestError(
       `Cannot ${action} as the MLflow tracking server ${
         timedOut ? "did not answer in time" : `is unreachable: ${result.error.message}`
       }`,
@@ -341,6 +358,13 @@ export class HttpSink implements TraceSink {
         cause: result.error,
       },
     );
+  }
+
+  #assertOpen(): void {
+    if (!this.#controller.signal.aborted) return;
+    throw new MlflowRequestError(`Cannot deliver to "${this.#uri}" as the sink is closed`, {
+      kind: "aborted",
+    });
   }
 
   /** Fallback for servers without OTLP: the spans as `traces.json` at the trace's artifact location. */
