@@ -165,7 +165,7 @@ export class MlflowTracker implements Tracer {
       spool: new Spool(options.spool),
       warn: this.#warn,
       async: this.async,
-      concurrency: options.concurrency ?? (destination.kind === "http" ? 4 : 1),
+      concurrency: options.concurrency ?? (destination.kind === "http" ? 8 : 1),
       batchSize: destination.kind === "http" ? HTTP_BATCH_SIZE : 1,
       destination: destination.uri,
       ...(preflight === false || options.sink

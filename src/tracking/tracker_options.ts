@@ -192,7 +192,7 @@ export interface MlflowTrackerOptions {
   /**
    * Deliveries at once.
    *
-   * @default {1 for a SQLite file, 4 for a tracking server}
+   * @default {1 for a SQLite file, 8 for a tracking server}
    */
   concurrency?: number;
   /**
