@@ -11,7 +11,6 @@
 import { errorMessage } from "../../errors.ts";
 import {
   type DeliveryOutcome,
-  type DeliveryResult,
   describeBundle,
   type TraceSink,
   type TrackingBundle,
@@ -19,6 +18,7 @@ import {
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
 import { defaultSleep, type PreflightResult, type Sleep } from "./preflight.ts";
 import type { Spool, SpoolClaim } from "./spool.ts";
+import { deliverAll } from "./_deliver_all.ts";
 
 /**
  * The bound of every wait for tracking at the end of a run or a process (flush and close), in
@@ -320,7 +320,8 @@ export class DeliveryQueue {
       for (const item of items) this.#settle(item, await this.#giveUp(item, ready, warn));
       return;
     }
-    const results = await this.#deliver(ready, items.map((item) => item.bundle));
+    // Bundles made by this process: never looked up first.
+    const results = await deliverAll(ready, items.map((item) => item.bundle), true);
     for (const [index, item] of items.entries()) {
       const result = results[index]!;
       if (result.ok) {
@@ -348,27 +349,6 @@ export class DeliveryQueue {
       this.#sink = undefined;
       return { ...this.#failureOf(bundle, error), degrade: true };
     }
-  }
-
-  /** Bundles made by this process: several at once where the sink can, never looked up first. */
-  async #deliver(sink: TraceSink, bundles: TrackingBundle[]): Promise<DeliveryResult[]> {
-    if (sink.deliverMany) {
-      try {
-        return await sink.deliverMany(bundles, { fresh: true });
-      } catch (error) {
-        return bundles.map(() => ({ ok: false, error }));
-      }
-    }
-    const results: DeliveryResult[] = [];
-    for (const bundle of bundles) {
-      results.push(
-        await sink.deliver(bundle).then(
-          (receipt): DeliveryResult => ({ ok: true, receipt }),
-          (error): DeliveryResult => ({ ok: false, error }),
-        ),
-      );
-    }
-    return results;
   }
 
   async #preflight(): Promise<PreflightResult> {

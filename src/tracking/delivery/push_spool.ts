@@ -9,9 +9,15 @@
  */
 import { errorMessage } from "../../errors.ts";
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
-import { bundleId, type TraceSink } from "../trace_bundle.ts";
+import {
+  bundleId,
+  type DeliveryResult,
+  type TraceSink,
+  type TrackingBundle,
+} from "../trace_bundle.ts";
 import { parseTrackingUri, type TrackingDestination } from "../tracking_destination.ts";
-import type { Spool } from "./spool.ts";
+import type { Spool, SpoolClaim } from "./spool.ts";
+import { deliverAll } from "./_deliver_all.ts";
 
 /** What to push and where. */
 export interface PushSpoolOptions {
@@ -29,6 +35,22 @@ export interface PushSpoolOptions {
    * @default {4}
    */
   concurrency?: number;
+  /**
+   * Bundles each delivery takes together (one look-up and one span export per destination
+   * where the sink can).
+   *
+   * @default {25}
+   */
+  batchSize?: number;
+}
+
+/** A claimed spool file, read. */
+interface Claimed {
+  claim: SpoolClaim;
+  traceId: string | undefined;
+  uri: string | undefined;
+  destination?: TrackingDestination;
+  bundle: TrackingBundle | undefined;
 }
 
 /** A bundle that could not be pushed (its file stays in the spool). */
@@ -78,7 +100,7 @@ export interface PushReport {
  * @throws {Error} The spool directory cannot be listed.
  */
 export async function pushSpool(options: PushSpoolOptions): Promise<PushReport> {
-  const { spool, sinkFor, override, signal, concurrency = 4 } = options;
+  const { spool, sinkFor, override, signal, concurrency = 4, batchSize = 25 } = options;
   const files = await spool.list();
   const report: PushReport = {
     total: files.length,
@@ -92,36 +114,72 @@ export async function pushSpool(options: PushSpoolOptions): Promise<PushReport> 
   const down = new Map<string, string>();
   let next = 0;
 
-  const pushOne = async (file: string): Promise<void> => {
+  const sinkOf = (destination: TrackingDestination): Promise<TraceSink> => {
+    let sink = sinks.get(destination.uri);
+    if (!sink) {
+      sink = Promise.resolve().then(() => sinkFor(destination));
+      sinks.set(destination.uri, sink);
+    }
+    return sink;
+  };
+  const fail = async (claimed: Claimed, error: unknown): Promise<void> => {
+    const message = errorMessage(error);
+    if (claimed.uri !== undefined && isMlflowRequestError(error) && error.unreachable) {
+      down.set(claimed.uri, message);
+    }
+    const back = await claimed.claim.release().catch(() => claimed.claim.file);
+    report.failed.push({
+      file: back,
+      traceId: claimed.traceId,
+      trackingUri: claimed.uri,
+      error: message,
+    });
+  };
+  /** Claims and reads a file; `undefined` when another process has it or it failed. */
+  const open = async (file: string): Promise<Claimed | undefined> => {
     const claim = await spool.claim(file).catch(() => undefined);
     if (claim === undefined) {
       report.skipped++;
-      return;
+      return undefined;
     }
-    let traceId: string | undefined;
-    let uri: string | undefined;
+    const claimed: Claimed = { claim, traceId: undefined, uri: undefined, bundle: undefined };
     try {
       const bundle = await spool.read(claim.file);
-      traceId = bundleId(bundle);
+      claimed.traceId = bundleId(bundle);
       const destination = override ?? parseTrackingUri(bundle.trackingUri);
-      uri = destination.uri;
-      const unreachable = down.get(uri);
-      if (unreachable !== undefined) throw new Error(unreachable);
-      let sink = sinks.get(uri);
-      if (!sink) {
-        sink = Promise.resolve().then(() => sinkFor(destination));
-        sinks.set(uri, sink);
-      }
-      const receipt = await (await sink).deliver({ ...bundle, trackingUri: uri });
-      await claim.done();
-      (receipt.alreadyPresent ? report.alreadyPresent : report.delivered).push(traceId);
+      claimed.uri = destination.uri;
+      claimed.destination = destination;
+      claimed.bundle = { ...bundle, trackingUri: destination.uri };
+      return claimed;
     } catch (error) {
-      const message = errorMessage(error);
-      if (uri !== undefined && isMlflowRequestError(error) && error.unreachable) {
-        down.set(uri, message);
+      await fail(claimed, error);
+      return undefined;
+    }
+  };
+  /** Delivers bundles of one destination together (one look-up, one export where it can). */
+  const pushAll = async (batch: Claimed[]): Promise<void> => {
+    const { uri, destination } = batch[0]!;
+    const unreachable = down.get(uri!);
+    if (unreachable !== undefined) {
+      for (const claimed of batch) await fail(claimed, new Error(unreachable));
+      return;
+    }
+    let results: DeliveryResult[];
+    try {
+      const sink = await sinkOf(destination!);
+      results = await deliverAll(sink, batch.map((claimed) => claimed.bundle!), false);
+    } catch (error) {
+      results = batch.map(() => ({ ok: false, error }));
+    }
+    for (const [index, claimed] of batch.entries()) {
+      const result = results[index]!;
+      if (!result.ok) {
+        await fail(claimed, result.error);
+        continue;
       }
-      const back = await claim.release().catch(() => claim.file);
-      report.failed.push({ file: back, traceId, trackingUri: uri, error: message });
+      await claimed.claim.done();
+      (result.receipt.alreadyPresent ? report.alreadyPresent : report.delivered)
+        .push(claimed.traceId!);
     }
   };
   const worker = async (): Promise<void> => {
@@ -131,7 +189,14 @@ export async function pushSpool(options: PushSpoolOptions): Promise<PushReport> 
         next = files.length;
         return;
       }
-      await pushOne(files[next++]!);
+      const taken = files.slice(next, next + batchSize);
+      next += taken.length;
+      const opened = (await Promise.all(taken.map(open))).filter((claimed) => claimed);
+      const byUri = new Map<string, Claimed[]>();
+      for (const claimed of opened as Claimed[]) {
+        byUri.set(claimed.uri!, [...(byUri.get(claimed.uri!) ?? []), claimed]);
+      }
+      for (const batch of byUri.values()) await pushAll(batch);
     }
   };
 

@@ -270,3 +270,67 @@ Deno.test("DeliveryQueue warns that a trace is lost when even the spool cannot b
   assertEquals(delivery.counts, { delivered: 0, spooled: 0, lost: 1 });
   await delivery.close();
 });
+
+Deno.test("DeliveryQueue hands the bundles waiting to deliverMany together, as fresh", async () => {
+  await withTempDir(async (dir) => {
+    const calls: { ids: string[]; fresh: boolean }[] = [];
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => open = resolve);
+    const sink: TraceSink = {
+      deliver: () => Promise.reject(new Error("deliverMany is expected")),
+      async deliverMany(bundles, { fresh }) {
+        calls.push({ ids: bundles.map(bundleId), fresh });
+        await gate;
+        return bundles.map(() => ({ ok: true, receipt }));
+      },
+      close: () => Promise.resolve(),
+    };
+    const delivery = queue({
+      sink,
+      concurrency: 1,
+      batchSize: 3,
+      spool: new Spool({ dir }),
+      warn: () => {},
+    });
+    const bundle = await goldenBundle("http://x");
+    for (const n of [1, 2, 3, 4, 5]) await delivery.submit(withTraceId(bundle, hex(n)));
+    open();
+    await delivery.close(Infinity);
+    assertEquals(calls, [
+      { ids: [`tr-${hex(1)}`], fresh: true },
+      { ids: [`tr-${hex(2)}`, `tr-${hex(3)}`, `tr-${hex(4)}`], fresh: true },
+      { ids: [`tr-${hex(5)}`], fresh: true },
+    ]);
+    assertEquals(delivery.counts, { delivered: 5, spooled: 0, lost: 0 });
+    assertEquals(await new Spool({ dir }).list(), []);
+  });
+});
+
+Deno.test("DeliveryQueue spools only the bundles deliverMany failed", async () => {
+  await withTempDir(async (dir) => {
+    const warnings: string[] = [];
+    const sink: TraceSink = {
+      deliver: () => Promise.reject(new Error("deliverMany is expected")),
+      deliverMany: (bundles) =>
+        Promise.resolve(
+          bundles.map((bundle) =>
+            bundleId(bundle).endsWith("2")
+              ? { ok: false, error: new Error("refused") }
+              : { ok: true, receipt }
+          ),
+        ),
+      close: () => Promise.resolve(),
+    };
+    const spool = new Spool({ dir });
+    const delivery = queue({ sink, batchSize: 3, spool, warn: (m) => warnings.push(m) });
+    const bundle = await goldenBundle("http://x");
+    for (const n of [1, 2, 3]) await delivery.submit(withTraceId(bundle, hex(n)));
+    await delivery.close(Infinity);
+    assertEquals(delivery.counts, { delivered: 2, spooled: 1, lost: 0 });
+    assertEquals((await spool.list()).map((file) => file.replace(/^.*\//, "")), [
+      `tr-${hex(2)}.json`,
+    ]);
+    assertEquals(warnings.length, 1);
+    assertStringIncludes(warnings[0]!, "refused");
+  });
+});

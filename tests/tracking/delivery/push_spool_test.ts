@@ -205,3 +205,29 @@ Deno.test("pushSpool() takes over a claim whose holder died, and leaves a live o
     assertEquals([...Deno.readDirSync(dir)], []);
   });
 });
+
+Deno.test("pushSpool() hands the spooled bundles of one destination to deliverMany together, not fresh", async () => {
+  await withSpool(async (spool) => {
+    const bundle = await goldenBundle("http://x");
+    for (const n of [1, 2, 3]) await spool.write(withTraceId(bundle, hex(n)));
+    const calls: { count: number; fresh: boolean }[] = [];
+    const report = await pushSpool({
+      spool,
+      concurrency: 1,
+      sinkFor: () => ({
+        deliver: () => Promise.reject(new Error("deliverMany is expected")),
+        deliverMany: (bundles, { fresh }) => {
+          calls.push({ count: bundles.length, fresh });
+          return Promise.resolve(bundles.map(() => ({
+            ok: true as const,
+            receipt: { experimentId: "1", runId: undefined, alreadyPresent: false },
+          })));
+        },
+        close: () => Promise.resolve(),
+      }),
+    });
+    assertEquals(calls, [{ count: 3, fresh: false }]);
+    assertEquals(report.delivered, [1, 2, 3].map((n) => `tr-${hex(n)}`));
+    assertEquals(await spool.list(), []);
+  });
+});
