@@ -105,6 +105,8 @@ export class DeliveryQueue {
   readonly #batchSize: number;
   /** Deliveries running (each of one batch of items). */
   #running = 0;
+  /** Bundles submitted and still being journaled (not in the queue yet). */
+  #journaling = 0;
   readonly #waiters: { atMost: number; wake: () => void }[] = [];
   #sink: Promise<TraceSink> | undefined;
   #checked: Promise<PreflightResult> | undefined;
@@ -142,7 +144,7 @@ export class DeliveryQueue {
   get pending(): number {
     let inFlight = 0;
     for (const item of this.#inFlight) if (!item.done) inFlight++;
-    return this.#queue.length + inFlight;
+    return this.#journaling + this.#queue.length + inFlight;
   }
 
   /** How many bundles were delivered, spooled and lost so far. */
@@ -168,11 +170,14 @@ export class DeliveryQueue {
     }
     const background = this.#options.async !== false;
     if (background && !this.#journalBroken) {
+      this.#journaling++;
       try {
         item.claim = await this.#options.spool.journal(bundle);
       } catch {
         // The spool cannot be written: deliver before reporting instead.
         this.#journalBroken = true;
+      } finally {
+        this.#journaling--;
       }
     }
     this.#queue.push(item);
@@ -213,12 +218,14 @@ export class DeliveryQueue {
     const gaveUp = await Promise.race(waits);
     controller.abort();
     if (!gaveUp || !this.pending) return;
+    const before = { spooled: this.#spooled, lost: this.#lost };
     const items = [...this.#inFlight, ...this.#queue.splice(0)].filter((item) => !item.done);
     this.#wakeWaiters();
-    const count = `${items.length} trace${items.length === 1 ? "" : "s"}`;
-    const why = signal?.aborted ? "as it was interrupted" : `within ${timeoutMs / 1000} s`;
+    const why = signal?.aborted
+      ? "as it was interrupted"
+      : `within ${Math.ceil(timeoutMs / 100) / 10} s`;
     const failure: Failure = {
-      message: `Cannot finish delivering ${count} to "${this.#options.destination}" ${why}`,
+      message: `Cannot finish delivering to "${this.#options.destination}" ${why}`,
       degrade: true,
       fix: `run \`${this.#push}\``,
     };
@@ -227,11 +234,16 @@ export class DeliveryQueue {
     // stopped finds its bundle settled and says nothing more.
     const outcomes = await Promise.all(items.map((item) => this.#spool(item)));
     for (const [index, item] of items.entries()) this.#settle(item, outcomes[index]!);
-    const spooled = outcomes.filter((outcome) => outcome.state === "spooled").length;
+    // Bundles still being journaled go to the spool too (the destination is given up on): the
+    // warning counts them.
+    await this.#idle();
+    const spooled = this.#spooled - before.spooled;
+    const lost = this.#lost - before.lost;
+    const count = `${spooled + lost} trace${spooled + lost === 1 ? "" : "s"}`;
     this.#warnOnce(
-      `${failure.message}: ${spooled === items.length ? "" : `${spooled} of them `}${this.#kept()}${
-        this.#lostNote(items.length - spooled)
-      }; ${failure.fix}`,
+      `Cannot finish delivering ${count} to "${this.#options.destination}" ${why}: ${
+        lost === 0 ? "" : `${spooled} of them `
+      }${this.#kept()}${this.#lostNote(lost)}; ${failure.fix}`,
     );
     await this.#closeSink();
   }
@@ -259,6 +271,19 @@ export class DeliveryQueue {
   }
 
   #pump(): void {
+    const degraded = this.#degraded;
+    if (degraded) {
+      // The destination is given up on: straight to the spool, without waiting for a delivery.
+      for (const item of this.#queue.splice(0)) {
+        this.#inFlight.add(item);
+        this.#giveUp(item, degraded, false).then((outcome) => {
+          this.#inFlight.delete(item);
+          this.#settle(item, outcome);
+          this.#wakeWaiters();
+        });
+      }
+      return;
+    }
     while (this.#running < this.#concurrency && this.#queue.length > 0) {
       const items = this.#queue.splice(0, this.#batchSize);
       this.#running++;

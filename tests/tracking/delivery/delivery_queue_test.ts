@@ -334,3 +334,38 @@ Deno.test("DeliveryQueue spools only the bundles deliverMany failed", async () =
     assertStringIncludes(warnings[0]!, "refused");
   });
 });
+
+Deno.test("DeliveryQueue's warning counts every trace a flush out of time spools, those still being journaled included", async () => {
+  await withTempDir(async (dir) => {
+    const spool = new Spool({ dir });
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => release = resolve);
+    let journals = 0;
+    const warnings: string[] = [];
+    const delivery = queue({
+      // A destination that never answers.
+      sink: { deliver: () => new Promise(() => {}), close: () => Promise.resolve() },
+      spool: {
+        dir: spool.dir,
+        write: (bundle) => spool.write(bundle),
+        // The third bundle is still being journaled when the flush gives up.
+        journal: async (bundle) => {
+          if (++journals === 3) await slow;
+          return await spool.journal(bundle);
+        },
+      },
+      warn: (message) => warnings.push(message),
+    });
+    const bundle = await goldenBundle("http://x");
+    await delivery.submit(withTraceId(bundle, hex(1)));
+    await delivery.submit(withTraceId(bundle, hex(2)));
+    const third = delivery.submit(withTraceId(bundle, hex(3)));
+    setTimeout(release, 50);
+    await delivery.flush(10);
+    await third;
+    assertEquals((await spool.list()).length, 3);
+    assertEquals(delivery.counts, { delivered: 0, spooled: 3, lost: 0 });
+    assertEquals(warnings.length, 1);
+    assertStringIncludes(warnings[0]!, 'Cannot finish delivering 3 traces to "http://x" within 0');
+  });
+});
