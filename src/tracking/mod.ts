@@ -39,6 +39,8 @@ export {
   MlflowTracker,
   type MlflowTrackerOptions,
 } from "./mlflow_tracker.ts";
+export type { StartGroupRunOptions, StartRunOptions, TraceAnnotations } from "./tracker_options.ts";
+export type { GroupRun, GroupRunEnd, GroupTraceSummary } from "./group_run.ts";
 export {
   DEFAULT_TRACKING_URI,
   defaultTrackingUri,

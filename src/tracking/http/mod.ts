@@ -26,6 +26,7 @@ export {
   type UpdateRunInput,
 } from "./mlflow_client.ts";
 export type {
+  MlflowAssessmentInfo,
   MlflowExperiment,
   MlflowRun,
   MlflowRunInfo,
