@@ -231,6 +231,8 @@ async function runJsonl(
       {
         ...runOptions(session),
         concurrency: options.concurrency,
+        onDelivery: (pending) =>
+          progress.line(p.dim(`Delivering ${pending} trace${pending === 1 ? "" : "s"} to MLflow…`)),
         onResult: (outcome) => {
           io.stdout(JSON.stringify(batchLine(outcome), roundCosts) + "\n");
           if (!outcome.ok && !options.json) {

@@ -9,6 +9,7 @@ import { compileWorkflow } from "../engine/compile_workflow.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import type { TokenUsage } from "../tracking/tracer.ts";
+import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { prepareRun, trackerForRun } from "./_run_setup.ts";
@@ -76,6 +77,19 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
    * @default {no listener}
    */
   onEvent?: (event: EngineEvent, line: number) => void;
+  /**
+   * Told how many traces are still waiting for delivery once the runs are over, then every
+   * `deliveryProgressMs` until none is left (the batch waits for its own delivery).
+   *
+   * @default {no listener}
+   */
+  onDelivery?: (pending: number) => void;
+  /**
+   * Interval of `onDelivery` calls, in milliseconds.
+   *
+   * @default {2000}
+   */
+  deliveryProgressMs?: number;
 }
 
 /**
@@ -188,7 +202,27 @@ export async function runBatch(
     });
     // A batch waits for its own deliveries, however many; only an unreachable destination or
     // an interrupt sends what is left to the spool.
-    if (opened) await opened.close({ timeoutMs: Infinity, signal: options.signal });
+    if (opened) await closeWithProgress(opened, options);
+  }
+}
+
+/**
+ * Waits for every delivery of the batch (only an interrupt or an unreachable destination sends
+ * traces to the spool), telling `onDelivery` how many are left as it goes.
+ */
+async function closeWithProgress(tracker: MlflowTracker, options: RunBatchOptions): Promise<void> {
+  const { onDelivery, deliveryProgressMs = 2000 } = options;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (onDelivery && tracker.pending > 0) {
+    onDelivery(tracker.pending);
+    timer = setInterval(() => {
+      if (tracker.pending > 0) onDelivery(tracker.pending);
+    }, deliveryProgressMs);
+  }
+  try {
+    await tracker.close({ timeoutMs: Infinity, signal: options.signal });
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -6,6 +6,7 @@ import { readJsonLines } from "../../src/runtime/read_json_lines.ts";
 import { isWorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
 import { GREETING, loaded, queryRows, tempDir } from "./_helpers.ts";
+import { FakeMlflowServer } from "../_helpers/fake_mlflow_server.ts";
 
 /** Items that count how many were pulled. */
 function countingItems(items: BatchItem[]): { items: AsyncIterable<BatchItem>; pulled(): number } {
@@ -251,4 +252,37 @@ Deno.test("runBatch() checks concurrency against 1 and MAX_CONCURRENCY", async (
     tracker: false,
   });
   assertEquals([summary.items, summary.succeeded], [2, 2]);
+});
+
+Deno.test("runBatch() waits for its own delivery to a tracking server and tells how many traces are left", async () => {
+  await using dir = await tempDir();
+  const server = await FakeMlflowServer.start();
+  try {
+    // The server holds every trace until the batch has said it is waiting for them.
+    server.hold({ path: "/api/3.0/mlflow/traces", method: "POST" });
+    const told: number[] = [];
+    const summary = await runBatch(loaded(), names(4), {
+      mock: true,
+      concurrency: 4,
+      trackingUri: server.url,
+      deps: { cwd: dir.path, env: () => undefined },
+      deliveryProgressMs: 10,
+      onDelivery: (pending) => {
+        told.push(pending);
+        server.release();
+      },
+      warn: (message) => {
+        throw new Error(`unexpected warning: ${message}`);
+      },
+    });
+    assertEquals(summary.succeeded, 4);
+    assert(told.length >= 1 && told[0]! >= 1 && told[0]! <= 5, `told ${told}`);
+    const traces = [...server.traces.values()].filter((trace) => trace.spans.length > 0);
+    assertEquals(traces.length, 4);
+    // Journaled while waiting, removed once delivered.
+    assertEquals([...Deno.readDirSync(`${dir.path}/.mlflow-spool`)].length, 0);
+  } finally {
+    server.release();
+    await server.stop();
+  }
 });
