@@ -7,7 +7,7 @@
 import { HttpSink } from "../../../src/tracking/http/http_sink.ts";
 import { type TraceBundle, WORKFLOW_TAG } from "../../../src/tracking/trace_bundle.ts";
 import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
-import { assert, assertEquals } from "../../_helpers/assert.ts";
+import { assertEquals } from "../../_helpers/assert.ts";
 import { spansOf } from "../../fixtures/otlp/otlp_decoder.ts";
 import { goldenBundle, withTraceId } from "./_golden_bundle.ts";
 
