@@ -94,13 +94,13 @@ function cli(args: string[], cwd: string): Deno.ChildProcess {
 }
 
 /** Spool files left (bundles and claims), recursively under `dir`. */
-function spooled(dir: string): number {
-  let count = 0;
+function spooled(dir: string): string[] {
+  const files: string[] = [];
   for (const entry of Deno.readDirSync(dir)) {
-    if (entry.isDirectory) count += spooled(`${dir}/${entry.name}`);
-    else if (dir.endsWith(".mlflow-spool") && entry.name.includes(".json")) count++;
+    if (entry.isDirectory) files.push(...spooled(`${dir}/${entry.name}`));
+    else if (dir.endsWith(".mlflow-spool") && entry.name.includes(".json")) files.push(entry.name);
   }
-  return count;
+  return files;
 }
 
 const data = `${work}/pg`;
@@ -237,7 +237,8 @@ try {
       },
       allProcessesS: round(allMs / 1000),
       tracesPerSAll: round((BATCH + SINGLES) / (allMs / 1000)),
-      spooled: spooled(runs),
+      spooled: spooled(runs).length,
+      spoolFiles: spooled(runs),
       serverTraces: count,
       expectedTraces: BATCH + SINGLES,
       warnings: warnings.slice(0, 5),
