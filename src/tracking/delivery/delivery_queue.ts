@@ -223,7 +223,7 @@ export class DeliveryQueue {
     this.#wakeWaiters();
     const why = signal?.aborted
       ? "as it was interrupted"
-      : `within ${Math.ceil(timeoutMs / 100) / 10} s`;
+      : `within ${Math.round(timeoutMs) / 1000} s`;
     const failure: Failure = {
       message: `Cannot finish delivering to "${this.#options.destination}" ${why}`,
       degrade: true,
