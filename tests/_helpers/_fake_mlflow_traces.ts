@@ -28,9 +28,17 @@ export class FakeTraceStore {
   readonly traces = new Map<string, FakeTrace>();
   readonly #artifactLocation: (experimentId: string) => string;
 
-  /** @param artifactLocation The artifact location of an experiment. */
-  constructor(artifactLocation: (experimentId: string) => string) {
+  readonly #finalizes: boolean;
+
+  /**
+   * @param artifactLocation The artifact location of an experiment.
+   * @param finalizes Spans leave alone what StartTraceV3 finalized (MLflow 3.11.2 and later:
+   *   times and token usage), instead of adding to it (3.9, which counts tokens twice when
+   *   StartTraceV3 comes first).
+   */
+  constructor(artifactLocation: (experimentId: string) => string, finalizes = true) {
     this.#artifactLocation = artifactLocation;
+    this.#finalizes = finalizes;
   }
 
   #trace(traceId: string, experimentId: string): FakeTrace {
@@ -74,6 +82,9 @@ export class FakeTraceStore {
     trace.info.trace_metadata["mlflow.trace_schema.version"] ??= "3";
     trace.info.tags["mlflow.trace.spansLocation"] = "TRACKING_STORE";
     trace.spans.push(span);
+    if (this.#finalizes && trace.info.trace_metadata["mlflow.trace.infoFinalized"] === "true") {
+      return;
+    }
     if (!span.parentSpanId) {
       const start = BigInt(span.startTimeUnixNano);
       trace.info.request_time = new Date(Number(start / 1_000_000n)).toISOString();

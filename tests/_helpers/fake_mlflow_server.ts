@@ -118,7 +118,10 @@ export class FakeMlflowServer {
     };
     this.#decoder = decoder;
     this.experiments.set("0", this.#experiment("0", "Default"));
-    this.#traces = new FakeTraceStore((id) => this.experiments.get(id)?.artifact_location ?? "");
+    this.#traces = new FakeTraceStore(
+      (id) => this.experiments.get(id)?.artifact_location ?? "",
+      finalizes(this.#options.version),
+    );
     this.traces = this.#traces.traces;
     this.genai = new FakeGenAi({
       artifactLocation: (id) => this.experiments.get(id)?.artifact_location,
@@ -494,6 +497,12 @@ export class FakeMlflowServer {
     );
     return Response.json(page(infos, "traces", body.max_results ?? 100, body.page_token));
   }
+}
+
+/** Whether a server of this version finalizes trace info at StartTraceV3 (3.11.2 and later). */
+function finalizes(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(".").map((part) => parseInt(part, 10));
+  return major > 3 || (major === 3 && (minor > 11 || (minor === 11 && patch >= 2)));
 }
 
 function runJson(run: FakeRun): Json {
