@@ -41,6 +41,14 @@ export {
   validateWorkflowTools,
   type ValidationHooks,
 } from "./validate_workflow.ts";
+export {
+  parseScorers,
+  type ParseScorersOptions,
+  safeParseScorers,
+  type SafeParseScorersResult,
+  safePrepareScorers,
+} from "./parse_scorers.ts";
+export { type JudgeModel, resolveJudgeModel } from "./judge_model.ts";
 export { isLoadedWorkflow, type LoadedWorkflow, type VALIDATED } from "./loaded_workflow.ts";
 export { promptFilePath } from "./prompt_file_path.ts";
 export {
