@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { exactSchema } from "./_exact_schema.ts";
-import { identifier, typeString } from "./_schema_atoms.ts";
+import { identifier, reservedNameProblem, typeString } from "./_schema_atoms.ts";
 import { LlmOverrideSchema } from "./node_schema.ts";
 
 /** The scorers that check an answer in code: fast, deterministic, free. */
@@ -52,14 +52,36 @@ const FIELD_PATH_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 /** Regular expression flags a `regex` scorer accepts (`g` and `y` would make tests stateful). */
 const REGEX_FLAGS_PATTERN = /^[imsu]*$/;
 
+/**
+ * Tells why a text cannot name a scorer (see {@linkcode SCORER_NAME_PATTERN}; names starting
+ * with `__` and those of `Object.prototype` are reserved), or returns `undefined` when it can.
+ *
+ * @example Usage
+ * ```ts
+ * import { scorerNameProblem } from "./evaluation_schema.ts";
+ * if (scorerNameProblem("exact.v2") !== undefined) throw new Error();
+ * if (scorerNameProblem("a b") === undefined) throw new Error();
+ * ```
+ *
+ * @param name The name.
+ * @returns The message, or `undefined`.
+ */
+export function scorerNameProblem(name: string): string | undefined {
+  if (!SCORER_NAME_PATTERN.test(name)) {
+    return `Cannot use ${
+      JSON.stringify(name)
+    } as a scorer name: start with a letter or underscore, then use letters, digits, "_", "-" or "."`;
+  }
+  return reservedNameProblem(name);
+}
+
 const scorerName: z.ZodString = z.string().superRefine((value, ctx) => {
-  if (SCORER_NAME_PATTERN.test(value)) return;
+  const problem = scorerNameProblem(value);
+  if (problem === undefined) return;
   ctx.addIssue({
     code: "custom",
-    message: `Cannot use ${
-      JSON.stringify(value)
-    } as a scorer name: start with a letter or underscore, then use letters, digits, "_", "-" or "."`,
-    params: { kind: "invalid_name" },
+    message: problem,
+    params: { kind: SCORER_NAME_PATTERN.test(value) ? "reserved_name" : "invalid_name" },
   });
 });
 
@@ -362,7 +384,8 @@ export function isJudgeKind(kind: ScorerKind): kind is (typeof JUDGE_SCORER_KIND
  * @example Usage
  * ```ts
  * import { scorerKind } from "./evaluation_schema.ts";
- * if (scorerKind({ name: "cheap", max_cost_usd: 0.01 }) !== "max_cost_usd") throw new Error();
+ * const scorer = { name: "cheap", max_cost_usd: 0.01 };
+ * if (scorerKind(scorer) !== "max_cost_usd") throw new Error();
  * ```
  *
  * @param scorer A scorer that passed the schema.

@@ -64,6 +64,7 @@ export {
   SCORER_NAME_PATTERN,
   type ScorerKind,
   scorerKind,
+  scorerNameProblem,
   ScorerSchema,
   TypeCheckSchema,
 } from "./evaluation_schema.ts";
