@@ -19,7 +19,8 @@
  *   run through `ScoreContext.runJudge`; {@linkcode defineScorer} adds your own.
  *   {@linkcode aggregateScores} computes MLflow's `<name>/mean` metrics,
  *   {@linkcode checkFailUnder} holds them against thresholds and
- *   {@linkcode compareEvaluations} compares two evaluations.
+ *   {@linkcode compareEvaluations} compares two evaluations; {@linkcode totalSpend} sums the
+ *   tokens and cost of the runs or, apart, of the judges.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
  * - **Tracker**: {@linkcode MlflowTracker} records runs (`trackingUri: "sqlite:///mlflow.db"`
@@ -194,6 +195,7 @@ export {
   type JudgeCost,
   type JudgeRun,
   type JudgeRunner,
+  judgeSpends,
   type JudgeWorkflow,
   parseFailUnder,
   type ParseFailUnderOptions,
@@ -214,6 +216,9 @@ export {
   scorersOf,
   type ScoreSource,
   type ScoreValue,
+  type Spend,
+  type SpendTotal,
+  totalSpend,
 } from "./src/evaluation/mod.ts";
 
 // Tools: what nodes can call.

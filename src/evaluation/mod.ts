@@ -67,6 +67,7 @@ export {
   parseFailUnder,
   type ParseFailUnderOptions,
 } from "./fail_under.ts";
+export { judgeSpends, type Spend, type SpendTotal, totalSpend } from "./total_spend.ts";
 export {
   compareEvaluations,
   type EvaluationComparison,
