@@ -73,8 +73,8 @@ Deno.bench({
   name: "mock run of one record",
   group,
   baseline: true,
-  n: 1000,
-  warmup: 200,
+  n: 300,
+  warmup: 50,
   fn: async () => {
     await compiled.run(INPUTS, { mock: true });
   },
@@ -82,8 +82,8 @@ Deno.bench({
 Deno.bench({
   name: "9 deterministic checks of one record (scoreRecord)",
   group,
-  n: 1000,
-  warmup: 200,
+  n: 300,
+  warmup: 50,
   fn: async () => {
     await scoreRecord(scorers, record);
   },
