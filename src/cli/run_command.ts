@@ -33,7 +33,8 @@ import {
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
-import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { checkTraceparentOption } from "./_traceparent_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import { loadToolModules } from "./_tool_modules.ts";
@@ -86,7 +87,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const runtime = await import("../runtime/mod.ts");
   const deps = {
     env: (name: string) => io.env(name),
-    readTextFile: (path: string, options?: { maxBytes?: number }) => io.readTextFile(path, options),
+    readTextFile: (path: string, options?: { maxBytes?: number | undefined }) =>
+      io.readTextFile(path, options),
   };
   // Loaded once: it decides the unpriced-model warnings and prices every run.
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
