@@ -14,7 +14,7 @@ import type {
   StoredTrace,
   StoredTraceInfo,
   TrackingReader,
-} from "../../../src/tracking/report/mod.ts";
+} from "../../../src/tracking/report/tracking_reader.ts";
 
 /** What the server holds. */
 export interface FakeSearchData {

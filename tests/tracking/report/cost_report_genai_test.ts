@@ -11,13 +11,11 @@ import { flushTracking } from "../../../src/runtime/flush_tracking.ts";
 import { isWorkflowError } from "../../../src/errors.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import { HttpSink } from "../../../src/tracking/http/http_sink.ts";
-import {
-  buildCostReport,
-  createRestReader,
-  listTraces,
-  openSqliteReader,
-  type TrackingReader,
-} from "../../../src/tracking/report/mod.ts";
+import { buildCostReport } from "../../../src/tracking/report/cost_report.ts";
+import { createRestReader } from "../../../src/tracking/report/rest_reader.ts";
+import { listTraces } from "../../../src/tracking/report/trace_list.ts";
+import { openSqliteReader } from "../../../src/tracking/report/sqlite_reader.ts";
+import type { TrackingReader } from "../../../src/tracking/report/tracking_reader.ts";
 import { costOf, usageOf } from "../../../src/tracking/span_llm_call.ts";
 import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../_helpers/assert.ts";
