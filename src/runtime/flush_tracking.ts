@@ -11,6 +11,13 @@ import { TRACKING_FLUSH_TIMEOUT_MS } from "../tracking/delivery/delivery_queue.t
 const closing = new Set<Promise<void>>();
 
 /**
+ * How long past its bound `flushTracking` waits for the trackers, each bounded by the same
+ * timeout, to put what they could not deliver in the spool and say so: a process that exits at
+ * the bound itself would cut that short and leave a delivery's claim behind, unannounced.
+ */
+const SPOOL_GRACE_MS = 1000;
+
+/**
  * Closes a tracker the runtime opened: in the background when it delivers in the background
  * (`async_logging`; {@linkcode flushTracking} waits for it), else before returning.
  *
@@ -26,8 +33,8 @@ export async function closeInBackground(tracker: MlflowTracker): Promise<void> {
 
 /**
  * Waits until every run recorded in the background (`async_logging: true`, the default) is
- * written or spooled and its tracker closed, at most `timeoutMs`; what is still pending then
- * stays in the spool (each tracker spools what it could not deliver within the same bound).
+ * written or spooled and its tracker closed, at most `timeoutMs` (and a second more for the
+ * trackers to spool what they could not deliver within the same bound, with their warning).
  * `runWorkflow` returns without waiting for export; a script that exits right after it
  * (`Deno.exit`) should `await flushTracking()` first. The CLI calls it before it exits. Never
  * throws.
@@ -42,7 +49,9 @@ export async function closeInBackground(tracker: MlflowTracker): Promise<void> {
  */
 export async function flushTracking(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
+  const bound = new Promise<void>((resolve) =>
+    timer = setTimeout(resolve, timeoutMs + SPOOL_GRACE_MS)
+  );
   try {
     while (closing.size > 0) {
       const settled = await Promise.race([
