@@ -14,6 +14,13 @@
  * - **Executor**: {@linkcode runWorkflow} runs a workflow once and returns its final state and
  *   metadata (duration, tokens, cost, trace and run ids); {@linkcode runBatch} runs one per
  *   input. With `mock: true` no key and no network are needed, and the cost is an estimate.
+ * - **Evaluation**: {@linkcode scorersOf} makes the scorers of a workflow's `evaluation`
+ *   section or of a scorers file ({@linkcode parseScorers}): deterministic checks and LLM judges
+ *   run through `ScoreContext.runJudge`; {@linkcode defineScorer} adds your own.
+ *   {@linkcode aggregateScores} computes MLflow's `<name>/mean` metrics,
+ *   {@linkcode checkFailUnder} holds them against thresholds and
+ *   {@linkcode compareEvaluations} compares two evaluations; {@linkcode totalSpend} sums the
+ *   tokens and cost of the runs or, apart, of the judges.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
  * - **Prompt registry**: {@linkcode registerPrompt}, {@linkcode listPrompts},
@@ -70,6 +77,8 @@ export {
   type LoadedWorkflow,
   loadWorkflow,
   type LoadWorkflowOptions,
+  parseScorers,
+  type ParseScorersOptions,
   parseWorkflow,
   type ParseWorkflowOptions,
   prepareWorkflow,
@@ -77,8 +86,11 @@ export {
   type RegistryPromptLookup,
   type RegistryPromptUse,
   safeLoadWorkflow,
+  safeParseScorers,
+  type SafeParseScorersResult,
   safeParseWorkflow,
   type SafeParseWorkflowResult,
+  safePrepareScorers,
   safePrepareWorkflow,
   type VALIDATED,
   validateWorkflow,
@@ -92,14 +104,22 @@ export {
 // Config: the types of a workflow file, generated from its schema.
 export type {
   BudgetConfig,
+  ContainsConfig,
+  ContainsInput,
+  CorrectnessConfig,
   EdgeConfig,
   EdgeInput,
+  EvaluationConfig,
+  EvaluationInput,
+  ExactMatchConfig,
+  ExactMatchInput,
   ExecutionConfig,
   ExecutionInput,
   FlowConfig,
   FlowInput,
   GlobalConfig,
   GlobalConfigInput,
+  JsonValidConfig,
   LlmConfig,
   LlmInput,
   LlmOverride,
@@ -113,6 +133,8 @@ export type {
   NodeInput,
   NodeToolConfig,
   NodeToolInput,
+  NumericWithinConfig,
+  NumericWithinInput,
   ObjectFieldSpec,
   ObservabilityConfig,
   ObservabilityInput,
@@ -120,12 +142,17 @@ export type {
   OutputFieldConfig,
   OutputSchemaConfig,
   ParallelConfig,
+  RegexConfig,
+  RegexInput,
   RouteCondition,
   RouteConfig,
+  ScorerConfig,
+  ScorerInput,
   StateConfig,
   StateFieldConfig,
   StateFieldInput,
   StateInput,
+  TypeCheckConfig,
   WorkflowConfig,
   WorkflowInput,
 } from "./src/config/mod.ts";
@@ -185,6 +212,47 @@ export {
   type RegisterPromptResult,
 } from "./src/tracking/prompts/mod.ts";
 export { formatPromptUri, parsePromptUri, type PromptUri } from "./src/config/prompt_uri.ts";
+
+// Evaluation: scorers, judges and what is computed from their results.
+export {
+  aggregateScores,
+  checkFailUnder,
+  compareEvaluations,
+  type CustomScore,
+  defineScorer,
+  type EvaluationComparison,
+  type EvaluationScores,
+  type FailUnderCheck,
+  type FailUnderOutcome,
+  type FailUnderThreshold,
+  type JudgeCost,
+  type JudgeRun,
+  type JudgeRunner,
+  judgeSpends,
+  type JudgeWorkflow,
+  parseFailUnder,
+  type ParseFailUnderOptions,
+  type RunJudgeOptions,
+  type ScoreAggregate,
+  type ScoreContext,
+  type ScoredRecord,
+  type ScoredRun,
+  type ScoreFlip,
+  type ScoreInput,
+  scoreNumber,
+  scorePassed,
+  type Scorer,
+  type ScorerDefinition,
+  type ScorerDelta,
+  scoreRecord,
+  type ScoreResult,
+  scorersOf,
+  type ScoreSource,
+  type ScoreValue,
+  type Spend,
+  type SpendTotal,
+  totalSpend,
+} from "./src/evaluation/mod.ts";
 
 // Tools: what nodes can call.
 export {
