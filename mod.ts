@@ -253,6 +253,23 @@ export {
   type SpendTotal,
   totalSpend,
 } from "./src/evaluation/mod.ts";
+export {
+  checkDataset,
+  type CheckedDataset,
+  type DatasetFormat,
+  type EvaluationDataset,
+  type EvaluationRecord,
+  parseDataset,
+  type ParseDatasetOptions,
+} from "./src/evaluation/mod.ts";
+export {
+  evaluateWorkflow,
+  type EvaluateWorkflowOptions,
+  type EvaluationResult,
+  loadDataset,
+  type LoadDatasetOptions,
+  type RecordEvaluation,
+} from "./src/runtime/mod.ts";
 
 // Tools: what nodes can call.
 export {

@@ -76,3 +76,13 @@ export {
   type ScoreFlip,
   type ScorerDelta,
 } from "./compare_evaluations.ts";
+export {
+  canonicalJson,
+  type DatasetFormat,
+  type EvaluationDataset,
+  type EvaluationRecord,
+  formatOf,
+  parseDataset,
+  type ParseDatasetOptions,
+} from "./parse_dataset.ts";
+export { checkDataset, type CheckedDataset } from "./check_dataset.ts";

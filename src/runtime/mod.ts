@@ -26,6 +26,14 @@ export type { RunWorkflowOptions } from "./run_options.ts";
 export { runBatch } from "./run_batch.ts";
 export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
 export type { BatchOutcome, BatchSummary, RunBatchOptions } from "./run_batch.ts";
+export { evaluateWorkflow } from "./evaluate_workflow.ts";
+export type {
+  EvaluateWorkflowOptions,
+  EvaluationResult,
+  RecordEvaluation,
+} from "./evaluate_workflow.ts";
+export { loadDataset } from "./load_dataset.ts";
+export type { LoadDatasetOptions } from "./load_dataset.ts";
 export { readJsonLines } from "./read_json_lines.ts";
 export type { BatchItem, ReadJsonLinesOptions } from "./read_json_lines.ts";
 export { loadRunnableWorkflow } from "./load_runnable_workflow.ts";
