@@ -16,14 +16,12 @@ import { judgeSpends, totalSpend } from "../evaluation/total_spend.ts";
 import {
   type AssessmentRecord,
   type DatasetRecord,
+  EVAL_RECORD_KEY_TAG,
   EVAL_REQUEST_ID_TAG,
 } from "../tracking/trace_bundle.ts";
 import type { TraceAnnotations } from "../tracking/tracker_options.ts";
 import { type JsonValue, pythonJsonDumps } from "../tracking/python_json.ts";
 import type { RecordEvaluation } from "./evaluate_workflow.ts";
-
-/** Trace tag holding a record's key, so that a later evaluation can be compared with this one. */
-export const EVAL_RECORD_KEY_TAG = "configurable_agents.eval.recordKey";
 
 /** Assessment metadata of a judge's spend, kept apart from the run's cost. */
 export const JUDGE_METADATA = {
