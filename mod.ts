@@ -186,33 +186,6 @@ export type {
 } from "./src/engine/mod.ts";
 export { checkMockAnswers } from "./src/engine/mod.ts";
 
-// Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
-export {
-  listPrompts,
-  type PromptRegistryAccessOptions,
-  type PushedPrompt,
-  pushWorkflowPrompts,
-  type PushWorkflowPromptsOptions,
-  type PushWorkflowPromptsResult,
-  type RegisteredPrompt,
-  registerPrompt,
-  type RegisterPromptOptions,
-  setPromptAlias,
-  type ShownPrompt,
-  showPrompt,
-} from "./src/runtime/mod.ts";
-export {
-  openPromptRegistry,
-  type OpenPromptRegistryOptions,
-  type PromptDetails,
-  type PromptRegistry,
-  type PromptSummary,
-  type PromptVersion,
-  type RegisterPromptInput,
-  type RegisterPromptResult,
-} from "./src/tracking/prompts/mod.ts";
-export { formatPromptUri, parsePromptUri, type PromptUri } from "./src/config/prompt_uri.ts";
-
 // Evaluation: scorers, judges and what is computed from their results.
 export {
   aggregateScores,
@@ -270,6 +243,33 @@ export {
   type LoadDatasetOptions,
   type RecordEvaluation,
 } from "./src/runtime/mod.ts";
+
+// Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
+export {
+  listPrompts,
+  type PromptRegistryAccessOptions,
+  type PushedPrompt,
+  pushWorkflowPrompts,
+  type PushWorkflowPromptsOptions,
+  type PushWorkflowPromptsResult,
+  type RegisteredPrompt,
+  registerPrompt,
+  type RegisterPromptOptions,
+  setPromptAlias,
+  type ShownPrompt,
+  showPrompt,
+} from "./src/runtime/mod.ts";
+export {
+  openPromptRegistry,
+  type OpenPromptRegistryOptions,
+  type PromptDetails,
+  type PromptRegistry,
+  type PromptSummary,
+  type PromptVersion,
+  type RegisterPromptInput,
+  type RegisterPromptResult,
+} from "./src/tracking/prompts/mod.ts";
+export { formatPromptUri, parsePromptUri, type PromptUri } from "./src/config/prompt_uri.ts";
 
 // Tools: what nodes can call.
 export {

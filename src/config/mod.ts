@@ -42,6 +42,14 @@ export {
   type ValidationHooks,
 } from "./validate_workflow.ts";
 export {
+  parseScorers,
+  type ParseScorersOptions,
+  safeParseScorers,
+  type SafeParseScorersResult,
+  safePrepareScorers,
+} from "./parse_scorers.ts";
+export { type JudgeModel, resolveJudgeModel } from "./judge_model.ts";
+export {
   isLoadedWorkflow,
   type LoadedWorkflow,
   type RegistryPromptUse,
@@ -60,14 +68,6 @@ export {
   parsePromptUri,
   type PromptUri,
 } from "./prompt_uri.ts";
-export {
-  parseScorers,
-  type ParseScorersOptions,
-  safeParseScorers,
-  type SafeParseScorersResult,
-  safePrepareScorers,
-} from "./parse_scorers.ts";
-export { type JudgeModel, resolveJudgeModel } from "./judge_model.ts";
 export { promptFilePath } from "./prompt_file_path.ts";
 export {
   type Diagnostic,

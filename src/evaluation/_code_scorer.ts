@@ -101,7 +101,8 @@ export function checkField(
 }
 
 /**
- * Reads a key of the record's expectations.
+ * Reads a key of the record's expectations; a dotted key that no expectation has is read as a
+ * path (`profile.age` in `{ profile: { age: 36 } }`).
  *
  * @param input The record.
  * @param key The key.
@@ -114,6 +115,8 @@ export function expectation(
   scorer: string,
 ): { readonly value: unknown } | { readonly missing: CheckOutcome } {
   if (Object.hasOwn(input.expectations, key)) return { value: input.expectations[key] };
+  const nested = readField(input.expectations, key);
+  if (key.includes(".") && nested.found) return { value: nested.value };
   const known = Object.keys(input.expectations);
   return {
     missing: failure(

@@ -9,6 +9,9 @@
 import { suggestName } from "../config/suggest.ts";
 import type { ScoreAggregate } from "./aggregate_scores.ts";
 
+/** A decimal number as people write thresholds (`0.8`, `.5`, `1`, `-2`, `1e-3`). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** A threshold on one scorer's mean. */
 export interface FailUnderThreshold {
   /** The scorer's name. */
@@ -53,16 +56,18 @@ export function parseFailUnder(
 ): FailUnderThreshold[] {
   const { names } = options;
   const thresholds: FailUnderThreshold[] = [];
-  for (const arg of args.flatMap((value) => value.split(","))) {
+  const parts = args.flatMap((value) => value.split(",").map((arg) => ({ value, arg })));
+  for (const { value, arg } of parts) {
     const at = arg.lastIndexOf("=");
     const name = arg.slice(0, Math.max(at, 0)).trim();
     const text = arg.slice(at + 1).trim();
-    const min = Number(text);
-    if (at < 1 || name === "" || text === "" || !Number.isFinite(min)) {
+    if (at < 1 || name === "" || !DECIMAL.test(text)) {
+      const what = value === arg ? "it is" : `its part "${arg}" is`;
       throw new TypeError(
-        `Cannot use --fail-under "${arg}" as it is not name=number: write a scorer's name and the lowest mean that passes, such as exact=0.8`,
+        `Cannot use --fail-under "${value}" as ${what} not name=number: write a scorer's name and the lowest mean that passes, such as exact=0.8`,
       );
     }
+    const min = Number(text);
     if (names !== undefined && !names.includes(name)) {
       const hint = suggestName(name, names, "scorers");
       throw new RangeError(

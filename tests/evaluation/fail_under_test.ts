@@ -12,11 +12,36 @@ Deno.test("parseFailUnder() reads name=number, repeated or separated by commas",
 });
 
 Deno.test("parseFailUnder() explains a value that is not name=number", () => {
-  for (const bad of ["exact", "=0.8", "exact=", "exact=high", "exact=NaN", "exact=Infinity"]) {
+  for (
+    const bad of [
+      "exact",
+      "=0.8",
+      "exact=",
+      "exact=high",
+      "exact=NaN",
+      "exact=Infinity",
+      "exact=0x1",
+      "exact=1_0",
+    ]
+  ) {
     assertThrows(
       () => parseFailUnder([bad]),
       TypeError,
       `Cannot use --fail-under "${bad}" as it is not name=number: write a scorer's name and the lowest mean that passes, such as exact=0.8`,
+    );
+  }
+});
+
+Deno.test("parseFailUnder() names the part of a comma-separated value that is not name=number", () => {
+  const cases: [string, string][] = [["exact=0.8,", ""], ["exact=0.8,,polite=1", ""], [
+    "a=1,b",
+    "b",
+  ]];
+  for (const [bad, part] of cases) {
+    assertThrows(
+      () => parseFailUnder([bad]),
+      TypeError,
+      `Cannot use --fail-under "${bad}" as its part "${part}" is not name=number: write a scorer's name and the lowest mean that passes, such as exact=0.8`,
     );
   }
 });

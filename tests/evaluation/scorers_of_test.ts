@@ -115,6 +115,23 @@ Deno.test("exact_match compares other values as JSON, key order aside", async ()
   );
 });
 
+Deno.test("a dotted expectation is a key first, else a path into the expectations", async () => {
+  const outputs = { profile: { name: "Ada", age: 36 } };
+  const scorer = { name: "age", exact_match: { field: "profile.age" } };
+  await passAndFail(
+    scorer,
+    record({ outputs, expectations: { profile: { age: 36 } } }),
+    record({ outputs, expectations: { profile: { age: 37 } } }),
+  );
+  const both = await score(
+    scorer,
+    record({ outputs, expectations: { "profile.age": 36, profile: { age: 37 } } }),
+  );
+  assertStrictEquals(both.value, true, "the key wins over the path");
+  const missing = await score(scorer, record({ outputs, expectations: { profile: { name: 1 } } }));
+  assertStrictEquals(missing.error?.code, "EXPECTATION_MISSING");
+});
+
 Deno.test("a missing expectation is an error result, not a failure and not a throw", async () => {
   const result = await score(
     { name: "exact", exact_match: { field: "answer", expected: "capital" } },
