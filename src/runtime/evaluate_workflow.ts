@@ -317,11 +317,14 @@ function scorersFor(
   given: EvaluateWorkflowOptions["scorers"],
   workflow: LoadedWorkflow,
 ): readonly Scorer[] {
-  const scorers = given === undefined
-    ? scorersOf(workflow.config.evaluation ?? { scorers: [] }, workflow)
-    : isScorerList(given)
-    ? given
-    : scorersOf(given, workflow);
+  const config = given ?? workflow.config.evaluation;
+  const scorers = config === undefined
+    ? []
+    : isScorerList(config)
+    ? config
+    : config.scorers.length === 0
+    ? []
+    : scorersOf(config, workflow);
   if (scorers.length === 0) {
     throw new WorkflowError(
       "CONFIG_INVALID",
