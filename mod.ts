@@ -392,6 +392,7 @@ export {
   openTrackingReader,
   type OpenTrackingReaderOptions,
   type RunQuery,
+  type StoredAssessment,
   type StoredExperiment,
   type StoredRun,
   type StoredTrace,

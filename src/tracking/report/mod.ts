@@ -67,6 +67,7 @@ export {
   COST_UNKNOWN_MODELS_TAG,
   type RunQuery,
   SOURCE_RUN_METADATA,
+  type StoredAssessment,
   type StoredExperiment,
   type StoredRun,
   type StoredTrace,
