@@ -68,11 +68,12 @@ const MAX_RUN_NAME_CHARS = 250;
 
 /**
  * Records workflow runs in MLflow: one trace per run (root AGENT span `workflow_<name>`, a
- * CHAIN span per node execution, CHAT_MODEL and TOOL spans), one MLflow run with params,
- * metrics, tags and artifacts, and the capture policy (`log_prompts`, `redact`, secrets)
- * applied to all of it. It owns the delivery: `flush` waits (bounded) for what is pending,
- * `close` ends open runs, flushes and closes the sink. Several trackers can live in one
- * process; concurrent runs never mix.
+ * CHAIN span per node execution, CHAT_MODEL and TOOL spans) linked to its agent version; an
+ * MLflow run with params, metrics, tags and artifacts only for a group (batch, evaluation) or,
+ * with `run_per_execution`, for each execution; and the capture policy (`log_prompts`,
+ * `redact`, secrets) applied to all of it. It owns the delivery: `flush` waits (bounded) for
+ * what is pending, `close` ends open runs, flushes and closes the sink. Several trackers can
+ * live in one process; concurrent runs never mix.
  *
  * @example Usage
  * ```ts
@@ -82,7 +83,7 @@ const MAX_RUN_NAME_CHARS = 250;
  *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo", async: false,
  *   sink: {
  *     deliver: (bundle) => {
- *       bundles.push(bundle);
+ *       if ("trace" in bundle) bundles.push(bundle);
  *       return Promise.resolve({ experimentId: "1", runId: "r1", alreadyPresent: false });
  *     },
  *     close: () => Promise.resolve(),
@@ -248,9 +249,7 @@ export class MlflowTracker implements Tracer {
    * @param timeoutMs Longest wait; `Infinity` waits for every delivery. @default 5000
    */
   async flush(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
-    const started = performance.now();
-    await this.#deferredSettled(timeoutMs);
-    await this.#queue.flush(Math.max(0, timeoutMs - (performance.now() - started)));
+    await this.#queue.flush(await this.#deferredSettled(timeoutMs));
   }
 
   /**
@@ -269,17 +268,18 @@ export class MlflowTracker implements Tracer {
   async #close(options: CloseTrackerOptions): Promise<void> {
     const { timeoutMs = TRACKING_FLUSH_TIMEOUT_MS, reason = "interrupted", signal } = options;
     await Promise.all([...this.#runs].map((run) => run.finish({ status: "cancelled", reason })));
-    const started = performance.now();
-    await this.#deferredSettled(timeoutMs, signal);
-    const left = Number.isFinite(timeoutMs)
-      ? Math.max(0, timeoutMs - (performance.now() - started))
-      : timeoutMs;
-    await this.#queue.close(left, signal);
+    await this.#queue.close(await this.#deferredSettled(timeoutMs, signal), signal);
   }
 
-  /** Waits (bounded) for the traces that wait for their annotations to be handed over. */
-  async #deferredSettled(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.#deferred.size === 0) return;
+  /**
+   * Waits (bounded) for the traces that wait for their annotations to be handed over.
+   *
+   * @returns What is left of the bound: all of it when no trace waits (so the delivery's own
+   * bound, and its message, stay the one the caller gave).
+   */
+  async #deferredSettled(timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    if (this.#deferred.size === 0 || timeoutMs === 0) return timeoutMs;
+    const started = performance.now();
     const controller = new AbortController();
     const waits: Promise<unknown>[] = [Promise.all([...this.#deferred])];
     if (Number.isFinite(timeoutMs)) {
@@ -303,6 +303,9 @@ export class MlflowTracker implements Tracer {
     }
     await Promise.race(waits);
     controller.abort();
+    return Number.isFinite(timeoutMs)
+      ? Math.max(0, timeoutMs - (performance.now() - started))
+      : timeoutMs;
   }
 
   async #record(
