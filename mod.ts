@@ -14,13 +14,6 @@
  * - **Executor**: {@linkcode runWorkflow} runs a workflow once and returns its final state and
  *   metadata (duration, tokens, cost, trace and run ids); {@linkcode runBatch} runs one per
  *   input. With `mock: true` no key and no network are needed, and the cost is an estimate.
- * - **Evaluation**: {@linkcode scorersOf} makes the scorers of a workflow's `evaluation`
- *   section or of a scorers file ({@linkcode parseScorers}): deterministic checks and LLM judges
- *   run through `ScoreContext.runJudge`; {@linkcode defineScorer} adds your own.
- *   {@linkcode aggregateScores} computes MLflow's `<name>/mean` metrics,
- *   {@linkcode checkFailUnder} holds them against thresholds and
- *   {@linkcode compareEvaluations} compares two evaluations; {@linkcode totalSpend} sums the
- *   tokens and cost of the runs or, apart, of the judges.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
  * - **Prompt registry**: {@linkcode registerPrompt}, {@linkcode listPrompts},
@@ -69,57 +62,53 @@
  */
 
 // Config: reading, validating and drawing workflow files.
+export { type Diagnostic, type JsonPath } from "./src/config/diagnostic.ts";
 export {
-  type Diagnostic,
   isLoadedWorkflow,
-  type JsonPath,
-  type KeyDestination,
   type LoadedWorkflow,
-  loadWorkflow,
-  type LoadWorkflowOptions,
-  parseScorers,
-  type ParseScorersOptions,
-  parseWorkflow,
-  type ParseWorkflowOptions,
-  prepareWorkflow,
-  type PrepareWorkflowOptions,
-  type RegistryPromptLookup,
   type RegistryPromptUse,
-  safeLoadWorkflow,
-  safeParseScorers,
-  type SafeParseScorersResult,
-  safeParseWorkflow,
-  type SafeParseWorkflowResult,
-  safePrepareScorers,
-  safePrepareWorkflow,
   type VALIDATED,
+} from "./src/config/loaded_workflow.ts";
+export {
+  type KeyDestination,
   validateWorkflow,
   type ValidateWorkflowOptions,
   type ValidationHooks,
-  workflowJsonSchema,
+} from "./src/config/validate_workflow.ts";
+export {
+  loadWorkflow,
+  type LoadWorkflowOptions,
+  safeLoadWorkflow,
+} from "./src/config/load_workflow.ts";
+export {
+  parseWorkflow,
+  type ParseWorkflowOptions,
+  safeParseWorkflow,
+  type SafeParseWorkflowResult,
+} from "./src/config/parse_workflow.ts";
+export {
+  prepareWorkflow,
+  type PrepareWorkflowOptions,
+  safePrepareWorkflow,
+} from "./src/config/prepare_workflow.ts";
+export { type RegistryPromptLookup } from "./src/config/registry_prompts.ts";
+export { workflowJsonSchema } from "./src/config/json_schema.ts";
+export {
   workflowToMermaid,
   type WorkflowToMermaidOptions,
-} from "./src/config/mod.ts";
+} from "./src/config/workflow_to_mermaid.ts";
 
 // Config: the types of a workflow file, generated from its schema.
 export type {
   BudgetConfig,
-  ContainsConfig,
-  ContainsInput,
-  CorrectnessConfig,
   EdgeConfig,
   EdgeInput,
-  EvaluationConfig,
-  EvaluationInput,
-  ExactMatchConfig,
-  ExactMatchInput,
   ExecutionConfig,
   ExecutionInput,
   FlowConfig,
   FlowInput,
   GlobalConfig,
   GlobalConfigInput,
-  JsonValidConfig,
   LlmConfig,
   LlmInput,
   LlmOverride,
@@ -133,8 +122,6 @@ export type {
   NodeInput,
   NodeToolConfig,
   NodeToolInput,
-  NumericWithinConfig,
-  NumericWithinInput,
   ObjectFieldSpec,
   ObservabilityConfig,
   ObservabilityInput,
@@ -142,199 +129,259 @@ export type {
   OutputFieldConfig,
   OutputSchemaConfig,
   ParallelConfig,
-  RegexConfig,
-  RegexInput,
   RouteCondition,
   RouteConfig,
-  ScorerConfig,
-  ScorerInput,
   StateConfig,
   StateFieldConfig,
   StateFieldInput,
   StateInput,
-  TypeCheckConfig,
   WorkflowConfig,
   WorkflowInput,
-} from "./src/config/mod.ts";
+} from "./src/config/workflow_types.ts";
 
 // Executor: running workflows.
+export { type BatchItem } from "./src/runtime/read_json_lines.ts";
 export {
-  type BatchItem,
   type BatchOutcome,
   type BatchSummary,
-  flushTracking,
-  MAX_CONCURRENCY,
   runBatch,
   type RunBatchOptions,
-  runWorkflow,
-  type RunWorkflowOptions,
-} from "./src/runtime/mod.ts";
+} from "./src/runtime/run_batch.ts";
+export { flushTracking } from "./src/runtime/flush_tracking.ts";
+export { MAX_CONCURRENCY } from "./src/runtime/batch_concurrency.ts";
+export { runWorkflow } from "./src/runtime/run_workflow.ts";
+export { type RunWorkflowOptions } from "./src/runtime/run_options.ts";
 export type {
   CheckMockAnswersOptions,
-  EngineEvent,
-  LoopEnd,
-  LoopPosition,
   MockAnswer,
   MockAnswerProblem,
   MockAnswers,
+} from "./src/engine/mock_answers.ts";
+export type {
+  EngineEvent,
+  LoopEnd,
+  LoopPosition,
   NodeExecution,
   RunDeps,
   RunMetadata,
   RunResult,
   RunStatus,
   ToolLookup,
-} from "./src/engine/mod.ts";
-export { checkMockAnswers } from "./src/engine/mod.ts";
+} from "./src/engine/engine_types.ts";
+export { checkMockAnswers } from "./src/engine/mock_answers.ts";
 
-// Evaluation: scorers, judges and what is computed from their results.
+// Evaluation: datasets, scorers, judges, evaluateWorkflow and what is computed from the results.
+export {
+  parseScorers,
+  type ParseScorersOptions,
+  safeParseScorers,
+  type SafeParseScorersResult,
+  safePrepareScorers,
+} from "./src/config/parse_scorers.ts";
+export {
+  type ContainsConfig,
+  type ContainsInput,
+  type CorrectnessConfig,
+  type EvaluationConfig,
+  type EvaluationInput,
+  type ExactMatchConfig,
+  type ExactMatchInput,
+  type JsonValidConfig,
+  type NumericWithinConfig,
+  type NumericWithinInput,
+  type RegexConfig,
+  type RegexInput,
+  type ScorerConfig,
+  type ScorerInput,
+  type TypeCheckConfig,
+} from "./src/config/workflow_types.ts";
 export {
   aggregateScores,
+  type ScoreAggregate,
+  scoreNumber,
+  scorePassed,
+} from "./src/evaluation/aggregate_scores.ts";
+export {
   checkFailUnder,
-  compareEvaluations,
-  type CustomScore,
-  defineScorer,
-  type EvaluationComparison,
-  type EvaluationScores,
   type FailUnderCheck,
   type FailUnderOutcome,
   type FailUnderThreshold,
-  type JudgeCost,
-  type JudgeRun,
-  type JudgeRunner,
-  judgeSpends,
-  type JudgeWorkflow,
   parseFailUnder,
   type ParseFailUnderOptions,
-  type RunJudgeOptions,
-  type ScoreAggregate,
-  type ScoreContext,
+} from "./src/evaluation/fail_under.ts";
+export {
+  compareEvaluations,
+  type EvaluationComparison,
+  type EvaluationScores,
   type ScoredRecord,
-  type ScoredRun,
   type ScoreFlip,
-  type ScoreInput,
-  scoreNumber,
-  scorePassed,
-  type Scorer,
-  type ScorerDefinition,
   type ScorerDelta,
-  scoreRecord,
+} from "./src/evaluation/compare_evaluations.ts";
+export {
+  type CustomScore,
+  defineScorer,
+  type ScorerDefinition,
+} from "./src/evaluation/define_scorer.ts";
+export {
+  type JudgeCost,
+  type JudgeRun,
+  type JudgeWorkflow,
+  type RunJudgeOptions,
+  type ScoreContext,
+  type ScoredRun,
+  type ScoreInput,
+  type Scorer,
   type ScoreResult,
-  scorersOf,
   type ScoreSource,
   type ScoreValue,
+} from "./src/evaluation/scorer.ts";
+export { type JudgeRunner } from "./src/evaluation/judge_runner.ts";
+export {
+  judgeSpends,
   type Spend,
   type SpendTotal,
   totalSpend,
-} from "./src/evaluation/mod.ts";
+} from "./src/evaluation/total_spend.ts";
+export { scoreRecord } from "./src/evaluation/score_record.ts";
+export { scorersOf } from "./src/evaluation/scorers_of.ts";
+export { checkDataset, type CheckedDataset } from "./src/evaluation/check_dataset.ts";
 export {
-  checkDataset,
-  type CheckedDataset,
   type DatasetFormat,
   type EvaluationDataset,
   type EvaluationRecord,
   parseDataset,
   type ParseDatasetOptions,
-} from "./src/evaluation/mod.ts";
+} from "./src/evaluation/parse_dataset.ts";
 export {
   evaluateWorkflow,
   type EvaluateWorkflowOptions,
   type EvaluationResult,
-  loadDataset,
-  type LoadDatasetOptions,
   type RecordEvaluation,
-} from "./src/runtime/mod.ts";
+} from "./src/runtime/evaluate_workflow.ts";
+export { loadDataset, type LoadDatasetOptions } from "./src/runtime/load_dataset.ts";
+export { type StoredAssessment } from "./src/tracking/report/tracking_reader.ts";
 
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
   listPrompts,
   type PromptRegistryAccessOptions,
-  type PushedPrompt,
-  pushWorkflowPrompts,
-  type PushWorkflowPromptsOptions,
-  type PushWorkflowPromptsResult,
   type RegisteredPrompt,
   registerPrompt,
   type RegisterPromptOptions,
   setPromptAlias,
   type ShownPrompt,
   showPrompt,
-} from "./src/runtime/mod.ts";
+} from "./src/runtime/prompt_registry_api.ts";
+export {
+  type PushedPrompt,
+  pushWorkflowPrompts,
+  type PushWorkflowPromptsOptions,
+  type PushWorkflowPromptsResult,
+} from "./src/runtime/push_workflow_prompts.ts";
 export {
   openPromptRegistry,
   type OpenPromptRegistryOptions,
+} from "./src/tracking/prompts/open_prompt_registry.ts";
+export {
   type PromptDetails,
   type PromptRegistry,
   type PromptSummary,
   type PromptVersion,
   type RegisterPromptInput,
   type RegisterPromptResult,
-} from "./src/tracking/prompts/mod.ts";
+} from "./src/tracking/prompts/prompt_registry.ts";
 export { formatPromptUri, parsePromptUri, type PromptUri } from "./src/config/prompt_uri.ts";
 
 // Tools: what nodes can call.
+export { builtinTools } from "./src/tools/builtin_tools.ts";
 export {
-  builtinTools,
   createToolRegistry,
   type CreateToolRegistryOptions,
-  defineTool,
+  ToolRegistry,
+} from "./src/tools/tool_registry.ts";
+export { defineTool, type ToolCallContext, type ToolSpec } from "./src/tools/define_tool.ts";
+export {
   type FileHead,
   type HostIO,
-  httpGetTool,
-  readFileTool,
-  serperSearchTool,
+  type Tool,
+  type ToolContext,
+  type ToolPermissions,
+} from "./src/tools/tool.ts";
+export { httpGetTool } from "./src/tools/http_get.ts";
+export { readFileTool } from "./src/tools/read_file.ts";
+export { serperSearchTool } from "./src/tools/serper_search.ts";
+export {
   type StandardToolSchema,
   type StandardToolSchemaIssue,
   type StandardToolSchemaProps,
   type StandardToolSchemaResult,
-  type Tool,
-  type ToolCallContext,
-  type ToolContext,
   type ToolJsonSchemaOptions,
-  type ToolPermissions,
-  ToolRegistry,
   type ToolSchema,
   type ToolSchemaIssue,
   type ToolSchemaOutput,
   type ToolSchemaResult,
   type ToolSchemaStandard,
-  type ToolSpec,
-  writeFileTool,
-} from "./src/tools/mod.ts";
+} from "./src/tools/tool_schema.ts";
+export { writeFileTool } from "./src/tools/write_file.ts";
 
 // Tracker: recording runs in MLflow.
+export { type ArtifactLevel, type NodeCaptureSettings } from "./src/tracking/capture_policy.ts";
 export {
-  type ArtifactLevel,
+  type AgentVersionRecord,
   type ArtifactRecord,
-  type AttributeValue,
-  type CloseTrackerOptions,
+  type AssessmentRecord,
+  type AssessmentSourceRecord,
+  type DatasetRecord,
   type DeliveryOutcome,
   type DeliveryReceipt,
-  type ForeignParent,
+  type GroupRunLink,
+  type RunBundle,
+  type RunRecord,
+  type SpanEventRecord,
+  type SpanRecord,
+  type SpanStatusCode,
+  type TraceBundle,
+  type TraceRecord,
+  type TraceSink,
+  type TrackingBundle,
+} from "./src/tracking/trace_bundle.ts";
+export {
+  GroupRun,
+  type GroupRunDeps,
+  type GroupRunEnd,
+  type GroupTraceSummary,
+} from "./src/tracking/group_run.ts";
+export type { JsonValue } from "./src/tracking/python_json.ts";
+export type {
+  StartGroupRunOptions,
+  StartRunOptions,
+  TraceAnnotations,
+} from "./src/tracking/tracker_options.ts";
+export {
+  type AttributeValue,
   type LlmCallRecord,
-  MLFLOW_SCHEMA_CHOICES,
-  type MlflowCaptureSettings,
-  type MlflowSchemaChoice,
-  MlflowTracker,
-  type MlflowTrackerOptions,
-  type NodeCaptureSettings,
   type RunEnd,
   type RunPrompt,
-  type RunRecord,
   type RunRecordIds,
   type RunStart,
   type RunTrace,
-  type SpanEventRecord,
   type SpanOptions,
-  type SpanRecord,
   type SpanScope,
-  type SpanStatusCode,
   type SpanType,
-  type TraceBundle,
   type Tracer,
-  type TraceRecord,
-  type TraceSink,
-  type TrackingDestination,
-} from "./src/tracking/mod.ts";
+} from "./src/tracking/tracer.ts";
+export {
+  type CloseTrackerOptions,
+  type ForeignParent,
+  type MlflowCaptureSettings,
+  MlflowTracker,
+  type MlflowTrackerOptions,
+} from "./src/tracking/mlflow_tracker.ts";
+export {
+  MLFLOW_SCHEMA_CHOICES,
+  type MlflowSchemaChoice,
+} from "./src/tracking/sqlite/mlflow_schema_choice.ts";
+export { type TrackingDestination } from "./src/tracking/tracking_destination.ts";
 export type { OpenSinkDeps } from "./src/tracking/delivery/open_sink.ts";
 export type {
   Connect,
@@ -348,11 +395,18 @@ export type { OtlpCollectorConfig } from "./src/tracking/otlp/otlp_env.ts";
 export type { OtlpProtocol } from "./src/tracking/otlp/encode_otlp.ts";
 export {
   type CreateRunInput,
-  type EnvReader,
   type LogBatchInput,
   type MetricInput,
   MlflowClient,
   type MlflowClientOptions,
+  type OtlpEndpoint,
+  type SearchRunsInput,
+  type StartTraceInput,
+  type UpdateRunInput,
+} from "./src/tracking/http/mlflow_client.ts";
+export { type EnvReader } from "./src/tracking/http/mlflow_auth.ts";
+export {
+  type MlflowAssessmentInfo,
   type MlflowExperiment,
   type MlflowRun,
   type MlflowRunInfo,
@@ -360,28 +414,23 @@ export {
   type MlflowRunStatus,
   type MlflowTraceInfo,
   type MlflowTraceState,
-  type OtlpEndpoint,
-  type SearchRunsInput,
-  type StartTraceInput,
-  type UpdateRunInput,
-} from "./src/tracking/http/mod.ts";
+} from "./src/tracking/http/mlflow_entities.ts";
 
 // Tracker: prices and cost reports.
+export { type CostBreakdown, type TokenUsage } from "./src/tracking/tracer.ts";
 export {
-  type CostBreakdown,
   type CostedCall,
   type CostSummary,
   type CostTotals,
-  findModelPrice,
-  type LongContextRates,
-  type ModelPrice,
-  type ModelRates,
-  priceCall,
-  type PricedAs,
-  type PriceTable,
   summarizeCosts,
-  type TokenUsage,
-} from "./src/tracking/pricing/mod.ts";
+} from "./src/tracking/pricing/summarize_costs.ts";
+export { findModelPrice, type ModelPrice } from "./src/tracking/pricing/find_model_price.ts";
+export {
+  type LongContextRates,
+  type ModelRates,
+  type PriceTable,
+} from "./src/tracking/pricing/price_table.ts";
+export { priceCall, type PricedAs } from "./src/tracking/pricing/price_call.ts";
 export {
   buildCostReport,
   type CostReport,
@@ -389,18 +438,21 @@ export {
   type CostReportRow,
   type Grouping,
   GROUPINGS,
+} from "./src/tracking/report/cost_report.ts";
+export {
   openTrackingReader,
   type OpenTrackingReaderOptions,
+} from "./src/tracking/report/open_tracking_reader.ts";
+export {
   type RunQuery,
-  type StoredAssessment,
   type StoredExperiment,
   type StoredRun,
   type StoredTrace,
   type StoredTraceInfo,
-  type TimeWindow,
   type TraceQuery,
   type TrackingReader,
-} from "./src/tracking/report/mod.ts";
+} from "./src/tracking/report/tracking_reader.ts";
+export { type TimeWindow } from "./src/tracking/report/time_window.ts";
 
 // Errors.
 export {

@@ -10,8 +10,9 @@
  * @module
  */
 import { prepareWorkflow } from "../src/config/prepare_workflow.ts";
-import { compileWorkflow } from "../src/engine/mod.ts";
-import { scoreRecord, scorersOf } from "../src/evaluation/mod.ts";
+import { compileWorkflow } from "../src/engine/compile_workflow.ts";
+import { scoreRecord } from "../src/evaluation/score_record.ts";
+import { scorersOf } from "../src/evaluation/scorers_of.ts";
 import { benchDeps } from "./_fixtures.ts";
 
 const INPUTS = { topic: "tide pools" };

@@ -1,12 +1,13 @@
 /**
  * Checks the dependency direction of the source tree (type imports included) and that no
  * module imports itself at run time through a cycle (std's `lint:circular`, for this project;
- * `import type` cycles vanish at run time and are allowed):
+ * `import type` cycles vanish at run time and are allowed), and that no folder under `src/`
+ * has a `mod.ts` of its own:
  *
  * `cli.ts` → `src/cli` → (`src/runtime`, `mod.ts`'s areas) → `src/evaluation` → `src/engine` →
  * (`src/llm`, `src/tools`, `src/tracking`) → `src/config`, with `src/errors.ts` shared. The
- * evaluation area reaches the engine only through its public `mod.ts`, and tracking only through
- * its contract `tracer.ts` (the `TokenUsage` type).
+ * evaluation area reaches the engine only through the files that compile and run a workflow and
+ * check its inputs and types, and tracking only through its contract `tracer.ts` (`TokenUsage`).
  *
  * Run: `deno run --allow-read --allow-run=deno scripts/check_architecture.ts`
  *
@@ -31,7 +32,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 /** Files of one area that another area may import (the contracts between them). */
 const CONTRACTS: Readonly<Record<string, readonly string[]>> = {
   "llm": ["src/tracking/tracer.ts"],
-  "evaluation": ["src/engine/mod.ts", "src/tracking/tracer.ts"],
+  "evaluation": [
+    "src/engine/compile_workflow.ts",
+    "src/engine/engine_types.ts",
+    "src/engine/state_model.ts",
+    "src/engine/type_schema.ts",
+    "src/tracking/tracer.ts",
+  ],
 };
 
 interface ModuleInfo {
@@ -142,6 +149,20 @@ for (const module of edges.keys()) {
     if (/^\s*(\*|\/\*\*)/.test(line) || !IMPURE.test(code)) return;
     problems.push(`${relative(module)}:${index + 1} touches global I/O: ${line.trim()}`);
   });
+}
+
+// One way into a file: its own path. Folders have no `mod.ts` of their own (the package's
+// `mod.ts` at the root is the one public entry), so nothing re-exports what it does not own.
+function folderEntries(dir: URL): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.isDirectory) found.push(...folderEntries(new URL(`${entry.name}/`, dir)));
+    else if (entry.name === "mod.ts") found.push(relative(new URL(entry.name, dir).href));
+  }
+  return found;
+}
+for (const path of folderEntries(new URL("src/", root))) {
+  problems.push(`${path}: a folder entry; import the file that defines the name instead`);
 }
 
 if (problems.length > 0) {

@@ -53,7 +53,7 @@ export async function evaluateCommand(
     throw new UsageError("Cannot use --compare with an empty value: give a run id or a run name");
   }
   const tools = await loadToolModules(options.tools, io);
-  const runtime = await import("../runtime/mod.ts");
+  const runtime = await import("./_runtime_entry.ts");
   const deps = {
     env: (name: string) => io.env(name),
     readTextFile: (path: string, readOptions?: { maxBytes?: number | undefined }) =>

@@ -11,7 +11,8 @@
 import { isWorkflowError } from "../errors.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import type { BatchOutcome, BatchSummary, RunWorkflowOptions } from "../runtime/mod.ts";
+import type { BatchOutcome, BatchSummary } from "../runtime/run_batch.ts";
+import type { RunWorkflowOptions } from "../runtime/run_options.ts";
 import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
@@ -43,7 +44,7 @@ import type { MockAnswers } from "../engine/mock_answers.ts";
 import { resolveModelSpec } from "../llm/model_spec.ts";
 import type { Tool } from "../tools/tool.ts";
 
-type Runtime = typeof import("../runtime/mod.ts");
+type Runtime = typeof import("./_runtime_entry.ts");
 
 /** What one invocation shares: output, styling, warnings, progress and the interrupt. */
 interface Session {
@@ -84,7 +85,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   checkTraceparentOption(options.traceparent);
 
   const tools = await loadToolModules(options.tools, io);
-  const runtime = await import("../runtime/mod.ts");
+  const runtime = await import("./_runtime_entry.ts");
   const deps = {
     env: (name: string) => io.env(name),
     readTextFile: (path: string, options?: { maxBytes?: number | undefined }) =>

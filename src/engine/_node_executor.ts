@@ -6,7 +6,9 @@
  * @module
  */
 import { HumanMessage } from "@langchain/core/messages";
-import { hostIOOf, mockToolResult, ToolRegistry } from "../tools/mod.ts";
+import { hostIOOf } from "../tools/tool.ts";
+import { mockToolResult } from "../tools/mock_tool_result.ts";
+import { ToolRegistry } from "../tools/tool_registry.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import { createAbortScope, raceAbort } from "./_abort_scope.ts";
 import type { GraphState } from "./_langgraph.ts";

@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { JsonValidConfig, NumericWithinConfig, TypeCheckConfig } from "../config/schema.ts";
 import { parseTypeExpression } from "../config/type_expression.ts";
-import { typeSchema } from "../engine/mod.ts";
+import { typeSchema } from "../engine/type_schema.ts";
 import { errorMessage } from "../errors.ts";
 import { type Check, checkField, type CheckOutcome, expectation, failure } from "./_code_scorer.ts";
 import { formatNumber, quote } from "./_score_values.ts";

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../config/diagnostic.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import { createStateModel, initialState } from "../engine/mod.ts";
+import { createStateModel, initialState } from "../engine/state_model.ts";
 import { errorMessage, isWorkflowError } from "../errors.ts";
 import type { EvaluationDataset, EvaluationRecord } from "./parse_dataset.ts";
 

@@ -4,7 +4,8 @@
  * @module
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import { type CompiledWorkflow, compileWorkflow, type EngineDeps } from "../engine/mod.ts";
+import { type CompiledWorkflow, compileWorkflow } from "../engine/compile_workflow.ts";
+import type { EngineDeps } from "../engine/engine_types.ts";
 import type { Tracer } from "../tracking/tracer.ts";
 import type { JudgeRun, JudgeWorkflow, RunJudgeOptions } from "./scorer.ts";
 

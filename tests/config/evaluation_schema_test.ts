@@ -1,14 +1,10 @@
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../_helpers/assert.ts";
 import { positionOf } from "./_workflows.ts";
-import {
-  type Diagnostic,
-  EvaluationSchema,
-  resolveJudgeModel,
-  safeParseWorkflow,
-  SCORER_KINDS,
-  scorerKind,
-  workflowJsonSchema,
-} from "../../src/config/mod.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
+import { EvaluationSchema, SCORER_KINDS, scorerKind } from "../../src/config/evaluation_schema.ts";
+import { resolveJudgeModel } from "../../src/config/judge_model.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
+import { workflowJsonSchema } from "../../src/config/json_schema.ts";
 
 /** A workflow with every kind of field a scorer reads, then `evaluation` from line 18. */
 function workflow(evaluation: string, llm = "{provider: openai, model: gpt-4o-mini}"): string {

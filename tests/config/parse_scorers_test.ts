@@ -5,14 +5,13 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "../_helpers/assert.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
 import {
-  type Diagnostic,
   parseScorers,
-  parseWorkflow,
   safeParseScorers,
-  safeParseWorkflow,
   safePrepareScorers,
-} from "../../src/config/mod.ts";
+} from "../../src/config/parse_scorers.ts";
+import { parseWorkflow, safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { positionOf } from "./_workflows.ts";
 

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { parseWorkflow } from "../../src/config/mod.ts";
+import { parseWorkflow } from "../../src/config/parse_workflow.ts";
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
-import type { ScoredRun, ScoreInput } from "../../src/evaluation/mod.ts";
+import type { ScoredRun, ScoreInput } from "../../src/evaluation/scorer.ts";
 
 /** A question-answering workflow: `question` in; `answer`, `total`, `profile`, `tags` out. */
 export const QA: LoadedWorkflow = parseWorkflow(`schema_version: "1.0"

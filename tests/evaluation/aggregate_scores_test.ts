@@ -3,9 +3,8 @@ import {
   aggregateScores,
   scoreNumber,
   scorePassed,
-  type ScoreResult,
-  type ScoreValue,
-} from "../../src/evaluation/mod.ts";
+} from "../../src/evaluation/aggregate_scores.ts";
+import type { ScoreResult, ScoreValue } from "../../src/evaluation/scorer.ts";
 
 const CODE = { type: "CODE", id: "x" } as const;
 

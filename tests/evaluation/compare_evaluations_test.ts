@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../_helpers/assert.ts";
-import { compareEvaluations, type ScoredRecord } from "../../src/evaluation/mod.ts";
+import { compareEvaluations, type ScoredRecord } from "../../src/evaluation/compare_evaluations.ts";
 
 function side(...records: [string, Record<string, boolean | number | string | null>][]) {
   return {

@@ -1,5 +1,9 @@
 import { assertEquals, assertStrictEquals, assertThrows } from "../_helpers/assert.ts";
-import { type CustomScore, defineScorer, type ScorerDefinition } from "../../src/evaluation/mod.ts";
+import {
+  type CustomScore,
+  defineScorer,
+  type ScorerDefinition,
+} from "../../src/evaluation/define_scorer.ts";
 import { record } from "./_records.ts";
 
 async function scoreOf(score: ScorerDefinition["score"]) {

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../_helpers/assert.ts";
-import { checkFailUnder, parseFailUnder } from "../../src/evaluation/mod.ts";
+import { checkFailUnder, parseFailUnder } from "../../src/evaluation/fail_under.ts";
 
 Deno.test("parseFailUnder() reads name=number, repeated or separated by commas", () => {
   assertEquals(parseFailUnder(["exact=0.8", "polite=0.9, cheap=1", "v1.x-y=.5"]), [

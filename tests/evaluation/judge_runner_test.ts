@@ -6,15 +6,12 @@ import {
   assertStrictEquals,
   assertStringIncludes,
 } from "../_helpers/assert.ts";
-import type { ScorerInput } from "../../src/config/mod.ts";
-import type { EngineDeps, PricedAs } from "../../src/engine/mod.ts";
-import {
-  createJudgeRunner,
-  type ScoreContext,
-  type ScoreInput,
-  type ScoreResult,
-  scorersOf,
-} from "../../src/evaluation/mod.ts";
+import type { ScorerInput } from "../../src/config/workflow_types.ts";
+import type { EngineDeps } from "../../src/engine/engine_types.ts";
+import type { PricedAs } from "../../src/tracking/pricing/price_call.ts";
+import { createJudgeRunner } from "../../src/evaluation/judge_runner.ts";
+import type { ScoreContext, ScoreInput, ScoreResult } from "../../src/evaluation/scorer.ts";
+import { scorersOf } from "../../src/evaluation/scorers_of.ts";
 import type { TokenUsage } from "../../src/tracking/tracer.ts";
 import { answer, httpError, requestText, ScriptedChatModel, testDeps } from "../engine/_fakes.ts";
 import { FAILED, QA, record } from "./_records.ts";

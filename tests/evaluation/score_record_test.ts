@@ -1,5 +1,8 @@
 import { assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { defineScorer, type Scorer, scoreRecord, scorersOf } from "../../src/evaluation/mod.ts";
+import { defineScorer } from "../../src/evaluation/define_scorer.ts";
+import type { Scorer } from "../../src/evaluation/scorer.ts";
+import { scoreRecord } from "../../src/evaluation/score_record.ts";
+import { scorersOf } from "../../src/evaluation/scorers_of.ts";
 import { QA, record } from "./_records.ts";
 
 Deno.test("scoreRecord() runs every scorer and keeps their order, built-in and custom", async () => {

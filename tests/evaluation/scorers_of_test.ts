@@ -6,9 +6,10 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "../_helpers/assert.ts";
-import type { ScorerInput } from "../../src/config/mod.ts";
+import type { ScorerInput } from "../../src/config/workflow_types.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import { type ScoreInput, type ScoreResult, scorersOf } from "../../src/evaluation/mod.ts";
+import type { ScoreInput, ScoreResult } from "../../src/evaluation/scorer.ts";
+import { scorersOf } from "../../src/evaluation/scorers_of.ts";
 import { FAILED, QA, record } from "./_records.ts";
 
 /** Scores one record with one scorer made by `scorersOf`. */

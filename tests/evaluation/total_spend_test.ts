@@ -1,5 +1,6 @@
 import { assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { judgeSpends, type ScoreResult, totalSpend } from "../../src/evaluation/mod.ts";
+import { judgeSpends, totalSpend } from "../../src/evaluation/total_spend.ts";
+import type { ScoreResult } from "../../src/evaluation/scorer.ts";
 import { RUN } from "./_records.ts";
 
 const USAGE = { input_tokens: 100, output_tokens: 20, total_tokens: 120 };

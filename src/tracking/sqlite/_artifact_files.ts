@@ -64,8 +64,8 @@ export function localArtifactFiles(
  */
 export async function writeFiles(files: readonly ArtifactFile[]): Promise<void> {
   const directories = [...new Set(files.map((file) => dirname(file.path)))];
-  await Promise.all(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
-  await Promise.all(files.map((file) => Deno.writeTextFile(file.path, file.content)));
+  await settleAll(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
+  await settleAll(files.map((file) => Deno.writeTextFile(file.path, file.content)));
 }
 
 /**
@@ -91,7 +91,7 @@ export async function writeArtifactFiles(
   const directory = dirname(files[0]!.path);
   try {
     // The files are independent: write them at once rather than one after another.
-    if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
+    if (writeFile) await settleAll(files.map((file) => writeFile(file.path, file.content)));
     else await writeFiles(files);
   } catch (error) {
     for (const created of options.created) {
@@ -111,4 +111,13 @@ export async function writeArtifactFiles(
       },
     );
   }
+}
+
+/**
+ * Waits for every write, then fails with the first failure: a write still under way when
+ * another fails would otherwise recreate a directory after the cleanup removed it.
+ */
+async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
 }
