@@ -20,9 +20,6 @@ import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { CliIO } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** The most traces read back for one evaluation run. */
-const MAX_TRACES = 100_000;
-
 /** What {@linkcode compareWithStored} needs. */
 export interface CompareWithStoredOptions {
   /** The store the evaluation was recorded in. */
@@ -97,7 +94,6 @@ async function storedScores(reader: TrackingReader, run: StoredRun): Promise<Sco
   const traces = await reader.readTraceInfos({
     runId: run.runId,
     experimentIds: [run.experimentId],
-    limit: MAX_TRACES,
   });
   const assessments = await reader.readAssessments?.(traces.map((trace) => trace.traceId)) ?? [];
   return traces.map((trace): ScoredRecord => ({

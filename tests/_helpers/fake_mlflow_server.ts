@@ -261,6 +261,11 @@ export class FakeMlflowServer {
         this.#getExperiment("name", url.searchParams.get("experiment_name")),
       [`GET ${api}/experiments/get`]: ({ url }) =>
         this.#getExperiment("id", url.searchParams.get("experiment_id")),
+      [`POST ${api}/experiments/search`]: ({ record }) => {
+        const body = (record.body ?? {}) as { max_results?: number; page_token?: string };
+        const all = [...this.experiments.values()];
+        return Response.json(page(all, "experiments", body.max_results ?? 1000, body.page_token));
+      },
       [`POST ${api}/experiments/create`]: ({ record }) =>
         this.#createExperiment(Schemas.createExperiment.parse(record.body)),
       [`POST ${api}/runs/create`]: ({ record }) =>

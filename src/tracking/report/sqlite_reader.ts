@@ -18,7 +18,7 @@ import type {
   TraceQuery,
   TrackingReader,
 } from "./tracking_reader.ts";
-import { SOURCE_RUN_METADATA } from "./tracking_reader.ts";
+import { SOURCE_RUN_METADATA, WORKFLOW_TAG } from "./tracking_reader.ts";
 
 /** Tables a tracking database must have to be read. */
 const REQUIRED_TABLES = [
@@ -179,6 +179,8 @@ class SqliteReader implements TrackingReader {
   }
 
   readTraceInfos(query: TraceQuery): Promise<StoredTraceInfo[]> {
+    // Every condition is index-friendly: experiment and request time use the trace_info index
+    // (experiment_id, timestamp_ms); tags and metadata their primary keys (key, request_id).
     const where: string[] = [];
     const args: SQLInputValue[] = [];
     if (query.experimentIds !== undefined) {
@@ -187,6 +189,18 @@ class SqliteReader implements TrackingReader {
       );
       args.push(...query.experimentIds.map(Number));
     }
+    if (query.startedFromMs !== undefined) {
+      where.push("t.timestamp_ms >= ?");
+      args.push(Math.floor(query.startedFromMs));
+    }
+    if (query.startedBeforeMs !== undefined) {
+      where.push("t.timestamp_ms < ?");
+      args.push(Math.ceil(query.startedBeforeMs));
+    }
+    if (query.states !== undefined) {
+      where.push(`t.status IN (${query.states.map(() => "?").join(", ") || "NULL"})`);
+      args.push(...query.states);
+    }
     if (query.runId !== undefined) {
       where.push(
         "EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.request_id = t.request_id " +
@@ -194,12 +208,20 @@ class SqliteReader implements TrackingReader {
       );
       args.push(SOURCE_RUN_METADATA, query.runId);
     }
-    args.push(Math.max(0, Math.floor(query.limit)));
+    if (query.workflowsOnly || query.workflow !== undefined) {
+      where.push(
+        "EXISTS (SELECT 1 FROM trace_tags g WHERE g.request_id = t.request_id AND g.key = ?" +
+          (query.workflow === undefined ? ")" : " AND g.value = ?)"),
+      );
+      args.push(WORKFLOW_TAG, ...(query.workflow === undefined ? [] : [query.workflow]));
+    }
+    if (query.limit !== undefined) args.push(Math.max(0, Math.floor(query.limit)));
     const rows = this.#all(
       "SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, " +
         "t.request_preview, t.response_preview FROM trace_info t" +
         (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-        " ORDER BY t.timestamp_ms DESC, t.request_id LIMIT ?",
+        " ORDER BY t.timestamp_ms DESC, t.request_id" +
+        (query.limit === undefined ? "" : " LIMIT ?"),
       args,
     );
     return Promise.resolve(this.#withMetadataAndTags(rows));

@@ -1,6 +1,7 @@
 /**
  * What reports read back from a tracking store (an MLflow SQLite file or a tracking server):
- * experiments, runs with their params, metrics and tags, and traces with their spans.
+ * experiments, runs with their params, metrics and tags, and traces with their spans. Reports
+ * work from traces: every workflow run records one, with or without an MLflow run.
  *
  * @module
  */
@@ -100,8 +101,21 @@ export interface TraceQuery {
   experimentIds?: readonly string[] | undefined;
   /** Only the traces of this run (trace metadata `mlflow.sourceRun`). */
   runId?: string | undefined;
-  /** At most this many. */
-  limit: number;
+  /**
+   * Only the traces of workflow runs this toolkit recorded (trace tag
+   * `configurable_agents.workflow`), whether or not an MLflow run holds them.
+   */
+  workflowsOnly?: boolean | undefined;
+  /** Only the traces of this workflow (trace tag `configurable_agents.workflow`). */
+  workflow?: string | undefined;
+  /** Only traces whose request started at or after this time (ms since the epoch). */
+  startedFromMs?: number | undefined;
+  /** Only traces whose request started before this time (ms since the epoch). */
+  startedBeforeMs?: number | undefined;
+  /** Only traces in one of these states (`OK`, `ERROR`). */
+  states?: readonly string[] | undefined;
+  /** At most this many; every match when absent. */
+  limit?: number | undefined;
 }
 
 /** Reads runs and traces from one tracking store. */
@@ -125,4 +139,9 @@ export interface TrackingReader {
   close(): Promise<void>;
 }
 
-export { COST_UNKNOWN_MODELS_TAG, SOURCE_RUN_METADATA, TRACE_ID_TAG } from "../trace_bundle.ts";
+export {
+  COST_UNKNOWN_MODELS_TAG,
+  SOURCE_RUN_METADATA,
+  TRACE_ID_TAG,
+  WORKFLOW_TAG,
+} from "../trace_bundle.ts";
