@@ -1,7 +1,7 @@
 /**
  * `evaluate` against a tracking server that is down: the evaluation's traces, assessments and
  * run end go to the spool, and `traces push` delivers all of them once the server is back;
- * the REST reader of `--compare` then reads the assessments back from the server.
+ * the REST reader of `--compare` then reads the evaluation back from the server.
  */
 import { main } from "../../src/cli/main.ts";
 import { FakeMlflowServer } from "../_helpers/fake_mlflow_server.ts";
@@ -91,6 +91,15 @@ Deno.test("evaluate loses nothing when the server is down: traces push delivers 
       }
     }
     assertEquals(stored.filter((a) => a.kind === "expectation").length, 6);
+
+    // --compare finds the evaluation on the server and reads it back: nothing flipped.
+    const again = testIO({ cwd: dir.path });
+    assertEquals(await main([...args, "--compare", evaluation.run.name], again), 0, again.err());
+    const { comparison } = JSON.parse(again.out());
+    assertEquals(comparison.against, `${evaluation.run.name} (${run?.info.run_id})`);
+    assertEquals([comparison.passToFail, comparison.failToPass], [[], []]);
+    assertEquals([comparison.onlyPrevious, comparison.onlyCurrent], [[], []]);
+    for (const delta of comparison.scorers) assertEquals(delta.meanDelta, 0, delta.name);
   } finally {
     await server.stop();
   }
