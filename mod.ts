@@ -14,6 +14,13 @@
  * - **Executor**: {@linkcode runWorkflow} runs a workflow once and returns its final state and
  *   metadata (duration, tokens, cost, trace and run ids); {@linkcode runBatch} runs one per
  *   input. With `mock: true` no key and no network are needed, and the cost is an estimate.
+ * - **Evaluation**: {@linkcode scorersOf} makes the scorers of a workflow's `evaluation`
+ *   section or of a scorers file ({@linkcode parseScorers}): deterministic checks and LLM judges
+ *   run through `ScoreContext.runJudge`; {@linkcode defineScorer} adds your own.
+ *   {@linkcode aggregateScores} computes MLflow's `<name>/mean` metrics,
+ *   {@linkcode checkFailUnder} holds them against thresholds and
+ *   {@linkcode compareEvaluations} compares two evaluations; {@linkcode totalSpend} sums the
+ *   tokens and cost of the runs or, apart, of the judges.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
  * - **Prompt registry**: {@linkcode registerPrompt}, {@linkcode listPrompts},
@@ -92,6 +99,13 @@ export {
   safePrepareWorkflow,
 } from "./src/config/prepare_workflow.ts";
 export { type RegistryPromptLookup } from "./src/config/registry_prompts.ts";
+export {
+  parseScorers,
+  type ParseScorersOptions,
+  safeParseScorers,
+  type SafeParseScorersResult,
+  safePrepareScorers,
+} from "./src/config/parse_scorers.ts";
 export { workflowJsonSchema } from "./src/config/json_schema.ts";
 export {
   workflowToMermaid,
@@ -101,14 +115,22 @@ export {
 // Config: the types of a workflow file, generated from its schema.
 export type {
   BudgetConfig,
+  ContainsConfig,
+  ContainsInput,
+  CorrectnessConfig,
   EdgeConfig,
   EdgeInput,
+  EvaluationConfig,
+  EvaluationInput,
+  ExactMatchConfig,
+  ExactMatchInput,
   ExecutionConfig,
   ExecutionInput,
   FlowConfig,
   FlowInput,
   GlobalConfig,
   GlobalConfigInput,
+  JsonValidConfig,
   LlmConfig,
   LlmInput,
   LlmOverride,
@@ -122,6 +144,8 @@ export type {
   NodeInput,
   NodeToolConfig,
   NodeToolInput,
+  NumericWithinConfig,
+  NumericWithinInput,
   ObjectFieldSpec,
   ObservabilityConfig,
   ObservabilityInput,
@@ -129,12 +153,17 @@ export type {
   OutputFieldConfig,
   OutputSchemaConfig,
   ParallelConfig,
+  RegexConfig,
+  RegexInput,
   RouteCondition,
   RouteConfig,
+  ScorerConfig,
+  ScorerInput,
   StateConfig,
   StateFieldConfig,
   StateFieldInput,
   StateInput,
+  TypeCheckConfig,
   WorkflowConfig,
   WorkflowInput,
 } from "./src/config/workflow_types.ts";
@@ -170,31 +199,28 @@ export type {
 } from "./src/engine/engine_types.ts";
 export { checkMockAnswers } from "./src/engine/mock_answers.ts";
 
-// Evaluation: datasets, scorers, judges, evaluateWorkflow and what is computed from the results.
+// Evaluation: scorers, judges and what is computed from their results.
+export type {
+  JudgeCost,
+  JudgeRun,
+  JudgeWorkflow,
+  RunJudgeOptions,
+  ScoreContext,
+  ScoredRun,
+  ScoreInput,
+  Scorer,
+  ScoreResult,
+  ScoreSource,
+  ScoreValue,
+} from "./src/evaluation/scorer.ts";
+export { scorersOf } from "./src/evaluation/scorers_of.ts";
 export {
-  parseScorers,
-  type ParseScorersOptions,
-  safeParseScorers,
-  type SafeParseScorersResult,
-  safePrepareScorers,
-} from "./src/config/parse_scorers.ts";
-export {
-  type ContainsConfig,
-  type ContainsInput,
-  type CorrectnessConfig,
-  type EvaluationConfig,
-  type EvaluationInput,
-  type ExactMatchConfig,
-  type ExactMatchInput,
-  type JsonValidConfig,
-  type NumericWithinConfig,
-  type NumericWithinInput,
-  type RegexConfig,
-  type RegexInput,
-  type ScorerConfig,
-  type ScorerInput,
-  type TypeCheckConfig,
-} from "./src/config/workflow_types.ts";
+  type CustomScore,
+  defineScorer,
+  type ScorerDefinition,
+} from "./src/evaluation/define_scorer.ts";
+export { scoreRecord } from "./src/evaluation/score_record.ts";
+export { type JudgeRunner } from "./src/evaluation/judge_runner.ts";
 export {
   aggregateScores,
   type ScoreAggregate,
@@ -210,6 +236,12 @@ export {
   type ParseFailUnderOptions,
 } from "./src/evaluation/fail_under.ts";
 export {
+  judgeSpends,
+  type Spend,
+  type SpendTotal,
+  totalSpend,
+} from "./src/evaluation/total_spend.ts";
+export {
   compareEvaluations,
   type EvaluationComparison,
   type EvaluationScores,
@@ -217,33 +249,8 @@ export {
   type ScoreFlip,
   type ScorerDelta,
 } from "./src/evaluation/compare_evaluations.ts";
-export {
-  type CustomScore,
-  defineScorer,
-  type ScorerDefinition,
-} from "./src/evaluation/define_scorer.ts";
-export {
-  type JudgeCost,
-  type JudgeRun,
-  type JudgeWorkflow,
-  type RunJudgeOptions,
-  type ScoreContext,
-  type ScoredRun,
-  type ScoreInput,
-  type Scorer,
-  type ScoreResult,
-  type ScoreSource,
-  type ScoreValue,
-} from "./src/evaluation/scorer.ts";
-export { type JudgeRunner } from "./src/evaluation/judge_runner.ts";
-export {
-  judgeSpends,
-  type Spend,
-  type SpendTotal,
-  totalSpend,
-} from "./src/evaluation/total_spend.ts";
-export { scoreRecord } from "./src/evaluation/score_record.ts";
-export { scorersOf } from "./src/evaluation/scorers_of.ts";
+
+// Evaluation runs: datasets, evaluateWorkflow, and the GenAI tracking types they use.
 export { checkDataset, type CheckedDataset } from "./src/evaluation/check_dataset.ts";
 export {
   type DatasetFormat,
@@ -260,6 +267,28 @@ export {
 } from "./src/runtime/evaluate_workflow.ts";
 export { loadDataset, type LoadDatasetOptions } from "./src/runtime/load_dataset.ts";
 export { type StoredAssessment } from "./src/tracking/report/tracking_reader.ts";
+export {
+  type AgentVersionRecord,
+  type AssessmentRecord,
+  type AssessmentSourceRecord,
+  type DatasetRecord,
+  type GroupRunLink,
+  type RunBundle,
+  type TrackingBundle,
+} from "./src/tracking/trace_bundle.ts";
+export {
+  GroupRun,
+  type GroupRunDeps,
+  type GroupRunEnd,
+  type GroupTraceSummary,
+} from "./src/tracking/group_run.ts";
+export { type JsonValue } from "./src/tracking/python_json.ts";
+export {
+  type StartGroupRunOptions,
+  type StartRunOptions,
+  type TraceAnnotations,
+} from "./src/tracking/tracker_options.ts";
+export { type MlflowAssessmentInfo } from "./src/tracking/http/mlflow_entities.ts";
 
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
@@ -327,15 +356,9 @@ export { writeFileTool } from "./src/tools/write_file.ts";
 // Tracker: recording runs in MLflow.
 export { type ArtifactLevel, type NodeCaptureSettings } from "./src/tracking/capture_policy.ts";
 export {
-  type AgentVersionRecord,
   type ArtifactRecord,
-  type AssessmentRecord,
-  type AssessmentSourceRecord,
-  type DatasetRecord,
   type DeliveryOutcome,
   type DeliveryReceipt,
-  type GroupRunLink,
-  type RunBundle,
   type RunRecord,
   type SpanEventRecord,
   type SpanRecord,
@@ -343,20 +366,7 @@ export {
   type TraceBundle,
   type TraceRecord,
   type TraceSink,
-  type TrackingBundle,
 } from "./src/tracking/trace_bundle.ts";
-export {
-  GroupRun,
-  type GroupRunDeps,
-  type GroupRunEnd,
-  type GroupTraceSummary,
-} from "./src/tracking/group_run.ts";
-export type { JsonValue } from "./src/tracking/python_json.ts";
-export type {
-  StartGroupRunOptions,
-  StartRunOptions,
-  TraceAnnotations,
-} from "./src/tracking/tracker_options.ts";
 export {
   type AttributeValue,
   type LlmCallRecord,
@@ -406,7 +416,6 @@ export {
 } from "./src/tracking/http/mlflow_client.ts";
 export { type EnvReader } from "./src/tracking/http/mlflow_auth.ts";
 export {
-  type MlflowAssessmentInfo,
   type MlflowExperiment,
   type MlflowRun,
   type MlflowRunInfo,

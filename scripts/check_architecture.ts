@@ -6,8 +6,9 @@
  *
  * `cli.ts` → `src/cli` → (`src/runtime`, `mod.ts`'s areas) → `src/evaluation` → `src/engine` →
  * (`src/llm`, `src/tools`, `src/tracking`) → `src/config`, with `src/errors.ts` shared. The
- * evaluation area reaches the engine only through the files that compile and run a workflow and
- * check its inputs and types, and tracking only through its contract `tracer.ts` (`TokenUsage`).
+ * evaluation area reaches the engine only through what it runs judges with (`compileWorkflow`,
+ * `EngineDeps`, `typeSchema`) and checks a dataset's inputs with (`state_model.ts`), and tracking
+ * only through its contract `tracer.ts` (`TokenUsage`).
  *
  * Run: `deno run --allow-read --allow-run=deno scripts/check_architecture.ts`
  *

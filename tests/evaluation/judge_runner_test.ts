@@ -7,8 +7,7 @@ import {
   assertStringIncludes,
 } from "../_helpers/assert.ts";
 import type { ScorerInput } from "../../src/config/workflow_types.ts";
-import type { EngineDeps } from "../../src/engine/engine_types.ts";
-import type { PricedAs } from "../../src/tracking/pricing/price_call.ts";
+import type { EngineDeps, PricedAs } from "../../src/engine/engine_types.ts";
 import { createJudgeRunner } from "../../src/evaluation/judge_runner.ts";
 import type { ScoreContext, ScoreInput, ScoreResult } from "../../src/evaluation/scorer.ts";
 import { scorersOf } from "../../src/evaluation/scorers_of.ts";
