@@ -250,7 +250,7 @@ export {
   type ScorerDelta,
 } from "./src/evaluation/compare_evaluations.ts";
 
-// Evaluation runs: datasets, evaluateWorkflow, and the GenAI tracking types they use.
+// Evaluation runs: datasets and evaluateWorkflow.
 export { checkDataset, type CheckedDataset } from "./src/evaluation/check_dataset.ts";
 export {
   type DatasetFormat,
@@ -267,28 +267,6 @@ export {
 } from "./src/runtime/evaluate_workflow.ts";
 export { loadDataset, type LoadDatasetOptions } from "./src/runtime/load_dataset.ts";
 export { type StoredAssessment } from "./src/tracking/report/tracking_reader.ts";
-export {
-  type AgentVersionRecord,
-  type AssessmentRecord,
-  type AssessmentSourceRecord,
-  type DatasetRecord,
-  type GroupRunLink,
-  type RunBundle,
-  type TrackingBundle,
-} from "./src/tracking/trace_bundle.ts";
-export {
-  GroupRun,
-  type GroupRunDeps,
-  type GroupRunEnd,
-  type GroupTraceSummary,
-} from "./src/tracking/group_run.ts";
-export { type JsonValue } from "./src/tracking/python_json.ts";
-export {
-  type StartGroupRunOptions,
-  type StartRunOptions,
-  type TraceAnnotations,
-} from "./src/tracking/tracker_options.ts";
-export { type MlflowAssessmentInfo } from "./src/tracking/http/mlflow_entities.ts";
 
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
@@ -356,9 +334,15 @@ export { writeFileTool } from "./src/tools/write_file.ts";
 // Tracker: recording runs in MLflow.
 export { type ArtifactLevel, type NodeCaptureSettings } from "./src/tracking/capture_policy.ts";
 export {
+  type AgentVersionRecord,
   type ArtifactRecord,
+  type AssessmentRecord,
+  type AssessmentSourceRecord,
+  type DatasetRecord,
   type DeliveryOutcome,
   type DeliveryReceipt,
+  type GroupRunLink,
+  type RunBundle,
   type RunRecord,
   type SpanEventRecord,
   type SpanRecord,
@@ -366,7 +350,15 @@ export {
   type TraceBundle,
   type TraceRecord,
   type TraceSink,
+  type TrackingBundle,
 } from "./src/tracking/trace_bundle.ts";
+export type {
+  StartGroupRunOptions,
+  StartRunOptions,
+  TraceAnnotations,
+} from "./src/tracking/tracker_options.ts";
+export type { GroupRun, GroupRunEnd, GroupTraceSummary } from "./src/tracking/group_run.ts";
+export type { JsonValue } from "./src/tracking/python_json.ts";
 export {
   type AttributeValue,
   type LlmCallRecord,
@@ -416,6 +408,7 @@ export {
 } from "./src/tracking/http/mlflow_client.ts";
 export { type EnvReader } from "./src/tracking/http/mlflow_auth.ts";
 export {
+  type MlflowAssessmentInfo,
   type MlflowExperiment,
   type MlflowRun,
   type MlflowRunInfo,

@@ -69,6 +69,15 @@ export async function writeFiles(files: readonly ArtifactFile[]): Promise<void> 
 }
 
 /**
+ * Waits for every write, then fails with the first failure: a write still under way when
+ * another fails would otherwise recreate a directory after the cleanup removed it.
+ */
+async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/**
  * Writes the artifacts of a delivery, with `writeFile` or {@linkcode writeFiles}. When that fails
  * the delivery's transaction is rolled back, so the directories it made (`created`: a new run's
  * or model's, named by a new id) are removed: no files of what is not recorded stay behind.
@@ -111,13 +120,4 @@ export async function writeArtifactFiles(
       },
     );
   }
-}
-
-/**
- * Waits for every write, then fails with the first failure: a write still under way when
- * another fails would otherwise recreate a directory after the cleanup removed it.
- */
-async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
-  const failed = (await Promise.allSettled(writes)).find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
 }
