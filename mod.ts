@@ -250,6 +250,24 @@ export {
   type ScorerDelta,
 } from "./src/evaluation/compare_evaluations.ts";
 
+// Evaluation runs: datasets and evaluateWorkflow.
+export { checkDataset, type CheckedDataset } from "./src/evaluation/check_dataset.ts";
+export {
+  type DatasetFormat,
+  type EvaluationDataset,
+  type EvaluationRecord,
+  parseDataset,
+  type ParseDatasetOptions,
+} from "./src/evaluation/parse_dataset.ts";
+export {
+  evaluateWorkflow,
+  type EvaluateWorkflowOptions,
+  type EvaluationResult,
+  type RecordEvaluation,
+} from "./src/runtime/evaluate_workflow.ts";
+export { loadDataset, type LoadDatasetOptions } from "./src/runtime/load_dataset.ts";
+export { type StoredAssessment } from "./src/tracking/report/tracking_reader.ts";
+
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
   listPrompts,

@@ -12,7 +12,7 @@ import type { TokenUsage } from "../tracking/tracer.ts";
 import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
-import { prepareRun, trackerForRun } from "./_run_setup.ts";
+import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
 
@@ -150,7 +150,7 @@ export async function runBatch(
   const { opened } = tracked;
   // One MLflow run for the whole batch, unless each execution gets its own.
   const group = opened && !opened.runPerExecution
-    ? opened.startGroupRun({ kind: "batch", workflow: workflowOf(loaded) })
+    ? opened.startGroupRun({ kind: "batch", workflow: groupRunWorkflow(loaded) })
     : undefined;
   const tracer = group?.tracer ?? tracked.tracer;
   let failed = false;
@@ -224,19 +224,6 @@ async function closeWithProgress(tracker: MlflowTracker, options: RunBatchOption
   } finally {
     clearInterval(timer);
   }
-}
-
-/** What a batch's MLflow run says of the workflow. */
-function workflowOf(loaded: LoadedWorkflow) {
-  const { flow, nodes, config, schema_version } = loaded.config;
-  return {
-    workflowName: flow.name,
-    workflowVersion: flow.version,
-    provider: config.llm.provider,
-    model: config.llm.model,
-    nodeCount: nodes.length,
-    schemaVersion: schema_version,
-  };
 }
 
 /** Adds up outcomes without keeping them. */

@@ -50,6 +50,12 @@ export const EVALUATION_RUN_TYPE = "genai_evaluate";
 /** Trace tag MLflow's evaluation gives each row's trace. */
 export const EVAL_REQUEST_ID_TAG = "mlflow.eval.requestId";
 
+/**
+ * Trace tag of this toolkit holding an evaluation record's key (a hash of its inputs), by which
+ * a later evaluation of the same dataset is compared with this one.
+ */
+export const EVAL_RECORD_KEY_TAG = "configurable_agents.eval.recordKey";
+
 /** Assessment metadata holding the evaluation run an assessment was made in. */
 export const ASSESSMENT_SOURCE_RUN_METADATA = "mlflow.assessment.sourceRunId";
 

@@ -12,6 +12,7 @@ import { RestTransport } from "../http/_rest_transport.ts";
 import { decodeOtlpJsonSpan } from "./_span_decoding.ts";
 import type {
   RunQuery,
+  StoredAssessment,
   StoredExperiment,
   StoredRun,
   StoredTrace,
@@ -246,6 +247,36 @@ class RestReader implements TrackingReader {
   }
 
   /** A search: `POST` with a JSON body, the answer an object. */
+  async readAssessments(traceIds: readonly string[]): Promise<StoredAssessment[]> {
+    const assessments: StoredAssessment[] = [];
+    for (const traceId of traceIds) {
+      const body = await this.#transport.request({
+        action: `read the assessments of trace "${traceId}"`,
+        method: "GET",
+        path: `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}`,
+        query: { trace_id: traceId },
+        schema: JsonObject,
+        notFound: "undefined",
+      });
+      const trace = isRecord(body?.trace) ? body.trace : {};
+      const info = isRecord(trace.trace_info) ? trace.trace_info : {};
+      for (const value of arrayOf(info.assessments)) {
+        if (!isRecord(value) || value.valid === false) continue;
+        const feedback = isRecord(value.feedback) ? value.feedback : undefined;
+        const expectation = isRecord(value.expectation) ? value.expectation : undefined;
+        const error = feedback && isRecord(feedback.error) ? feedback.error : undefined;
+        assessments.push({
+          traceId,
+          name: String(value.assessment_name ?? ""),
+          kind: expectation ? "expectation" : "feedback",
+          value: (feedback ?? expectation)?.value ?? null,
+          ...(error ? { error: String(error.error_message ?? "") } : {}),
+        });
+      }
+    }
+    return assessments;
+  }
+
   #post(action: string, path: string, json: unknown): Promise<Record<string, unknown>> {
     return this.#transport.request({ action, method: "POST", path, json, schema: JsonObject });
   }

@@ -10,6 +10,7 @@ import { errorMessage, WorkflowError } from "../../errors.ts";
 import { decodeStoredSpan } from "./_span_decoding.ts";
 import type {
   RunQuery,
+  StoredAssessment,
   StoredExperiment,
   StoredRun,
   StoredTrace,
@@ -249,6 +250,34 @@ class SqliteReader implements TrackingReader {
     return Promise.resolve({ ...info, spans });
   }
 
+  readAssessments(traceIds: readonly string[]): Promise<StoredAssessment[]> {
+    const table = this.#all(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'assessments'",
+    );
+    if (table.length === 0) return Promise.resolve([]);
+    const rows = this.#allIn(
+      "SELECT trace_id, name, assessment_type, value, error, valid FROM assessments",
+      "trace_id",
+      traceIds,
+    ).filter((row) => Number(row.valid) === 1);
+    return Promise.resolve(rows.map((row): StoredAssessment => {
+      const error = row.error === null || row.error === undefined
+        ? undefined
+        : parseJson(String(row.error));
+      return {
+        traceId: String(row.trace_id),
+        name: String(row.name),
+        kind: row.assessment_type === "expectation" ? "expectation" : "feedback",
+        value: row.value === null || row.value === undefined ? null : parseJson(String(row.value)),
+        ...(error === undefined ? {} : {
+          error: typeof error === "object" && error !== null && "error_message" in error
+            ? String(error.error_message)
+            : String(error),
+        }),
+      };
+    }));
+  }
+
   close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
     return Promise.resolve();
@@ -318,4 +347,13 @@ function toBigInt(value: SQLInputValue | undefined): bigint | undefined {
   if (typeof value === "bigint") return value;
   if (typeof value === "number" && Number.isFinite(value)) return BigInt(Math.trunc(value));
   return undefined;
+}
+
+/** A stored JSON text, decoded; the text itself when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -65,6 +65,20 @@ export interface StoredTrace extends StoredTraceInfo {
   spans: SpanRecord[];
 }
 
+/** An assessment of a trace as stored (an evaluation's feedback or expectation). */
+export interface StoredAssessment {
+  /** The trace it is on. */
+  traceId: string;
+  /** The scorer's name, or the expectation's key. */
+  name: string;
+  /** `feedback` or `expectation`. */
+  kind: "feedback" | "expectation";
+  /** The value as JSON decodes it (`null` when the scorer errored). */
+  value: unknown;
+  /** The error's message, when the scorer errored. */
+  error?: string | undefined;
+}
+
 /** Which runs to read. Only runs recorded by this toolkit (with a `workflow_name` param). */
 export interface RunQuery {
   /** Only these experiments; all when absent. */
@@ -116,6 +130,11 @@ export interface TrackingReader {
   readTraceInfos(query: TraceQuery): Promise<StoredTraceInfo[]>;
   /** One trace with its spans, or `undefined` when there is no such trace. */
   readTrace(traceId: string): Promise<StoredTrace | undefined>;
+  /**
+   * The valid assessments of these traces, in no particular order (readers written before
+   * evaluations existed may lack it).
+   */
+  readAssessments?(traceIds: readonly string[]): Promise<StoredAssessment[]>;
   /** Releases the file or connections. */
   close(): Promise<void>;
 }

@@ -3,7 +3,8 @@
  * rows in the shared MLflow notes): the experiment (found or created by name), a run with its
  * params, tags, metrics and latest metrics, and the trace with its tags, metadata, token metrics,
  * spans in stored JSON form and span cost metrics; and the lookup that finds a trace already
- * written, so a repeated delivery writes nothing. Runs inside the caller's transaction. The
+ * written, so a repeated delivery writes nothing (a run that shares the trace of another is
+ * appended by `_shared_trace_rows.ts`). Runs inside the caller's transaction. The
  * group runs, agent versions and assessments of a bundle have files of their own
  * (`_group_run_rows.ts`, `_logged_model_rows.ts`, `_assessment_rows.ts`).
  *
@@ -76,26 +77,52 @@ export function insert(db: DatabaseSync, table: string, row: Record<string, SQLI
   statement(db, sql).run(...Object.values(row));
 }
 
+/** Where a trace stands in the database before a delivery. */
+export type StoredTraceState =
+  /** Not there: insert it. */
+  | { kind: "absent" }
+  /** There with this delivery's root span: a repeated delivery, write nothing. */
+  | { kind: "delivered"; receipt: DeliveryReceipt }
+  /**
+   * There without this delivery's root span: another run under the same foreign parent
+   * (`traceparent`) recorded it first; append this run's spans to it.
+   */
+  | { kind: "shared"; experimentId: number };
+
 /**
- * The receipt of a trace that is already in the database (a repeated delivery).
+ * Finds a trace already in the database. A trace is this delivery's when it holds the
+ * delivery's root span: runs nested under one foreign parent share the parent's trace id, and
+ * each adds its own spans to that trace, as MLflow's own span logging does.
  *
  * @param db The database, inside a write transaction.
  * @param traceId The trace id (`tr-...`).
- * @returns Its experiment and run with `alreadyPresent: true`, or `undefined` when the trace is
- * not there.
+ * @param rootSpanId The delivery's root span (`undefined` when it has none).
+ * @returns Absent, delivered (with its experiment and run) or shared.
  */
-export function findDeliveredTrace(db: DatabaseSync, traceId: string): DeliveryReceipt | undefined {
+export function findStoredTrace(
+  db: DatabaseSync,
+  traceId: string,
+  rootSpanId: string | undefined,
+): StoredTraceState {
   const existing = statement(db, "SELECT experiment_id FROM trace_info WHERE request_id = ?")
     .get(traceId);
-  if (existing === undefined) return undefined;
+  if (existing === undefined) return { kind: "absent" };
+  const ownRoot = rootSpanId === undefined || statement(
+        db,
+        "SELECT 1 AS found FROM spans WHERE trace_id = ? AND span_id = ?",
+      ).get(traceId, rootSpanId) !== undefined;
+  if (!ownRoot) return { kind: "shared", experimentId: Number(existing.experiment_id) };
   const source = statement(
     db,
     "SELECT value FROM trace_request_metadata WHERE request_id = ? AND key = ?",
   ).get(traceId, SOURCE_RUN_METADATA);
   return {
-    experimentId: String(existing.experiment_id),
-    runId: source?.value === undefined || source.value === null ? undefined : String(source.value),
-    alreadyPresent: true,
+    kind: "delivered",
+    receipt: {
+      experimentId: String(existing.experiment_id),
+      runId: String(source?.value ?? ""),
+      alreadyPresent: true,
+    },
   };
 }
 
@@ -325,12 +352,32 @@ export function insertTrace(
       insert(db, "trace_metrics", { request_id: traceId, key, value: usage[key] });
     }
   }
-  for (const record of trace.spans) {
+  insertSpans(db, traceId, experiment.id, trace.spans, schema);
+}
+
+/**
+ * Inserts the spans of a trace, in MLflow's stored JSON form, with their cost metrics where the
+ * schema has `span_metrics`.
+ *
+ * @param db The database, inside a write transaction.
+ * @param traceId The trace (`tr-...`).
+ * @param experimentId The trace's experiment.
+ * @param spans The spans.
+ * @param schema Schema features.
+ */
+export function insertSpans(
+  db: DatabaseSync,
+  traceId: string,
+  experimentId: number,
+  spans: readonly SpanRecord[],
+  schema: MlflowSchemaInfo,
+): void {
+  for (const record of spans) {
     const span = withRequestId(record, traceId);
     const type = span.attributes["mlflow.spanType"];
     const row: Record<string, SQLInputValue> = {
       trace_id: traceId,
-      experiment_id: experiment.id,
+      experiment_id: experimentId,
       span_id: span.spanId,
       parent_span_id: span.parentSpanId,
       name: span.name,

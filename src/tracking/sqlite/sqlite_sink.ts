@@ -22,14 +22,10 @@ import {
   type TraceSink,
   type TrackingBundle,
 } from "../trace_bundle.ts";
-import {
-  findDeliveredTrace,
-  findOrCreateExperiment,
-  insertRun,
-  insertTrace,
-} from "./_bundle_rows.ts";
+import { findOrCreateExperiment, findStoredTrace, insertRun, insertTrace } from "./_bundle_rows.ts";
 import { ensureGroupRun, finishGroupRun, linkTraceToRun } from "./_group_run_rows.ts";
 import { ensureLoggedModel, loggedModelArtifacts } from "./_logged_model_rows.ts";
+import { appendToSharedTrace } from "./_shared_trace_rows.ts";
 import { insertAssessments } from "./_assessment_rows.ts";
 import { MLFLOW_SCHEMA_SCRIPTS, type MlflowSchemaScript } from "./mlflow_schema_sql.ts";
 import {
@@ -296,8 +292,8 @@ export class SqliteSink implements TraceSink {
     if (isRunBundle(bundle)) return await this.#writeRunEnd(bundle);
     const db = this.#db;
     const { trace } = bundle;
-    const delivered = findDeliveredTrace(db, trace.traceId);
-    if (delivered !== undefined) return delivered;
+    const stored = findStoredTrace(db, trace.traceId, rootSpanId(bundle));
+    if (stored.kind === "delivered") return stored.receipt;
     const nowMs = this.#options.now();
     const experiment = this.#experiment(bundle.experimentName, nowMs);
     const files: ArtifactFile[] = [];
@@ -334,7 +330,12 @@ export class SqliteSink implements TraceSink {
         files.push(...modelFiles);
       }
     }
-    insertTrace(db, bundle, { runId, modelId, experiment, schema: this.schema });
+    if (stored.kind === "shared") {
+      const { experimentId } = stored;
+      appendToSharedTrace(db, bundle, { experimentId, runId, modelId, schema: this.schema });
+    } else {
+      insertTrace(db, bundle, { runId, modelId, experiment, schema: this.schema });
+    }
     if (bundle.group && runId !== undefined) {
       linkTraceToRun(db, trace.traceId, runId, {
         associationId: this.#options.newRunId(),
