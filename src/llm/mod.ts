@@ -31,3 +31,12 @@ export type { LlmRequestErrorOptions } from "./llm_request_error.ts";
 export { ensureLangsmithOffline } from "./ensure_langsmith_offline.ts";
 export type { Sleep } from "./_abortable_sleep.ts";
 export type { EnvReader } from "./_provider_endpoints.ts";
+export { RateLimits, withRateLimit } from "./rate_limits.ts";
+export type {
+  RateLimit,
+  RateLimitedCall,
+  RateLimiter,
+  RateLimitOutcome,
+  RateLimitPermit,
+  RateLimitsOptions,
+} from "./rate_limits.ts";
