@@ -114,6 +114,7 @@ export type {
   OutputFieldConfig,
   OutputSchemaConfig,
   ParallelConfig,
+  RateLimitConfig,
   RouteCondition,
   RouteConfig,
   StateConfig,
@@ -152,6 +153,19 @@ export type {
   ToolLookup,
 } from "./src/engine/mod.ts";
 export { checkMockAnswers } from "./src/engine/mod.ts";
+
+// Rate limits: one registry per process paces every run's calls per provider and model.
+export {
+  type ProviderErrorKind,
+  type RateLimit,
+  type RateLimitedCall,
+  type RateLimiter,
+  type RateLimitOutcome,
+  type RateLimitPermit,
+  RateLimits,
+  type RateLimitsOptions,
+  withRateLimit,
+} from "./src/llm/mod.ts";
 
 // Tools: what nodes can call.
 export {

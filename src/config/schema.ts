@@ -38,6 +38,7 @@ export {
   OptimizationSchema,
   OutputFieldSchema,
   OutputSchemaSchema,
+  RateLimitSchema,
 } from "./node_schema.ts";
 export {
   EDGE_KINDS,
