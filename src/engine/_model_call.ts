@@ -12,7 +12,9 @@ import {
   type ClassifyProviderErrorOptions,
   estimateTokens,
   type ProviderErrorInfo,
+  type RateLimitPermit,
   readTokenUsage,
+  type RetryInfo,
   retryWithBackoff,
 } from "../llm/mod.ts";
 import { raceAbort } from "./_abort_scope.ts";
@@ -61,6 +63,15 @@ export interface ModelCallContext {
   random: (() => number) | undefined;
   /** The clock (to read a `Retry-After` date). */
   now: () => number;
+  /**
+   * Waits for the call's turn under its model's rate limit (absent: no pacing).
+   *
+   * @param tokens The call's estimated tokens.
+   * @param signal Cancels the wait.
+   */
+  acquire: ((tokens: number, signal: AbortSignal) => Promise<RateLimitPermit>) | undefined;
+  /** Told before each wait for a retry. */
+  onRetry: ((info: RetryInfo) => void) | undefined;
 }
 
 /**
@@ -98,6 +109,7 @@ export async function callModel<T>(
         now: context.now,
         ...(context.sleep ? { sleep: context.sleep } : {}),
         ...(context.random ? { random: context.random } : {}),
+        ...(context.onRetry ? { onRetry: context.onRetry } : {}),
       },
     );
   } catch (error) {
@@ -115,7 +127,9 @@ async function attemptCall<T>(
   attempt: number,
 ): Promise<T> {
   const reservation = context.budget.reserve(estimate, context.nodeId);
+  let permit: RateLimitPermit | undefined;
   try {
+    permit = await context.acquire?.(estimate.tokens, context.signal);
     return await context.trace.span({
       type: "CHAT_MODEL",
       name: context.spanName,
@@ -131,6 +145,8 @@ async function attemptCall<T>(
       const raw = rawOf(result);
       const message = AIMessage.isInstance(raw) ? raw : undefined;
       const usage = message ? readTokenUsage(message) : zeroUsage();
+      permit?.settle({ usage });
+      permit = undefined;
       const cost = context.price(context.pricedAs, usage);
       for (const tally of context.tallies) tally.add(usage, cost);
       scope.setLlmCall({
@@ -143,6 +159,9 @@ async function attemptCall<T>(
       scope.setOutputs(message ? toChatMessage(message) : result);
       return result;
     });
+  } catch (error) {
+    permit?.settle({ error });
+    throw error;
   } finally {
     reservation.release();
   }

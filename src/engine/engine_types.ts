@@ -9,7 +9,13 @@ import type { WorkflowError } from "../errors.ts";
 import type { HostIO, ToolLookup } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
 import type { PricedAs } from "../tracking/pricing/price_call.ts";
-import type { CreateChatModelOptions, MockChatModelOptions, ModelSpec } from "../llm/mod.ts";
+import type {
+  CreateChatModelOptions,
+  MockChatModelOptions,
+  ModelSpec,
+  ProviderErrorKind,
+  RateLimiter,
+} from "../llm/mod.ts";
 import type { MockAnswers } from "./mock_answers.ts";
 
 /**
@@ -95,6 +101,13 @@ export interface RunDeps extends HostIO {
    * @default {setTimeout / clearTimeout}
    */
   setTimer?: (callback: () => void, ms: number) => () => void;
+  /**
+   * Paces the model calls of nodes whose settings give a `rate_limit` (calls of the mock model
+   * are never paced). Share one across runs so that their calls count against one limit.
+   *
+   * @default {no pacing; runWorkflow and runBatch pass one registry for the whole process}
+   */
+  rateLimits?: RateLimiter;
 }
 
 /** Options of one run of a compiled workflow (`CompiledWorkflow.run`). */
@@ -171,6 +184,19 @@ export type EngineEvent =
     & { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
     & LoopPosition
   )
+  | ({
+    type: "llm_retry";
+    nodeId: string;
+    itemIndex?: number;
+    /** The attempt that failed, from 1. */
+    attempt: number;
+    /** Milliseconds waited before the next attempt. */
+    delayMs: number;
+    /** Why: `rate_limit` (HTTP 429), `server`, `timeout`, `connection`. */
+    kind: ProviderErrorKind;
+    /** The HTTP status of the failed attempt, when it had one. */
+    status?: number;
+  } & LoopPosition)
   | ({ type: "loop_ended" } & LoopEnd)
   | {
     type: "run_finished";
