@@ -70,8 +70,8 @@ export interface ModelCallContext {
    * @param signal Cancels the wait.
    */
   acquire: ((tokens: number, signal: AbortSignal) => Promise<RateLimitPermit>) | undefined;
-  /** Told before each wait for a retry. */
-  onRetry: ((info: RetryInfo) => void) | undefined;
+  /** Told before each wait for a retry, and whether a rate limit paced the failed attempt. */
+  onRetry: ((info: RetryInfo & { paced: boolean }) => void) | undefined;
 }
 
 /**
@@ -98,9 +98,11 @@ export async function callModel<T>(
     isWorkflowError(error)
       ? { retryable: false, kind: "other" }
       : classifyProviderError(error, options);
+  const last = { paced: false };
+  const { onRetry } = context;
   try {
     return await retryWithBackoff(
-      (attempt) => attemptCall(context, runnable, messages, rawOf, estimate, attempt),
+      (attempt) => attemptCall(context, runnable, messages, rawOf, { estimate, attempt, last }),
       {
         maxRetries: context.maxRetries,
         signal,
@@ -109,7 +111,9 @@ export async function callModel<T>(
         now: context.now,
         ...(context.sleep ? { sleep: context.sleep } : {}),
         ...(context.random ? { random: context.random } : {}),
-        ...(context.onRetry ? { onRetry: context.onRetry } : {}),
+        ...(onRetry
+          ? { onRetry: (info: RetryInfo) => onRetry({ ...info, paced: last.paced }) }
+          : {}),
       },
     );
   } catch (error) {
@@ -123,13 +127,17 @@ async function attemptCall<T>(
   runnable: MessageRunnable<T>,
   messages: readonly BaseMessage[],
   rawOf: (result: T) => unknown,
-  estimate: CallEstimate,
-  attempt: number,
+  { estimate, attempt, last }: {
+    estimate: CallEstimate;
+    attempt: number;
+    last: { paced: boolean };
+  },
 ): Promise<T> {
   const reservation = context.budget.reserve(estimate, context.nodeId);
   let permit: RateLimitPermit | undefined;
   try {
     permit = await context.acquire?.(estimate.tokens, context.signal);
+    last.paced = permit?.paced ?? false;
     return await context.trace.span({
       type: "CHAT_MODEL",
       name: context.spanName,

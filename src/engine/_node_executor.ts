@@ -72,7 +72,7 @@ export async function executeNode(
       signal: scope.signal,
       tally,
       onToolCall: () => toolCalls++,
-      onRetry: ({ attempt, delayMs, kind, status }) =>
+      onRetry: ({ attempt, delayMs, kind, status, paced }) =>
         run.emit({
           type: "llm_retry",
           nodeId,
@@ -81,6 +81,7 @@ export async function executeNode(
           delayMs,
           kind,
           ...(status === undefined ? {} : { status }),
+          paced,
         }),
       itemIndex,
     });
@@ -111,7 +112,7 @@ interface NodeRun {
   tally: UsageTally;
   onToolCall: () => void;
   /** Told before each wait for a retry of a model call. */
-  onRetry: (info: RetryInfo) => void;
+  onRetry: (info: RetryInfo & { paced: boolean }) => void;
   /** The item of a parallel fan-out this execution runs on. */
   itemIndex: number | undefined;
 }

@@ -196,6 +196,11 @@ export type EngineEvent =
     kind: ProviderErrorKind;
     /** The HTTP status of the failed attempt, when it had one. */
     status?: number;
+    /**
+     * Whether a rate limit paced the failed attempt (`deps.rateLimits` with a limit for its
+     * model): the limiter then answers a 429 by pausing the model.
+     */
+    paced: boolean;
   } & LoopPosition)
   | ({ type: "loop_ended" } & LoopEnd)
   | {

@@ -45,6 +45,11 @@ export type RateLimitOutcome =
 /** A started call: settle it once it ends. */
 export interface RateLimitPermit {
   /**
+   * Whether a limit paced the call: a 429 it meets then pauses its model here, so that a batch
+   * need not also lower its concurrency.
+   */
+  readonly paced: boolean;
+  /**
    * Reports how the call ended: its real tokens replace the estimate; a rate-limit error
    * pauses the model for the wait the provider asked for.
    */
@@ -94,7 +99,7 @@ export interface RateLimitsOptions {
   maxPauseMs?: number;
 }
 
-const NO_PERMIT: RateLimitPermit = { settle: () => {} };
+const NO_PERMIT: RateLimitPermit = { paced: false, settle: () => {} };
 
 /**
  * The rate limits of a process: one pacer per provider, model and endpoint, made on first use
@@ -197,6 +202,7 @@ export class RateLimits implements RateLimiter {
       if (pacer.isCurrent(slot)) break;
     }
     return {
+      paced: true,
       settle: (outcome) => {
         if ("usage" in outcome) {
           // Unknown usage (all zero) keeps the estimate.

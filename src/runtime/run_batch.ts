@@ -120,7 +120,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  *
  * Concurrency adapts to the provider: a run whose model call is refused with HTTP 429 halves
  * the runs allowed at once (once per episode), and successes raise it again by one at a time,
- * never above `concurrency`. The calls themselves are paced by the rate limits of their models
+ * never above `concurrency`; a call paced by a rate limit leaves its 429s to the limiter,
+ * which pauses the model. The calls themselves are paced by the rate limits of their models
  * (`llm.rate_limit`, or the `rateLimit` option), which every run of the process shares.
  *
  * @example Usage
@@ -187,12 +188,13 @@ export async function runBatch(
       const error = new WorkflowError("INPUT_INVALID", item.error, { phase: "input" });
       return { line: item.line, ok: false, error };
     }
-    // 429s of this run lower the concurrency once per episode (see AdaptiveConcurrency).
+    // 429s of this run lower the concurrency once per episode (see AdaptiveConcurrency),
+    // unless a rate limit paced the call: its limiter then pauses the model instead.
     const epoch = slots.epoch;
     const listen = (event: EngineEvent) => {
       if (event.type === "llm_retry") {
         totals.retried(event.kind);
-        if (event.kind === "rate_limit") slots.onRateLimited(epoch);
+        if (event.kind === "rate_limit" && !event.paced) slots.onRateLimited(epoch);
       }
       onEvent?.(event, item.line);
     };

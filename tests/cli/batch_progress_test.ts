@@ -32,10 +32,17 @@ const failed = (line: number): BatchOutcome => ({
 Deno.test("BatchProgress counts done, failed and retrying records, with throughput and ETA", () => {
   const { shown, at } = progress(true);
   shown.onEvent(
-    { type: "llm_retry", nodeId: "a", attempt: 1, delayMs: 500, kind: "rate_limit" },
+    { type: "llm_retry", nodeId: "a", attempt: 1, delayMs: 500, kind: "rate_limit", paced: false },
     3,
   );
-  shown.onEvent({ type: "llm_retry", nodeId: "a", attempt: 1, delayMs: 500, kind: "server" }, 4);
+  shown.onEvent({
+    type: "llm_retry",
+    nodeId: "a",
+    attempt: 1,
+    delayMs: 500,
+    kind: "server",
+    paced: false,
+  }, 4);
   for (let line = 5; line < 25; line++) shown.onResult(ok(line));
   shown.onResult(failed(25));
   at(10_000);

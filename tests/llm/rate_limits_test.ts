@@ -197,8 +197,10 @@ Deno.test("RateLimits starts a call without a limit at once and rejects a bad li
   const clock = virtualClock();
   const limits = new RateLimits({ now: clock.now, sleep: clock.sleep });
   for (let i = 0; i < 5; i++) await limits.acquire(call({ limit: undefined }));
-  await limits.acquire(call({ limit: {} }));
+  const free = await limits.acquire(call({ limit: {} }));
   assertEquals(clock.now(), 0);
+  assertEquals(free.paced, false);
+  assertEquals((await limits.acquire(call())).paced, true);
   await assertRejects(
     () => limits.acquire(call({ limit: { rpm: 0 } })),
     RangeError,

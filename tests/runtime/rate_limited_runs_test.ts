@@ -54,8 +54,11 @@ function twoNodes(baseUrl: string, rateLimit?: { rpm?: number; tpm?: number }): 
   });
 }
 
-/** A limiter that starts every call at once and records the calls and how they ended. */
-function recordingLimiter(): RateLimiter & {
+/**
+ * A limiter that starts every call at once and records the calls and how they ended; its
+ * permits say that they `paced` the call or not.
+ */
+function recordingLimiter(paced = false): RateLimiter & {
   calls: RateLimitedCall[];
   outcomes: RateLimitOutcome[];
 } {
@@ -66,7 +69,7 @@ function recordingLimiter(): RateLimiter & {
     outcomes,
     acquire: (call): Promise<RateLimitPermit> => {
       calls.push(call);
-      return Promise.resolve({ settle: (outcome) => void outcomes.push(outcome) });
+      return Promise.resolve({ paced, settle: (outcome) => void outcomes.push(outcome) });
     },
   };
 }
@@ -145,14 +148,15 @@ Deno.test("runWorkflow() reports a 429 to the limiter and tells of the retry wit
       delayMs: 250,
       kind: "rate_limit",
       status: 429,
+      paced: false,
     }],
   );
 });
 
-Deno.test("runBatch() halves its concurrency on 429s, counts them, and finishes every record", async () => {
-  // The first request of records 3 to 6 is refused: all of them start at full concurrency.
+/** A server whose first request of records 3 to 6 is refused with 429. */
+function refusingServer() {
   const refused = new Set(["m3", "m4", "m5", "m6"]);
-  await using server = startFakeOpenAIServer({
+  return startFakeOpenAIServer({
     fallback: (request) => {
       const record = /Draft a reply to: (m\d+)/.exec(JSON.stringify(request.body))?.[1];
       if (record && refused.delete(record)) {
@@ -161,12 +165,18 @@ Deno.test("runBatch() halves its concurrency on 429s, counts them, and finishes 
       return answerWith("hello")(request);
     },
   });
-  const items: BatchItem[] = Array.from(
-    { length: 24 },
-    (_, i) => ({ line: i + 1, inputs: { message: `m${i + 1}` } }),
-  );
+}
+
+const RECORDS: BatchItem[] = Array.from(
+  { length: 24 },
+  (_, i) => ({ line: i + 1, inputs: { message: `m${i + 1}` } }),
+);
+
+Deno.test("runBatch() halves its concurrency on 429s, counts them, and finishes every record", async () => {
+  // Records 3 to 6 all start at full concurrency: one episode, one halving.
+  await using server = refusingServer();
   const limits: number[] = [];
-  const summary = await runBatch(twoNodes(server.baseUrl), items, {
+  const summary = await runBatch(twoNodes(server.baseUrl), RECORDS, {
     tracker: false,
     concurrency: 8,
     deps: { ...faultDeps(), rateLimits: recordingLimiter() },
@@ -179,4 +189,16 @@ Deno.test("runBatch() halves its concurrency on 429s, counts them, and finishes 
   assertEquals(limits[0], 4);
   // Successes raise it again, one at a time.
   assert(limits.length > 1 && limits.at(-1)! > 4, `limits: ${limits.join()}`);
+});
+
+Deno.test("runBatch() leaves the 429s of calls a rate limit paced to the limiter", async () => {
+  await using server = refusingServer();
+  const summary = await runBatch(twoNodes(server.baseUrl), RECORDS, {
+    tracker: false,
+    concurrency: 8,
+    deps: { ...faultDeps(), rateLimits: recordingLimiter(true) },
+  });
+  assertEquals(summary.succeeded, 24);
+  assertEquals(summary.rateLimited, 4);
+  assertEquals(summary.lowestConcurrency, 8);
 });
