@@ -7,6 +7,7 @@
  */
 import type { Summary } from "./_stats.ts";
 import type { BenchJson, RatiosJson, SuiteResults } from "./_results_json.ts";
+import { rateLimitReport } from "./_render_rate_limit.ts";
 
 /** Commands, as a reader would type them from the repository root. */
 export const COMMANDS = {
@@ -263,6 +264,7 @@ export function renderResults(results: SuiteResults): string {
     : sink ?? workerSink;
 
   const parse = parseReport(bench);
+  const rateLimit = rateLimitReport(results.rateLimit);
   const lines: string[] = [
     "# Benchmark results",
     "",
@@ -316,6 +318,7 @@ export function renderResults(results: SuiteResults): string {
       engine5 ? x(engine5.ratio) : "missing"
     } | ${verdict((engine5?.ratio ?? Infinity) <= 1.2)} |`,
     parse.row,
+    ...rateLimit.rows,
     `| — | \`deno task bench\` runs the whole suite | < 10 min | ${
       ((results.finished.getTime() - results.started.getTime()) / 60_000).toFixed(1)
     } min | ${verdict(results.finished.getTime() - results.started.getTime() < 600_000)} |`,
@@ -459,6 +462,7 @@ export function renderResults(results: SuiteResults): string {
   );
 
   lines.push(...parse.section);
+  lines.push(...rateLimit.section);
 
   lines.push(
     "## `deno bench` (one benchmark after the other)",

@@ -1,6 +1,7 @@
 /**
  * The benchmark suite: runs `deno bench --json` over `bench/`, the interleaved ratios
- * (`ratios.ts`), the cold-start timings (`cold_start.ts`) and the batches (`batch.ts`), then
+ * (`ratios.ts`), the cold-start timings (`cold_start.ts`), the batches (`batch.ts`) and the
+ * rate-limited batches (`rate_limit.ts`), then
  * writes `bench/RESULTS.md` with every figure, each target's verdict, the machine and the date.
  *
  *   deno run --allow-read --allow-write --allow-env --allow-run=deno \
@@ -47,7 +48,7 @@ function sys<T>(name: string, read: () => T): T | undefined {
 
 const started = new Date();
 const loadBefore = sys("loadavg", () => Deno.loadavg());
-log("Running the benchmark suite (about 4 minutes)");
+log("Running the benchmark suite (about 7 minutes)");
 const benchJson = JSON.parse(
   await deno(["bench", "--json", ...PERMISSIONS, "--allow-run=deno", here]),
 ) as BenchJson;
@@ -57,6 +58,15 @@ const coldStart = JSON.parse(
 );
 const batch = JSON.parse(
   await deno(["run", ...PERMISSIONS, "--allow-run=deno", `${here}batch.ts`]),
+);
+const rateLimit = JSON.parse(
+  await deno([
+    "run",
+    ...PERMISSIONS,
+    "--allow-run=deno",
+    "--allow-net=127.0.0.1",
+    `${here}rate_limit.ts`,
+  ]),
 );
 const finished = new Date();
 
@@ -79,6 +89,7 @@ const results: SuiteResults = {
   ratios,
   coldStart,
   batch,
+  rateLimit,
   changes: await Deno.readTextFile(`${here}CHANGES.md`).catch(() => ""),
 };
 await Deno.writeTextFile(`${here}RESULTS.md`, renderResults(results));
