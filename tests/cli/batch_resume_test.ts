@@ -9,6 +9,7 @@ import {
   cliCommand,
   copyExamples,
   queryRows,
+  ROOT,
   runCliProcess,
   tempDir,
   testIO,
@@ -307,4 +308,23 @@ Deno.test("run of a batch: a second signal cancels the runs in flight, which --o
   assertStringIncludes(io.err(), "Cancelling the runs in flight");
   assertMatch(io.err(), /Batch of echo: 2 items · 0 succeeded · 2 failed/);
   assertEquals(await Deno.readTextFile(output), "", "cancelled runs are no results");
+});
+
+Deno.test("cli.ts run --output without write permission for it exits 2 naming the flag", async () => {
+  await using dir = await withItems(1);
+  const run = await runCliProcess(["--allow-read", "--allow-env"], [
+    "run",
+    `${ROOT}${ECHO}`,
+    "--mock",
+    "--input-file",
+    "items.jsonl",
+    "--output",
+    "results.jsonl",
+  ], dir.path);
+  assertEquals(run.code, 2, run.stderr);
+  assertStringIncludes(
+    run.stderr,
+    'Cannot write results to "results.jsonl" as Deno has no write permission for it: add --allow-write=results.jsonl',
+  );
+  assert(!run.stderr.includes("    at "), run.stderr);
 });
