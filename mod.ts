@@ -14,6 +14,8 @@
  * - **Executor**: {@linkcode runWorkflow} runs a workflow once and returns its final state and
  *   metadata (duration, tokens, cost, trace and run ids); {@linkcode runBatch} runs one per
  *   input. With `mock: true` no key and no network are needed, and the cost is an estimate.
+ * - **Rate limits**: `llm.rate_limit` (or the `rateLimit` option) paces each provider and
+ *   model's calls evenly; every run of the process shares one {@linkcode RateLimits}.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
  * - **Tracker**: {@linkcode MlflowTracker} records runs (`trackingUri: "sqlite:///mlflow.db"`
