@@ -72,7 +72,7 @@ export async function executeNode(
       signal: scope.signal,
       tally,
       onToolCall: () => toolCalls++,
-      onRetry: ({ attempt, delayMs, kind, status, paced }) =>
+      onRetry: ({ attempt, delayMs, kind, status, retryAfterMs, paced }) =>
         run.emit({
           type: "llm_retry",
           nodeId,
@@ -81,6 +81,7 @@ export async function executeNode(
           delayMs,
           kind,
           ...(status === undefined ? {} : { status }),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
           paced,
         }),
       itemIndex,

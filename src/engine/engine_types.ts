@@ -196,6 +196,8 @@ export type EngineEvent =
     kind: ProviderErrorKind;
     /** The HTTP status of the failed attempt, when it had one. */
     status?: number;
+    /** The wait the provider asked for (`Retry-After` of a 429 or a 503), when it said. */
+    retryAfterMs?: number;
     /**
      * Whether a rate limit paced the failed attempt (`deps.rateLimits` with a limit for its
      * model): the limiter then answers a 429 by pausing the model.

@@ -148,7 +148,13 @@ function classifyStatus(
     if (resetMs !== undefined) info.resetMs = resetMs;
     return info;
   }
-  if (status >= 500) return { retryable: markedRetryable(chain), kind: "server", status };
+  if (status >= 500) {
+    // An overloaded server may say when to come back (HTTP 503 with Retry-After).
+    const info: ProviderErrorInfo = { retryable: markedRetryable(chain), kind: "server", status };
+    const retryAfterMs = firstDefined(chain, (entry) => retryAfterOf(entry, options.now));
+    if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
+    return info;
+  }
   if (status === 408) return { retryable: true, kind: "timeout", status };
   if (status === 401 || status === 403) return { retryable: false, kind: "auth", status };
   if (status >= 400) return { retryable: false, kind: "bad_request", status };

@@ -25,6 +25,8 @@ export interface RetryInfo {
   kind: ProviderErrorKind;
   /** The HTTP status of its answer, when it had one. */
   status?: number;
+  /** The wait the provider asked for (`Retry-After`), when it said. */
+  retryAfterMs?: number;
 }
 
 /** Options of {@linkcode retryWithBackoff}. */
@@ -154,6 +156,7 @@ export async function retryWithBackoff<T>(
         error,
         kind: info.kind,
         ...(info.status === undefined ? {} : { status: info.status }),
+        ...(info.retryAfterMs === undefined ? {} : { retryAfterMs: info.retryAfterMs }),
       });
       await sleep(delayMs, signal);
     }

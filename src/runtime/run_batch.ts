@@ -92,8 +92,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
   stopSignal?: AbortSignal;
   /**
    * Told of each change of the adaptive concurrency: halved when a run is rate-limited (HTTP
-   * 429), raised by one after as many successes in a row as it allows, never above
-   * `concurrency`.
+   * 429, or a refusal with `Retry-After`), raised by one after as many successes in a row as it
+   * allows, never above `concurrency`.
    *
    * @default {no listener}
    */
@@ -118,8 +118,9 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  * the runs in flight end with `CANCELLED`; when `stopSignal` aborts, no further item is read
  * and the runs in flight finish.
  *
- * Concurrency adapts to the provider: a run whose model call is refused with HTTP 429 halves
- * the runs allowed at once (once per episode), and successes raise it again by one at a time,
+ * Concurrency adapts to the provider: a run whose model call is refused with HTTP 429 (or
+ * with another status whose `Retry-After` asks to wait, such as a 503) halves the runs allowed
+ * at once (once per episode), and successes raise it again by one at a time,
  * never above `concurrency`; a call paced by a rate limit leaves its 429s to the limiter,
  * which pauses the model. The calls themselves are paced by the rate limits of their models
  * (`llm.rate_limit`, or the `rateLimit` option), which every run of the process shares.
@@ -188,13 +189,17 @@ export async function runBatch(
       const error = new WorkflowError("INPUT_INVALID", item.error, { phase: "input" });
       return { line: item.line, ok: false, error };
     }
-    // 429s of this run lower the concurrency once per episode (see AdaptiveConcurrency),
-    // unless a rate limit paced the call: its limiter then pauses the model instead.
+    // Push-back of the provider lowers the concurrency once per episode (see
+    // AdaptiveConcurrency): a 429, unless a rate limit paced the call (its limiter then pauses
+    // the model instead), or another refusal that asked to wait (a 503 with Retry-After).
     const epoch = slots.epoch;
     const listen = (event: EngineEvent) => {
       if (event.type === "llm_retry") {
         totals.retried(event.kind);
-        if (event.kind === "rate_limit" && !event.paced) slots.onRateLimited(epoch);
+        const pushedBack = event.kind === "rate_limit"
+          ? !event.paced
+          : event.retryAfterMs !== undefined;
+        if (pushedBack) slots.onRateLimited(epoch);
       }
       onEvent?.(event, item.line);
     };

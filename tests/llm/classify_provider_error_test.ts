@@ -309,3 +309,16 @@ Deno.test("classifyProviderError() gives no reset when a 429 says how long to wa
   );
   assertEquals(classifyProviderError(error({})).resetMs, undefined);
 });
+
+Deno.test("classifyProviderError() reads the Retry-After of an overloaded server's 503", () => {
+  const unavailable = Object.assign(new Error("Service unavailable"), {
+    status: 503,
+    headers: new Headers({ "retry-after": "2" }),
+  });
+  assertEquals(classifyProviderError(unavailable), {
+    retryable: true,
+    kind: "server",
+    status: 503,
+    retryAfterMs: 2000,
+  });
+});

@@ -148,6 +148,7 @@ Deno.test("runWorkflow() reports a 429 to the limiter and tells of the retry wit
       delayMs: 250,
       kind: "rate_limit",
       status: 429,
+      retryAfterMs: 250,
       paced: false,
     }],
   );
@@ -201,4 +202,46 @@ Deno.test("runBatch() leaves the 429s of calls a rate limit paced to the limiter
   assertEquals(summary.succeeded, 24);
   assertEquals(summary.rateLimited, 4);
   assertEquals(summary.lowestConcurrency, 8);
+});
+
+/** A server whose first request of records 3 to 6 is refused with 503, with `headers`. */
+function unavailableServer(headers: Record<string, string>) {
+  const refused = new Set(["m3", "m4", "m5", "m6"]);
+  return startFakeOpenAIServer({
+    fallback: (request) => {
+      const record = /Draft a reply to: (m\d+)/.exec(JSON.stringify(request.body))?.[1];
+      if (record && refused.delete(record)) {
+        return openAIError(503, "Service unavailable", headers);
+      }
+      return answerWith("hello")(request);
+    },
+  });
+}
+
+Deno.test("runBatch() lowers its concurrency when a provider's 503 asks to wait with Retry-After, not on a bare 503", async () => {
+  for (
+    const [headers, lowest, delayMs] of [
+      [{ "retry-after": "2" }, 4, 2000],
+      [{}, 8, undefined],
+    ] as const
+  ) {
+    await using server = unavailableServer(headers);
+    const retries: EngineEvent[] = [];
+    const summary = await runBatch(twoNodes(server.baseUrl), RECORDS, {
+      tracker: false,
+      concurrency: 8,
+      deps: { ...faultDeps(), rateLimits: recordingLimiter(true) },
+      onEvent: (event) => event.type === "llm_retry" && retries.push(event),
+    });
+    const label = JSON.stringify(headers);
+    assertEquals(summary.succeeded, 24, label);
+    assertEquals([summary.retries, summary.rateLimited], [4, 0], label);
+    assertEquals(summary.lowestConcurrency, lowest, label);
+    if (delayMs !== undefined) {
+      assert(
+        retries.every((event) => event.type === "llm_retry" && event.delayMs >= delayMs),
+        `the retry waits as long as the provider asked: ${JSON.stringify(retries)}`,
+      );
+    }
+  }
 });
