@@ -184,6 +184,21 @@ Deno.test("run --shard K/N splits the records into disjoint shards whose outputs
   assertEquals(linesOf(shards.flat()), Array.from({ length: 11 }, (_, i) => i + 1));
 });
 
+Deno.test("run --shard K/N --resume runs only the records of its shard that its output lacks", async () => {
+  await using dir = await withItems(11);
+  const output = `${dir.path}/s2.jsonl`;
+  assertEquals((await batch(dir.path, "--shard", "2/3", "--output", output)).code, 0);
+  const full = await Deno.readTextFile(output);
+  await Deno.writeTextFile(output, full.split("\n").slice(0, 2).join("\n") + "\n");
+  const resumed = await batch(dir.path, "--shard", "2/3", "--output", output, "--resume", "--json");
+  assertEquals(resumed.code, 0, resumed.err);
+  const summary = JSON.parse(resumed.out.trimEnd().split("\n").at(-1)!).summary;
+  assertEquals([summary.items, summary.skipped], [2, 2]);
+  const results = await resultsIn(output);
+  assertEquals(linesOf(results), [2, 5, 8, 11]);
+  assertEquals(results.length, 4, "each record of the shard once");
+});
+
 Deno.test("run rejects a bad --shard, and batch flags without a batch, with exit 2", async () => {
   await using dir = await withItems(1);
   for (
