@@ -40,6 +40,10 @@ export class Pacer {
   #tokenTat = Number.NEGATIVE_INFINITY;
   #pausedUntil = Number.NEGATIVE_INFINITY;
   #generation = 0;
+  /** Slots given and not yet started or given back, and their tokens. */
+  #waitingRequests = 0;
+  #waitingTokens = 0;
+  #paused = new AbortController();
 
   /**
    * @param limit The rate.
@@ -80,25 +84,47 @@ export class Pacer {
   reserve(tokens: number, now: number): PacerSlot {
     const requestMs = this.#requestMs ?? 0;
     const tokenCost = (this.#tokenMs ?? 0) * Math.max(0, tokens);
+    // A dimension without a limit holds nothing back.
     const startAt = Math.max(
       now,
       this.#pausedUntil,
-      this.#requestTat - this.#tolerance(requestMs),
-      this.#tokenTat - this.#tolerance(this.#tokenMs ?? 0),
+      this.#requestMs === undefined ? now : this.#requestTat - this.#tolerance(requestMs),
+      this.#tokenMs === undefined ? now : this.#tokenTat - this.#tolerance(this.#tokenMs),
     );
     this.#requestTat = Math.max(this.#requestTat, startAt) + requestMs;
     this.#tokenTat = Math.max(this.#tokenTat, startAt) + tokenCost;
+    this.#waitingRequests++;
+    this.#waitingTokens += Math.max(0, tokens);
     return { startAt, generation: this.#generation };
   }
 
   /**
-   * Gives back what a request that never started counted.
+   * Starts the request of a slot, if the slot still holds (no pause came after it was given).
    *
+   * @param slot The slot.
+   * @param tokens The tokens it reserved.
+   * @returns `true` when the request may start; else it must reserve again.
+   */
+  start(slot: PacerSlot, tokens: number): boolean {
+    if (!this.isCurrent(slot)) return false;
+    this.#waitingRequests--;
+    this.#waitingTokens -= Math.max(0, tokens);
+    return true;
+  }
+
+  /**
+   * Gives back what a request that never started counted (nothing once a pause has taken its
+   * slot back).
+   *
+   * @param slot The slot it was given.
    * @param tokens The tokens it reserved.
    */
-  release(tokens: number): void {
+  release(slot: PacerSlot, tokens: number): void {
+    if (!this.isCurrent(slot)) return;
     this.#requestTat -= this.#requestMs ?? 0;
     this.#tokenTat -= (this.#tokenMs ?? 0) * Math.max(0, tokens);
+    this.#waitingRequests--;
+    this.#waitingTokens -= Math.max(0, tokens);
   }
 
   /**
@@ -112,17 +138,31 @@ export class Pacer {
   }
 
   /**
-   * Lets no request start before `until` (the provider asked to wait), and moves the slots
-   * already given: their holders must reserve again ({@linkcode isCurrent}).
+   * Lets no request start before `until` (the provider asked to wait), and takes back the
+   * slots given and not yet started: their holders must reserve again ({@linkcode isCurrent}),
+   * at once (see {@linkcode pauses}), so that they start from `until` on, evenly and in the
+   * order they reserve again, and the pause costs its own length only.
    *
    * @param until The time requests may start again.
    */
   pause(until: number): void {
     if (until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
+    this.#requestTat -= (this.#requestMs ?? 0) * this.#waitingRequests;
+    this.#tokenTat -= (this.#tokenMs ?? 0) * this.#waitingTokens;
+    this.#waitingRequests = 0;
+    this.#waitingTokens = 0;
     this.#requestTat = Math.max(this.#requestTat, until);
     this.#tokenTat = Math.max(this.#tokenTat, until);
     this.#generation++;
+    const paused = this.#paused;
+    this.#paused = new AbortController();
+    paused.abort(new PacerPaused());
+  }
+
+  /** Aborts at the next pause: a holder waiting for its slot then reserves again. */
+  get pauses(): AbortSignal {
+    return this.#paused.signal;
   }
 
   /**
@@ -138,6 +178,15 @@ export class Pacer {
   /** The tolerance of a dimension: the burst, less the one interval a lone request uses. */
   #tolerance(intervalMs: number): number {
     return intervalMs === 0 ? 0 : Math.max(0, this.#burstMs - intervalMs);
+  }
+}
+
+/** The reason {@linkcode Pacer.pauses} aborts with. */
+export class PacerPaused extends Error {
+  /** A pause took the slots back. */
+  constructor() {
+    super("The provider asked to wait: the slots given were taken back");
+    this.name = "PacerPaused";
   }
 }
 

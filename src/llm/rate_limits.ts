@@ -191,15 +191,21 @@ export class RateLimits implements RateLimiter {
       const now = this.#now();
       const slot = pacer.reserve(tokens, now);
       if (slot.startAt > now) {
+        // A pause ends the wait at once: the slots it took back are given again from its end.
+        const pauses = pacer.pauses;
         try {
-          await this.#sleep(slot.startAt - now, signal);
+          await this.#sleep(
+            slot.startAt - now,
+            signal ? AbortSignal.any([signal, pauses]) : pauses,
+          );
         } catch (error) {
-          if (pacer.isCurrent(slot)) pacer.release(tokens);
-          throw error;
+          if (!(pauses.aborted && !signal?.aborted)) {
+            pacer.release(slot, tokens);
+            throw error;
+          }
         }
       }
-      // A pause that came while this call waited moved every slot: take a new one.
-      if (pacer.isCurrent(slot)) break;
+      if (pacer.start(slot, tokens)) break;
     }
     return {
       paced: true,

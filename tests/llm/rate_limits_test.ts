@@ -154,6 +154,25 @@ Deno.test("RateLimits pauses a model for the Retry-After of a 429 and moves the 
   assertEquals(await Promise.all(waiting), [[0, 1050], [1, 1150]]);
 });
 
+Deno.test("RateLimits loses no capacity to a pause: calls queued far ahead start right after it, evenly", async () => {
+  const clock = virtualClock();
+  const limits = new RateLimits({ now: clock.now, sleep: clock.sleep });
+  const first = await limits.acquire(call());
+  // Twenty calls queue for the slots at 100 ms to 2000 ms.
+  const waiting = Array.from({ length: 20 }, () => limits.acquire(call()).then(() => clock.now()));
+  await clock.advance(50);
+  first.settle({
+    error: Object.assign(new Error("Rate limit reached"), {
+      status: 429,
+      headers: new Headers({ "retry-after-ms": "200" }),
+    }),
+  });
+  await clock.advance(10_000);
+  // The pause (50 ms to 250 ms) costs its own length only: the queue starts at 250, one call
+  // every 100 ms, in the order it queued.
+  assertEquals(await Promise.all(waiting), Array.from({ length: 20 }, (_, i) => 250 + 100 * i));
+});
+
 Deno.test("RateLimits takes an x-ratelimit-reset time as the pause of a 429 without Retry-After", async () => {
   const clock = virtualClock();
   const limits = new RateLimits({ now: clock.now, sleep: clock.sleep, maxPauseMs: 5000 });
