@@ -44,6 +44,8 @@ export class Pacer {
   #waitingRequests = 0;
   #waitingTokens = 0;
   #paused = new AbortController();
+  /** The request TAT over the times requests really started (see {@linkcode start}). */
+  #startTat = Number.NEGATIVE_INFINITY;
 
   /**
    * @param limit The rate.
@@ -100,16 +102,24 @@ export class Pacer {
 
   /**
    * Starts the request of a slot, if the slot still holds (no pause came after it was given).
+   * The requests that start are spaced by the same rule on the time they really start: when
+   * timers fired late together (a busy event loop), they go one interval apart from then on
+   * instead of at once, as a server counting requests per second would refuse the burst.
    *
    * @param slot The slot.
    * @param tokens The tokens it reserved.
-   * @returns `true` when the request may start; else it must reserve again.
+   * @param now The time its holder woke.
+   * @returns How long to wait before sending the request (0: at once), or `undefined` when a
+   * pause took the slot back and the holder must reserve again.
    */
-  start(slot: PacerSlot, tokens: number): boolean {
-    if (!this.isCurrent(slot)) return false;
+  start(slot: PacerSlot, tokens: number, now: number): number | undefined {
+    if (!this.isCurrent(slot)) return undefined;
     this.#waitingRequests--;
     this.#waitingTokens -= Math.max(0, tokens);
-    return true;
+    if (this.#requestMs === undefined) return 0;
+    const at = Math.max(now, this.#startTat - this.#tolerance(this.#requestMs));
+    this.#startTat = Math.max(this.#startTat, at) + this.#requestMs;
+    return at - now;
   }
 
   /**

@@ -205,7 +205,10 @@ export class RateLimits implements RateLimiter {
           }
         }
       }
-      if (pacer.start(slot, tokens)) break;
+      const spacing = pacer.start(slot, tokens, this.#now());
+      if (spacing === undefined) continue;
+      if (spacing > 0) await this.#sleep(spacing, signal);
+      break;
     }
     return {
       paced: true,

@@ -30,11 +30,15 @@ function virtualClock() {
         const next = timers[0];
         if (!next || next.at > end) break;
         timers.shift();
-        now = next.at;
+        now = Math.max(now, next.at);
         next.fire();
       }
       now = end;
       await settle();
+    },
+    /** Moves time forward by `ms` without firing timers: the event loop was busy. */
+    stall(ms: number): void {
+      now += ms;
     },
   };
   return clock;
@@ -89,6 +93,22 @@ Deno.test("RateLimits lets only a small burst through after a quiet spell", asyn
   const calls = Array.from({ length: 8 }, () => call({ limit: { rpm: 6000 } }));
   // 6000 RPM is one request per 10 ms; 50 ms of capacity lets 5 start together.
   assertEquals(await startTimes(limits, clock, calls, 1000), [0, 0, 0, 0, 0, 10, 20, 30]);
+});
+
+Deno.test("RateLimits spaces calls whose timers fired late together: a busy event loop sends no burst", async () => {
+  const clock = virtualClock();
+  const limits = new RateLimits({ now: clock.now, sleep: clock.sleep });
+  const started: number[] = [];
+  const all = Array.from({ length: 5 }, () =>
+    limits.acquire(call()).then(() => void started.push(clock.now()))
+  );
+  await clock.advance(0);
+  // The loop is busy from 0 to 250 ms: the timers of 100 and 200 fire together at 250.
+  clock.stall(250);
+  await clock.advance(1000);
+  await Promise.all(all);
+  // They start 100 ms apart from then on, as a server counting requests per second sees them.
+  assertEquals(started, [0, 250, 350, 450, 550]);
 });
 
 Deno.test("RateLimits paces tokens per minute and corrects them from the usage", async () => {
