@@ -18,6 +18,10 @@
  *   model's calls evenly; every run of the process shares one {@linkcode RateLimits}.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
+ * - **Prompt registry**: {@linkcode registerPrompt}, {@linkcode listPrompts},
+ *   {@linkcode showPrompt}, {@linkcode setPromptAlias} and {@linkcode pushWorkflowPrompts}
+ *   version prompts in MLflow's Prompt Registry (the SQLite file or a tracking server); a
+ *   node's `prompt` may then name `prompts:/<name>/<version>` or `prompts:/<name>@<alias>`.
  * - **Tracker**: {@linkcode MlflowTracker} records runs (`trackingUri: "sqlite:///mlflow.db"`
  *   writes an MLflow database directly, `http(s)://` a tracking server);
  *   {@linkcode priceCall}, {@linkcode summarizeCosts} and {@linkcode buildCostReport} price
@@ -72,6 +76,8 @@ export {
   type ParseWorkflowOptions,
   prepareWorkflow,
   type PrepareWorkflowOptions,
+  type RegistryPromptLookup,
+  type RegistryPromptUse,
   safeLoadWorkflow,
   safeParseWorkflow,
   type SafeParseWorkflowResult,
@@ -168,6 +174,32 @@ export {
   type RateLimitsOptions,
   withRateLimit,
 } from "./src/llm/mod.ts";
+// Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
+export {
+  listPrompts,
+  type PromptRegistryAccessOptions,
+  type PushedPrompt,
+  pushWorkflowPrompts,
+  type PushWorkflowPromptsOptions,
+  type PushWorkflowPromptsResult,
+  type RegisteredPrompt,
+  registerPrompt,
+  type RegisterPromptOptions,
+  setPromptAlias,
+  type ShownPrompt,
+  showPrompt,
+} from "./src/runtime/mod.ts";
+export {
+  openPromptRegistry,
+  type OpenPromptRegistryOptions,
+  type PromptDetails,
+  type PromptRegistry,
+  type PromptSummary,
+  type PromptVersion,
+  type RegisterPromptInput,
+  type RegisterPromptResult,
+} from "./src/tracking/prompts/mod.ts";
+export { formatPromptUri, parsePromptUri, type PromptUri } from "./src/config/prompt_uri.ts";
 
 // Tools: what nodes can call.
 export {
@@ -216,6 +248,7 @@ export {
   type MlflowTrackerOptions,
   type NodeCaptureSettings,
   type RunEnd,
+  type RunPrompt,
   type RunRecord,
   type RunRecordIds,
   type RunStart,

@@ -20,7 +20,8 @@ export type WorkflowErrorCode =
   | "TIMEOUT"
   | "BUDGET_EXCEEDED"
   | "CANCELLED"
-  | "TRACKING_UNAVAILABLE";
+  | "TRACKING_UNAVAILABLE"
+  | "PROMPT_NOT_FOUND";
 
 /** The phase of a run in which an error happened. */
 export type WorkflowPhase =

@@ -1,7 +1,8 @@
 /**
  * The exit code of an error that ends a command: 2 for what the user gave wrong (flags, the
- * workflow, its inputs), 1 for a run that failed; and of a command stopped by a signal:
- * 128 plus the signal's number, as shells report it (130 for SIGINT, 143 for SIGTERM).
+ * workflow, its inputs, a prompt it names that does not exist), 1 for a run that failed; and of
+ * a command stopped by a signal: 128 plus the signal's number, as shells report it (130 for
+ * SIGINT, 143 for SIGTERM).
  *
  * @module
  */
@@ -13,6 +14,7 @@ const USER_ERROR_CODES: readonly string[] = [
   "CONFIG_LOAD_FAILED",
   "INPUT_INVALID",
   "GRAPH_BUILD_FAILED",
+  "PROMPT_NOT_FOUND",
 ];
 
 /**

@@ -1,12 +1,11 @@
 /**
- * The checks of the tracking flags, which `run`, `permissions` and `traces push` make before
- * anything else: `--tracking-uri` and `--traceparent`.
+ * The check of the `--tracking-uri` flag, which the commands that take it make before anything
+ * else (`--traceparent` is checked in `_traceparent_option.ts`, which loads OpenTelemetry's API).
  *
  * @module
  */
 import { isWorkflowError } from "../errors.ts";
 import { parseTrackingUri, type TrackingDestination } from "../tracking/tracking_destination.ts";
-import { parseTraceparent } from "../tracking/trace_context.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
@@ -24,23 +23,5 @@ export function parseTrackingUriOption(uri: string | undefined): TrackingDestina
   } catch (error) {
     if (!isWorkflowError(error)) throw error;
     throw new UsageError(error.message, error.hint ? { hint: error.hint } : {});
-  }
-}
-
-/**
- * Checks a `--traceparent` flag, so that a malformed trace context is a usage error (exit 2).
- *
- * @param traceparent The flag's value; `undefined` when the flag was not given.
- * @throws {UsageError} When it is not a W3C `traceparent`.
- */
-export function checkTraceparentOption(traceparent: string | undefined): void {
-  if (traceparent === undefined) return;
-  try {
-    parseTraceparent(traceparent);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    throw new UsageError(error.message, {
-      hint: "write it as 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>, or leave it out",
-    });
   }
 }

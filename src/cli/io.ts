@@ -5,7 +5,7 @@
  * @module
  */
 import { denoEnv } from "../tracking/http/mlflow_auth.ts";
-import { openRegularFile, readRegularTextFile } from "./_regular_file.ts";
+import { openRegularFile, readRegularTextFile } from "../runtime/regular_file.ts";
 import { explainFileError } from "./_file_access.ts";
 
 /**

@@ -19,6 +19,8 @@ export interface ValidateOptions extends GlobalOptions {
   json: boolean;
   /** `--tools`: modules whose exported tools the workflow may name. */
   tools: string[];
+  /** `--tracking-uri`: where the registry prompts the nodes name are looked up. */
+  trackingUri?: string | undefined;
 }
 
 /** `graph <file>`. */
@@ -130,4 +132,43 @@ export interface PermissionsOptions extends GlobalOptions {
   tools: string[];
   /** `--json`. */
   json: boolean;
+}
+
+/** Flags every `prompts` command has. */
+export interface PromptsOptions extends GlobalOptions {
+  /** `--tracking-uri`: the registry's store (default: MLFLOW_TRACKING_URI, else sqlite:///mlflow.db). */
+  trackingUri: string | undefined;
+  /** `--json`. */
+  json: boolean;
+}
+
+/** `prompts register <name>`. */
+export interface PromptsRegisterOptions extends PromptsOptions {
+  /** `--template`: the template inline. */
+  template: string | undefined;
+  /** `--template-file`: a file holding the template. */
+  templateFile: string | undefined;
+  /** `--message`: commit message of the version. */
+  message: string | undefined;
+  /** `--tag key=value`, repeatable. */
+  tag: string[];
+  /** `--alias`: point this alias at the registered version. */
+  alias: string | undefined;
+}
+
+/** `prompts list`. */
+export type PromptsListOptions = PromptsOptions;
+
+/** `prompts show <uri>`. */
+export type PromptsShowOptions = PromptsOptions;
+
+/** `prompts alias <name> <alias> <version>`. */
+export type PromptsAliasOptions = PromptsOptions;
+
+/** `prompts push <workflow>`. */
+export interface PromptsPushOptions extends PromptsOptions {
+  /** `--alias`: point this alias at each pushed version. */
+  alias: string | undefined;
+  /** `--message`: commit message of new versions. */
+  message: string | undefined;
 }

@@ -63,7 +63,7 @@ export async function permissionsCommand(
     tools,
     deps: {
       env,
-      readTextFile: (path: string, options?: { maxBytes?: number }) =>
+      readTextFile: (path: string, options?: { maxBytes?: number | undefined }) =>
         io.readTextFile(path, options),
     },
   });

@@ -18,6 +18,11 @@ import {
 import type {
   GraphOptions,
   PermissionsOptions,
+  PromptsAliasOptions,
+  PromptsListOptions,
+  PromptsPushOptions,
+  PromptsRegisterOptions,
+  PromptsShowOptions,
   ReportCostsOptions,
   RunOptions,
   TracesListOptions,
@@ -65,11 +70,22 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .argument("<file>", "workflow file (YAML or JSON)")
     .option("--json", "print the report as JSON", false)
     .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
-    .action(async (file: string, opts: { json: boolean; tools: string[] }) => {
-      const { validateCommand } = await import("./validate_command.ts");
-      const options: ValidateOptions = { ...globals(), json: opts.json, tools: opts.tools };
-      setExit(await validateCommand(file, options, io));
-    });
+    .option(
+      "--tracking-uri <uri>",
+      "look up the prompts:/ URIs of nodes there (default: the workflow's tracking_uri)",
+    )
+    .action(
+      async (file: string, opts: { json: boolean; tools: string[]; trackingUri?: string }) => {
+        const { validateCommand } = await import("./validate_command.ts");
+        const options: ValidateOptions = {
+          ...globals(),
+          json: opts.json,
+          tools: opts.tools,
+          trackingUri: opts.trackingUri,
+        };
+        setExit(await validateCommand(file, options, io));
+      },
+    );
 
   program.command("schema")
     .description("print the JSON Schema of workflow files (for editors)")
@@ -238,6 +254,70 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         io.cwd(),
       );
       setExit(await tracesPushCommand({ ...globals(), ...opts }, io));
+    });
+
+  const prompts = program.command("prompts")
+    .description("version prompts in MLflow's Prompt Registry and use them as prompts:/name@alias");
+  const promptsUri = "the registry's store (default: MLFLOW_TRACKING_URI or sqlite:///mlflow.db)";
+  prompts.command("register")
+    .description("register a template: a new version only when its text changed")
+    .argument("<name>", "prompt name (letters, digits, _, - and .)")
+    .option("--template <text>", "the template, with {{variable}} placeholders")
+    .option("--template-file <path>", "a file holding the template")
+    .option("--message <text>", "commit message of the version")
+    .option("--tag <key=value>", "a tag of the version and the prompt (repeatable)", collect, [])
+    .option("--alias <alias>", "point this alias at the registered version")
+    .option("--tracking-uri <uri>", promptsUri)
+    .option("--json", "print JSON", false)
+    .action(async (name: string, opts: Omit<PromptsRegisterOptions, "verbose">) => {
+      const { promptsRegisterCommand } = await import("./prompts_command.ts");
+      setExit(await promptsRegisterCommand(name, { ...globals(), ...opts }, io));
+    });
+  prompts.command("list")
+    .description("list the registered prompts with their latest version and aliases")
+    .option("--tracking-uri <uri>", promptsUri)
+    .option("--json", "print JSON", false)
+    .action(async (opts: Omit<PromptsListOptions, "verbose">) => {
+      const { promptsListCommand } = await import("./prompts_command.ts");
+      setExit(await promptsListCommand({ ...globals(), ...opts }, io));
+    });
+  prompts.command("show")
+    .description("show a prompt's versions, aliases and template")
+    .argument("<uri>", "prompts:/name/version, prompts:/name@alias, or a name for the latest")
+    .option("--tracking-uri <uri>", promptsUri)
+    .option("--json", "print JSON", false)
+    .action(async (uri: string, opts: Omit<PromptsShowOptions, "verbose">) => {
+      const { promptsShowCommand } = await import("./prompts_command.ts");
+      setExit(await promptsShowCommand(uri, { ...globals(), ...opts }, io));
+    });
+  prompts.command("alias")
+    .description("point an alias of a prompt at a version (runs use it from their next start)")
+    .argument("<name>", "prompt name")
+    .argument("<alias>", "alias, e.g. production")
+    .argument("<version>", "version number")
+    .option("--tracking-uri <uri>", promptsUri)
+    .option("--json", "print JSON", false)
+    .action(
+      async (
+        name: string,
+        alias: string,
+        version: string,
+        opts: Omit<PromptsAliasOptions, "verbose">,
+      ) => {
+        const { promptsAliasCommand } = await import("./prompts_command.ts");
+        setExit(await promptsAliasCommand(name, alias, version, { ...globals(), ...opts }, io));
+      },
+    );
+  prompts.command("push")
+    .description("register each inline prompt of a workflow and print the URIs to use instead")
+    .argument("<workflow>", "workflow file")
+    .option("--alias <alias>", "point this alias at each pushed version")
+    .option("--message <text>", "commit message of new versions")
+    .option("--tracking-uri <uri>", "the registry's store (default: the workflow's tracking_uri)")
+    .option("--json", "print JSON", false)
+    .action(async (file: string, opts: Omit<PromptsPushOptions, "verbose">) => {
+      const { promptsPushCommand } = await import("./prompts_command.ts");
+      setExit(await promptsPushCommand(file, { ...globals(), ...opts }, io));
     });
 
   program.command("permissions")

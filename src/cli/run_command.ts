@@ -25,7 +25,8 @@ import {
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf } from "./_exit_code.ts";
-import { checkTraceparentOption, parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { checkTraceparentOption } from "./_traceparent_option.ts";
 import { loadToolModules } from "./_tool_modules.ts";
 import { readMockAnswers } from "./_mock_answers_file.ts";
 import { resolveModelSpec } from "../llm/model_spec.ts";
@@ -55,7 +56,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const runtime = await import("../runtime/mod.ts");
   const deps = {
     env: (name: string) => io.env(name),
-    readTextFile: (path: string, options?: { maxBytes?: number }) => io.readTextFile(path, options),
+    readTextFile: (path: string, options?: { maxBytes?: number | undefined }) =>
+      io.readTextFile(path, options),
   };
   // Loaded once: it decides the unpriced-model warnings and prices every run.
   const priceTable = await runtime.loadPriceTableFromEnv(deps);

@@ -5,12 +5,14 @@
  *
  * @module
  */
-import { type Diagnostic, safeLoadWorkflow } from "../config/mod.ts";
+import { type Diagnostic, type LoadWorkflowOptions, safeLoadWorkflow } from "../config/mod.ts";
 import { isWorkflowError } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import type { ValidateOptions } from "./options.ts";
 import { formatDiagnosticLine } from "./render_error.ts";
 import { cliValidationContext } from "./_validation_context.ts";
+import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
+import { lookupPromptsForValidation } from "../runtime/resolve_workflow_prompts.ts";
 import { fileAccessErrorIn } from "./_file_access.ts";
 import { loadToolModules } from "./_tool_modules.ts";
 
@@ -47,12 +49,26 @@ export async function validateCommand(
   io: CliIO,
 ): Promise<number> {
   let diagnostics: readonly Diagnostic[];
+  parseTrackingUriOption(options.trackingUri);
   try {
     const tools = await loadToolModules(options.tools, io);
-    const result = await safeLoadWorkflow(file, {
+    const hooks: LoadWorkflowOptions = {
       readTextFile: (path, options) => io.readTextFile(path, options),
       ...(await cliValidationContext(io, tools)),
-    });
+    };
+    let result = await safeLoadWorkflow(file, hooks);
+    if (result.ok) {
+      // A second pass checks the templates of the registry prompts the nodes name, where the
+      // registry can be read with the permissions given.
+      const registryPrompts = await lookupPromptsForValidation(result.workflow, {
+        trackingUri: options.trackingUri,
+        env: io.env,
+        cwd: io.cwd(),
+      });
+      if (registryPrompts.size > 0) {
+        result = await safeLoadWorkflow(file, { ...hooks, registryPrompts });
+      }
+    }
     diagnostics = result.ok ? result.workflow.warnings : result.diagnostics;
   } catch (error) {
     // A file that cannot be read was not checked: say what is missing, not "invalid".

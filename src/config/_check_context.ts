@@ -15,6 +15,7 @@ import type {
 import { type Position, SourceMap } from "./_source_map.ts";
 import { type FieldType, tryParseType } from "./_field_types.ts";
 import { ownValue } from "./_own_property.ts";
+import type { RegistryPromptLookup } from "./registry_prompts.ts";
 
 /**
  * The parts of a workflow that passed the schema. Each check runs only on the parts it needs,
@@ -49,6 +50,14 @@ export interface PromptSource {
 
 /** Inputs of semantic validation that come from outside the config area. */
 export interface ValidationHooks {
+  /**
+   * What the prompt registry holds for each `prompts:/...` URI a node's `prompt` names, keyed
+   * by the URI as written (trimmed): a template to check like an inline prompt, or why there
+   * is none. When absent, only the URIs' form is checked.
+   *
+   * @default {undefined}
+   */
+  registryPrompts?: ReadonlyMap<string, RegistryPromptLookup> | undefined;
   /**
    * Names of the tools that exist; when absent, tool names are not checked.
    *

@@ -13,6 +13,8 @@ import { RUN_NAME_PLACEHOLDERS } from "./run_name.ts";
 import { singlePlaceholder, type TemplatePlaceholder, templatePlaceholders } from "./template.ts";
 import { quoteList, suggestName } from "./suggest.ts";
 import { ownValue } from "./_own_property.ts";
+import { isPromptUri, parsePromptUri } from "./prompt_uri.ts";
+import { registryTemplatePlaceholders, usesJinjaControlFlow } from "./registry_template.ts";
 
 /** Names a template of a node may use. */
 interface Scope {
@@ -55,6 +57,10 @@ function checkPrompt(
   item: FieldType | null | undefined,
 ): void {
   const fromFile = node.prompt === undefined;
+  if (!fromFile && isPromptUri(prompt.text)) {
+    checkRegistryPrompt(ctx, index, node, prompt.text.trim(), item);
+    return;
+  }
   const path = ["nodes", index, fromFile ? "prompt_file" : "prompt"];
   checkTemplate(
     ctx,
@@ -65,6 +71,57 @@ function checkPrompt(
         ? { path, position: positionInText(prompt.text, ph.offset), file: prompt.file }
         : { path, position: ctx.sourceMap.locateInValue(path, ph.offset, ph.raw.length) },
     `the prompt of node "${node.id}"`,
+  );
+}
+
+/**
+ * A prompt that names the registry: the URI's form, then (when the caller looked it up) that
+ * it exists, is a text prompt, and that every `{{placeholder}}` of its template is filled.
+ */
+function checkRegistryPrompt(
+  ctx: CheckContext,
+  index: number,
+  node: NodeConfig,
+  uri: string,
+  item: FieldType | null | undefined,
+): void {
+  const path = ["nodes", index, "prompt"];
+  const position = ctx.sourceMap.locate(path);
+  try {
+    parsePromptUri(uri);
+  } catch (error) {
+    ctx.error("invalid_prompt_uri", (error as SyntaxError).message, path, { position });
+    return;
+  }
+  const lookup = ctx.hooks.registryPrompts?.get(uri);
+  if (lookup === undefined) return;
+  if (lookup.status === "missing") {
+    ctx.error("unknown_prompt", lookup.message, path, { position });
+    return;
+  }
+  if (lookup.status === "unchecked") {
+    ctx.warning("prompt_unchecked", lookup.message, path, { position });
+    return;
+  }
+  const label = `prompt "${lookup.name}" version ${lookup.version} (${uri})`;
+  const rule = lookup.type === "chat"
+    ? "it is a chat prompt (a list of messages) and a node takes a text prompt"
+    : usesJinjaControlFlow(lookup.template)
+    ? "it uses Jinja2 control flow ({% ... %}), which only MLflow's Python client renders"
+    : undefined;
+  if (rule) {
+    ctx.error("unusable_prompt", `Cannot use ${label} in node "${node.id}" as ${rule}`, path, {
+      position,
+    });
+    return;
+  }
+  checkTemplate(
+    ctx,
+    lookup.template,
+    { node, withInputs: true, item },
+    () => ({ path, position }),
+    `${label} of node "${node.id}"`,
+    registryTemplatePlaceholders,
   );
 }
 
@@ -80,8 +137,9 @@ function checkTemplate(
   scope: Scope,
   place: Placement,
   what: string,
+  placeholders: (template: string) => TemplatePlaceholder[] = templatePlaceholders,
 ): void {
-  for (const placeholder of templatePlaceholders(template)) {
+  for (const placeholder of placeholders(template)) {
     const result = resolve(ctx, placeholder, scope);
     if (result.ok) continue;
     const { path, position, file } = place(placeholder);

@@ -64,8 +64,15 @@ export async function safeLoadWorkflow(
   path: string,
   options: LoadWorkflowOptions,
 ): Promise<SafeParseWorkflowResult> {
-  const { readTextFile, signal, toolNames, isModelPriced, checkToolConfig, keyDestination } =
-    options;
+  const {
+    readTextFile,
+    signal,
+    toolNames,
+    isModelPriced,
+    checkToolConfig,
+    keyDestination,
+    registryPrompts,
+  } = options;
   signal?.throwIfAborted();
   let text: string;
   try {
@@ -101,6 +108,7 @@ export async function safeLoadWorkflow(
     isModelPriced,
     checkToolConfig,
     keyDestination,
+    registryPrompts,
   });
   return toResult(analysis, path);
 }

@@ -26,8 +26,23 @@ export interface LoadedWorkflow {
   readonly file: string | undefined;
   /** Warnings found while validating (errors would have stopped the load). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * The registry prompt each node whose `prompt` is a `prompts:/...` URI uses, once resolved
+   * (`prompts` then holds its template); absent until then.
+   */
+  readonly registryPrompts?: Readonly<Record<string, RegistryPromptUse>> | undefined;
   /** Set by the validator only: the proof that every check passed. */
   readonly [VALIDATED]: true;
+}
+
+/** The registry prompt version a node uses. */
+export interface RegistryPromptUse {
+  /** The URI as the node names it (`prompts:/summarizer@production`). */
+  readonly uri: string;
+  /** The prompt's name. */
+  readonly name: string;
+  /** The version the URI resolved to when the run started. */
+  readonly version: number;
 }
 
 /** Where each loaded workflow was written, for positions in later diagnostics. */
@@ -76,6 +91,9 @@ export function sealLoadedWorkflow(
     prompts: Object.freeze({ ...parts.prompts }),
     file: parts.file,
     warnings: Object.freeze([...parts.warnings]),
+    ...(parts.registryPrompts === undefined
+      ? {}
+      : { registryPrompts: deepFreeze({ ...parts.registryPrompts }) }),
   };
   Object.defineProperty(workflow, VALIDATED, { value: true });
   SOURCES.set(workflow, sourceMap);

@@ -41,7 +41,25 @@ export {
   validateWorkflowTools,
   type ValidationHooks,
 } from "./validate_workflow.ts";
-export { isLoadedWorkflow, type LoadedWorkflow, type VALIDATED } from "./loaded_workflow.ts";
+export {
+  isLoadedWorkflow,
+  type LoadedWorkflow,
+  type RegistryPromptUse,
+  type VALIDATED,
+} from "./loaded_workflow.ts";
+export {
+  applyRegistryPrompts,
+  fromRegistryTemplate,
+  type RegistryPromptLookup,
+  registryPromptUris,
+} from "./registry_prompts.ts";
+export {
+  formatPromptUri,
+  isPromptUri,
+  LATEST_ALIAS,
+  parsePromptUri,
+  type PromptUri,
+} from "./prompt_uri.ts";
 export { promptFilePath } from "./prompt_file_path.ts";
 export {
   type Diagnostic,

@@ -165,7 +165,9 @@ export const NodeSchema: z.ZodObject<{
       },
     ),
     description: z.string().optional().describe("What the node does, for people"),
-    prompt: z.string().optional().describe("Template, see {state.x} and {name}"),
+    prompt: z.string().optional().describe(
+      "Template, see {state.x} and {name}; or an MLflow registry prompt, prompts:/name/version or prompts:/name@alias",
+    ),
     prompt_file: z.string().min(1).optional().describe("Template file, relative to this file"),
     inputs: z.record(identifier, z.string()).optional().describe("Local name to template"),
     outputs: z.array(identifier).min(1).describe("State fields this node writes"),

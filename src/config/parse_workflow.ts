@@ -49,13 +49,22 @@ export function safeParseWorkflow(
   text: string,
   options: ParseWorkflowOptions = {},
 ): SafeParseWorkflowResult {
-  const { file, promptFiles, toolNames, isModelPriced, checkToolConfig, keyDestination } = options;
+  const {
+    file,
+    promptFiles,
+    toolNames,
+    isModelPriced,
+    checkToolConfig,
+    keyDestination,
+    registryPrompts,
+  } = options;
   const analysis = analyzeSource(parseSource(text, file), {
     promptFiles,
     toolNames,
     isModelPriced,
     checkToolConfig,
     keyDestination,
+    registryPrompts,
   });
   return toResult(analysis, file);
 }

@@ -65,7 +65,7 @@ export function parseTemplate(template: string): TemplateSegment[] {
       if (match && match[1] !== undefined) {
         if (text) segments.push({ kind: "text", text });
         text = "";
-        segments.push(toPlaceholder(match[0], match[1], i));
+        segments.push(placeholderOf(match[0], match[1], i));
         i += match[0].length;
         continue;
       }
@@ -100,7 +100,16 @@ export function singlePlaceholder(template: string): TemplatePlaceholder | undef
   return segments.length === 1 && only?.kind === "placeholder" ? only : undefined;
 }
 
-function toPlaceholder(raw: string, dotted: string, offset: number): TemplatePlaceholder {
+/**
+ * Builds the placeholder for a dotted name: `state.a.b` reads state only (root `a`, path
+ * `["b"]`), any other name reads an input first.
+ *
+ * @param raw The placeholder as written, braces included.
+ * @param dotted The dotted name inside the braces.
+ * @param offset 0-based offset of the opening brace in the template.
+ * @returns The placeholder.
+ */
+export function placeholderOf(raw: string, dotted: string, offset: number): TemplatePlaceholder {
   const parts = dotted.split(".");
   const explicitState = parts[0] === "state" && parts.length > 1;
   const names = explicitState ? parts.slice(1) : parts;

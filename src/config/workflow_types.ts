@@ -264,7 +264,8 @@ export interface NodeConfig {
    */
   description?: string | undefined;
   /**
-   * Template, see {state.x} and {name}
+   * Template, see {state.x} and {name}; or an MLflow registry prompt, prompts:/name/version or
+   * prompts:/name@alias
    */
   prompt?: string | undefined;
   /**
@@ -329,7 +330,8 @@ export interface NodeInput {
    */
   description?: string | undefined;
   /**
-   * Template, see {state.x} and {name}
+   * Template, see {state.x} and {name}; or an MLflow registry prompt, prompts:/name/version or
+   * prompts:/name@alias
    */
   prompt?: string | undefined;
   /**

@@ -6,6 +6,7 @@
 import type { RunRecordIds, RunTrace, SpanScope, Tracer } from "../tracking/tracer.ts";
 
 const NOOP_SCOPE: SpanScope = {
+  traceparent: undefined,
   setOutputs() {},
   setLlmCall() {},
   setAttributes() {},

@@ -74,6 +74,14 @@ export async function runWorkflowGraph(
     model: llm.model,
     schemaVersion: config.schema_version,
     inputs: { ...inputs },
+    ...(loaded.registryPrompts
+      ? {
+        prompts: Object.entries(loaded.registryPrompts).map(([nodeId, use]) => ({
+          nodeId,
+          ...use,
+        })),
+      }
+      : {}),
   });
   emit({ type: "run_started", workflowName: config.flow.name, nodeCount: config.nodes.length });
   const tally = new UsageTally();

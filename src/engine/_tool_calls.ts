@@ -97,7 +97,7 @@ async function runToolCall(
           }`,
         );
       }
-      const result = await invokeTool(call, run, entry, toolCall.args);
+      const result = await invokeTool(call, run, entry, toolCall.args, scope.traceparent);
       scope.setOutputs(result);
       return result;
     });
@@ -135,6 +135,7 @@ async function invokeTool(
   run: ToolRunContext,
   entry: NodeTool,
   rawArgs: Record<string, unknown>,
+  traceparent: string | undefined,
 ): Promise<unknown> {
   const parsed = entry.tool.parameters.safeParse(rawArgs);
   if (!parsed.success) {
@@ -150,7 +151,12 @@ async function invokeTool(
   if (run.mockResult) return run.mockResult(entry.tool.name, args);
   call.signal.throwIfAborted();
   return await raceAbort(
-    entry.tool.invoke(args, { ...run.io, signal: call.signal, config: entry.config }),
+    entry.tool.invoke(args, {
+      ...run.io,
+      signal: call.signal,
+      config: entry.config,
+      ...(traceparent === undefined ? {} : { traceparent }),
+    }),
     call.signal,
   );
 }

@@ -6,6 +6,7 @@
  */
 import { isLoadedWorkflow, type LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { validateWorkflowTools } from "../config/validate_workflow.ts";
+import { isPromptUri } from "../config/prompt_uri.ts";
 import { WorkflowError } from "../errors.ts";
 import { runWorkflowGraph } from "./_run_graph.ts";
 import { buildWorkflowGraph } from "./_workflow_graph.ts";
@@ -75,12 +76,14 @@ const NO_TOOLS: ToolLookup = { get: () => undefined, names: () => [] };
  * @param deps The collaborators of its runs.
  * @returns The compiled workflow.
  * @throws {WorkflowError} `CONFIG_INVALID` (phase `validate`) carrying every diagnostic when
- * a node names a tool `deps.tools` lacks, or settings the tool refuses.
+ * a node names a tool `deps.tools` lacks, or settings the tool refuses; or when a node's
+ * `prompts:/...` URI was not looked up in the registry (see `resolveWorkflowPrompts`).
  * @throws {TypeError} When `workflow` was not made by the validator, or `deps` lacks `env` or
  * `now`.
  */
 export function compileWorkflow(workflow: LoadedWorkflow, deps: EngineDeps): CompiledWorkflow {
   checkArguments(workflow, deps);
+  checkPromptsResolved(workflow);
   const tools = deps.tools ?? NO_TOOLS;
   const problems = validateWorkflowTools(workflow, toolValidationHooks(tools));
   const errors = problems.filter((problem) => problem.severity === "error").length;
@@ -119,4 +122,23 @@ function checkArguments(workflow: unknown, deps: EngineDeps): void {
       throw new TypeError(`Cannot compile the workflow as deps.${name} is not a function`);
     }
   }
+}
+
+/** A node whose prompt names the registry runs only once the URI was looked up. */
+function checkPromptsResolved(workflow: LoadedWorkflow): void {
+  const node = workflow.config.nodes.find((node) =>
+    node.prompt !== undefined && isPromptUri(node.prompt) &&
+    workflow.registryPrompts?.[node.id] === undefined
+  );
+  if (node === undefined) return;
+  throw new WorkflowError(
+    "CONFIG_INVALID",
+    `Cannot compile node "${node.id}" as its prompt "${node.prompt?.trim()}" was not looked up in the prompt registry`,
+    {
+      phase: "validate",
+      nodeId: node.id,
+      hint:
+        "run it with runWorkflow or runBatch, which look it up, or pass it through resolveWorkflowPrompts first",
+    },
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * What every run needs before it starts: the options checked, the workflow loaded (a path is
- * validated against the registry's tools and the price table), the tool registry, the prices
- * and the engine's collaborators.
+ * validated against the registry's tools and the price table) with its registry prompts
+ * looked up, the tool registry, the prices and the engine's collaborators.
  *
  * @module
  */
@@ -27,6 +27,7 @@ import { createWorkflowTracker } from "./workflow_tracker.ts";
 import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
+import { resolveWorkflowPrompts } from "./resolve_workflow_prompts.ts";
 
 /**
  * The rate limits of the process: every run that is not given its own limiter paces its calls
@@ -54,7 +55,8 @@ export interface RunSetup {
  * `mlflowSchema` that is not a release line new files are created for, or a rate limit that is
  * not a positive number.
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID` for the file or the
- * `CONFIGURABLE_AGENTS_PRICES` price file.
+ * `CONFIGURABLE_AGENTS_PRICES` price file; `PROMPT_NOT_FOUND`, `CONFIG_INVALID`,
+ * `TRACKING_UNAVAILABLE` or `PERMISSION_DENIED` for a registry prompt a node names.
  */
 export async function prepareRun(
   workflow: LoadedWorkflow | string,
@@ -71,9 +73,17 @@ export async function prepareRun(
   const priceTable = options.priceTable ??
     await loadPriceTableFromEnv({ env: base.env, readTextFile });
   const registry = createToolRegistry({ tools });
-  const loaded = typeof workflow === "string"
+  const named = typeof workflow === "string"
     ? await loadForRun(workflow, { registry, priceTable, readTextFile, signal })
     : workflow;
+  // Registry prompts are looked up here, once: a batch shares one lookup for all its runs.
+  const loaded = await resolveWorkflowPrompts(named, {
+    registry: options.promptRegistry,
+    trackingUri: options.trackingUri,
+    env: base.env,
+    cwd: overrides.cwd ?? base.cwd,
+    signal,
+  });
   const deps: EngineDeps = {
     ...base,
     tools: registry,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RunDeps } from "../engine/engine_types.ts";
+import { readRegularTextFile } from "./regular_file.ts";
 import type { FileHead, HostIO } from "../tools/tool.ts";
 import { denoEnv, type EnvReader } from "../tracking/http/mlflow_auth.ts";
 import { isSecretEnvName, SECRET_ENV_NAMES } from "../tracking/secrets.ts";
@@ -39,7 +40,7 @@ function denoHostIO(options: DenoEngineDepsOptions = {}): HostIO {
   return {
     env,
     fetch: fetcher,
-    readTextFile: (path) => Deno.readTextFile(path),
+    readTextFile: (path, options) => readRegularTextFile(path, options),
     readFileHead: denoReadFileHead,
     writeTextFile: (path, text) => Deno.writeTextFile(path, text),
     realPath: (path) => Deno.realPath(path),

@@ -37,6 +37,28 @@ export { resolveTrackingDestination } from "../tracking/tracking_destination.ts"
 export { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 export { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 export { permissionFlags, workflowPermissions } from "./workflow_permissions.ts";
+export {
+  listPrompts,
+  type PromptRegistryAccessOptions,
+  type RegisteredPrompt,
+  registerPrompt,
+  type RegisterPromptOptions,
+  setPromptAlias,
+  type ShownPrompt,
+  showPrompt,
+} from "./prompt_registry_api.ts";
+export {
+  lookupPromptsForValidation,
+  resolveWorkflowPrompts,
+  type WorkflowPromptsOptions,
+} from "./resolve_workflow_prompts.ts";
+export {
+  nodePromptName,
+  type PushedPrompt,
+  pushWorkflowPrompts,
+  type PushWorkflowPromptsOptions,
+  type PushWorkflowPromptsResult,
+} from "./push_workflow_prompts.ts";
 export type { WorkflowPermissions, WorkflowPermissionsOptions } from "./workflow_permissions.ts";
 export {
   denoCwd,

@@ -8,6 +8,7 @@ import type { MockAnswers } from "../engine/mock_answers.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { RateLimit } from "../llm/rate_limits.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
+import type { PromptRegistry } from "../tracking/prompts/prompt_registry.ts";
 import type { Tracer } from "../tracking/tracer.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { MlflowSchemaChoice } from "../tracking/sqlite/mlflow_schema_choice.ts";
@@ -71,6 +72,14 @@ export interface RunWorkflowOptions {
    * @default {undefined}
    */
   trackingUri?: string | TrackingDestination;
+  /**
+   * The MLflow Prompt Registry the `prompts:/...` URIs of the workflow's nodes are looked up in
+   * (once, when the run starts).
+   *
+   * @default {the registry at the workflow's tracking destination: `trackingUri`, else its
+   * `tracking_uri`, else `MLFLOW_TRACKING_URI`, else `sqlite:///mlflow.db`}
+   */
+  promptRegistry?: PromptRegistry;
   /**
    * A W3C `traceparent` (`00-<trace id>-<span id>-<flags>`) the run nests under: its trace takes
    * that trace id and its root span that parent in an OpenTelemetry collector.

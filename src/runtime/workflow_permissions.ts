@@ -14,6 +14,8 @@ import { DEFAULT_SPOOL_DIR } from "../tracking/delivery/spool.ts";
 import type { EnvReader } from "../tracking/http/mlflow_auth.ts";
 import { OTLP_ENV_NAMES, readOtlpEnv } from "../tracking/otlp/otlp_env.ts";
 import { PRICES_ENV_VAR } from "../tracking/pricing/load_price_table_from_env.ts";
+import { registryPromptUris } from "../config/registry_prompts.ts";
+import { resolvePromptRegistryDestination } from "../tracking/prompts/prompt_registry_destination.ts";
 import {
   resolveTrackingDestination,
   type TrackingDestination,
@@ -142,7 +144,10 @@ const SERVER_ENV = [
  *   and for a tracking server its `MLFLOW_*` credential and timeout variables and the OTLP
  *   exporter's `OTEL_EXPORTER_OTLP_*` variables;
  * - net: the providers' and tools' hosts (not in mock runs) and the tracking server's
- *   `host:port`.
+ *   `host:port`;
+ * - and when a node's `prompt` names a registry prompt (`prompts:/...`), what looking it up
+ *   needs, tracked or not: read access to the SQLite file, or the server's `host:port` and
+ *   credential variables (plus `MLFLOW_TRACKING_URI` when no URI is given).
  *
  * @example Usage
  * ```ts
@@ -242,6 +247,22 @@ export function workflowPermissions(
     }
     add(read, [...files, DEFAULT_SPOOL_DIR]);
     add(write, [...files, DEFAULT_SPOOL_DIR]);
+  }
+  if (registryPromptUris(config).length > 0) {
+    // The registry the nodes' prompts:/ URIs are looked up in, tracked or not.
+    const registry = resolvePromptRegistryDestination(config.config.observability?.mlflow, {
+      trackingUri: options.trackingUri,
+      env,
+    });
+    const explicit = typeof options.trackingUri === "object" || options.trackingUri?.trim() ||
+      config.config.observability?.mlflow?.tracking_uri?.trim();
+    if (!explicit) envNames.add("MLFLOW_TRACKING_URI");
+    if (registry.kind === "sqlite") read.add(registry.path);
+    else {
+      const { url } = registry;
+      net.add(`${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`);
+      add(envNames, SERVER_ENV);
+    }
   }
   const source = packageSourceDirectory(options.cwd ?? Deno.cwd());
   const worker = options.batch && destination?.kind === "sqlite";

@@ -117,7 +117,7 @@ export const httpGetTool: Tool = defineTool({
       );
     };
     try {
-      let response = await fetchOnce(url, context.fetch, controller.signal).catch((error) => {
+      let response = await fetchOnce(url, context, controller.signal).catch((error) => {
         throw failed("the request failed", error);
       });
       for (let redirects = 0; isRedirect(response); redirects++) {
@@ -132,7 +132,7 @@ export const httpGetTool: Tool = defineTool({
         const next = redirectTarget(response, url);
         checkHost(next, rules, url);
         url = next;
-        response = await fetchOnce(url, context.fetch, controller.signal).catch((error) => {
+        response = await fetchOnce(url, context, controller.signal).catch((error) => {
           throw failed("the request failed", error);
         });
       }
@@ -162,8 +162,15 @@ export const httpGetTool: Tool = defineTool({
   }),
 });
 
-function fetchOnce(url: URL, fetcher: typeof fetch, signal: AbortSignal): Promise<Response> {
-  return fetcher(url.href, { method: "GET", redirect: "manual", signal });
+function fetchOnce(
+  url: URL,
+  context: { readonly fetch: typeof fetch; readonly traceparent?: string | undefined },
+  signal: AbortSignal,
+): Promise<Response> {
+  const headers: Record<string, string> = context.traceparent === undefined
+    ? {}
+    : { traceparent: context.traceparent };
+  return context.fetch(url.href, { method: "GET", redirect: "manual", signal, headers });
 }
 
 function isRedirect(response: Response): boolean {

@@ -17,8 +17,11 @@ export interface HostIO {
   env: (name: string) => string | undefined;
   /** HTTP client. */
   fetch: typeof fetch;
-  /** Reads a text file. */
-  readTextFile: (path: string) => Promise<string>;
+  /**
+   * Reads a text file; with `maxBytes`, a larger file is refused rather than read whole (the
+   * Deno implementation also refuses anything that is not a regular file, such as `/dev/zero`).
+   */
+  readTextFile: (path: string, options?: { maxBytes?: number | undefined }) => Promise<string>;
   /**
    * Reads at most `maxBytes` bytes from the start of a file, and tells whether it has more.
    * `read_file` uses it so that a large file is never read whole; without it, `read_file`
@@ -102,6 +105,11 @@ export interface ToolContext extends HostIO {
   signal: AbortSignal;
   /** Settings from the node's `tools: [{name, config}]` entry (`{}` when none). */
   config: Readonly<Record<string, unknown>>;
+  /**
+   * The W3C `traceparent` of the tool call's span, when the run is traced: a tool that calls a
+   * service sends it along (`http_get` does), so the service's spans nest under the call.
+   */
+  traceparent?: string | undefined;
 }
 
 /** The start of a file, as {@linkcode HostIO.readFileHead} reads it. */

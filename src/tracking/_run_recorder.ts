@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { LINKED_PROMPTS_KEY, linkedPrompts } from "./linked_prompts.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { pythonJsonDumps, toJsonValue } from "./python_json.ts";
 import type { SpanEventRecord, SpanRecord, SpanStatusCode } from "./trace_bundle.ts";
@@ -22,6 +23,7 @@ import type {
   SpanScope,
 } from "./tracer.ts";
 import { newSpanId, newTraceId } from "./_ids.ts";
+import { formatTraceparent } from "./trace_context.ts";
 
 /** A run whose root span has ended: everything a bundle is built from. */
 export interface FinishedRun {
@@ -207,14 +209,15 @@ export class RunRecorder implements RunTrace {
     if (options.inputs !== undefined) {
       attributes["mlflow.spanInputs"] = jsonAttribute(options.inputs);
     }
+    const nodeId = options.nodeId ?? this.#nodeIds.get(parent.record.spanId) ??
+      (options.type === "CHAIN" ? options.name : undefined);
     // Extra attributes come after ours but cannot replace the id or the type.
     const open = this.#startSpan(options.name, parent, {
       ...attributes,
       ...options.attributes,
+      ...(options.type === "CHAIN" ? promptAttributes(this.#start, nodeId) : {}),
       ...attributes,
     });
-    const nodeId = options.nodeId ?? this.#nodeIds.get(parent.record.spanId) ??
-      (options.type === "CHAIN" ? options.name : undefined);
     if (nodeId !== undefined) this.#nodeIds.set(open.record.spanId, nodeId);
     try {
       const result = await activeSpan.run(open, () => fn(scopeOf(open.record, options.attributes)));
@@ -362,6 +365,11 @@ function scopeOf(
   let hasMessageFormat = initial?.[MESSAGE_FORMAT] !== undefined;
   const attributes = record.attributes;
   return {
+    traceparent: formatTraceparent({
+      traceId: record.traceId,
+      spanId: record.spanId,
+      sampled: true,
+    }),
     setOutputs(outputs: unknown): void {
       attributes["mlflow.spanOutputs"] = jsonAttribute(outputs);
     },
@@ -403,7 +411,21 @@ function scopeOf(
 
 /** A scope that records nothing (for spans of a run that already finished, or of no run). */
 export const NOOP_SCOPE: SpanScope = {
+  traceparent: undefined,
   setOutputs(): void {},
   setLlmCall(): void {},
   setAttributes(): void {},
 };
+
+/**
+ * The registry prompt a node's span records: `mlflow.linkedPrompts` as MLflow's
+ * `load_prompt` sets it on the active span, and the URI the node names.
+ */
+function promptAttributes(start: RunStart, nodeId: string | undefined): Record<string, unknown> {
+  const used = start.prompts?.find((prompt) => prompt.nodeId === nodeId);
+  if (used === undefined) return {};
+  return {
+    [LINKED_PROMPTS_KEY]: linkedPrompts([used]),
+    "configurable_agents.prompt_uri": used.uri,
+  };
+}

@@ -9,6 +9,7 @@ import type { CapturePolicy, RunRedactor } from "./capture_policy.ts";
 import { buildRunArtifacts } from "./_run_artifacts.ts";
 import { type RunSummary, summarizeRun } from "./run_summary.ts";
 import { buildTraceRecord } from "./_trace_record.ts";
+import { LINKED_PROMPTS_KEY, linkedPromptsTag } from "./linked_prompts.ts";
 import type { JsonValue } from "./python_json.ts";
 import type { FinishedRun } from "./_run_recorder.ts";
 import {
@@ -67,6 +68,8 @@ const STRUCTURAL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "workflow_version",
   "session.id",
   "user.id",
+  "mlflow.linkedPrompts",
+  "configurable_agents.prompt_uri",
 ]);
 
 /** Applies the redactor (and `log_prompts`) to one span. */
@@ -183,6 +186,16 @@ export function buildTraceBundle(input: FinishedRun, settings: BundleSettings): 
   };
   if (summary.unpricedModels.length > 0) {
     tags[COST_UNKNOWN_MODELS_TAG] = summary.unpricedModels.join(",");
+  }
+  // The registry prompts of the nodes that ran, as MLflow links them to traces and runs.
+  const ran = new Set(input.nodeIds.values());
+  const prompts = (start.prompts ?? []).filter((prompt) => ran.has(prompt.nodeId));
+  if (prompts.length > 0) {
+    trace.tags[LINKED_PROMPTS_KEY] = linkedPromptsTag(prompts);
+    tags[LINKED_PROMPTS_KEY] = trace.tags[LINKED_PROMPTS_KEY];
+    for (const prompt of prompts) {
+      params[`node_${prompt.nodeId}_prompt`] = `prompts:/${prompt.name}/${prompt.version}`;
+    }
   }
   if (end.reason !== undefined) tags["configurable_agents.stop_reason"] = end.reason;
   const run: RunRecord = {

@@ -190,6 +190,7 @@ export interface CloseTrackerOptions {
 }
 
 const NOOP_SCOPE: SpanScope = {
+  traceparent: undefined,
   setOutputs(): void {},
   setLlmCall(): void {},
   setAttributes(): void {},

@@ -72,6 +72,11 @@ export interface SpanOptions {
 
 /** The open span handed to the function a span wraps. */
 export interface SpanScope {
+  /**
+   * The span's W3C `traceparent` (`00-<trace id>-<span id>-01`), to send with a request the span
+   * makes; `undefined` when nothing is recorded.
+   */
+  readonly traceparent: string | undefined;
   /** Sets the span outputs (`mlflow.spanOutputs`). */
   setOutputs(outputs: unknown): void;
   /** Records the LLM call of a CHAT_MODEL span: usage, model, provider and cost. */
@@ -120,6 +125,23 @@ export interface RunStart {
   sessionId?: string;
   /** User id (`mlflow.trace.user`), when given. */
   userId?: string;
+  /**
+   * The MLflow registry prompt each node uses, resolved when the run started (recorded on the
+   * node's span, in the trace tag `mlflow.linkedPrompts` and as run params).
+   */
+  prompts?: readonly RunPrompt[];
+}
+
+/** A registry prompt version a node of the run uses. */
+export interface RunPrompt {
+  /** The node. */
+  nodeId: string;
+  /** The URI the node names (`prompts:/summarizer@production`). */
+  uri: string;
+  /** The prompt's name. */
+  name: string;
+  /** The version the URI resolved to. */
+  version: number;
 }
 
 /** One run being recorded. */

@@ -74,18 +74,19 @@ export function assertThrows(fn: () => unknown, type?: ErrorClass, includes?: st
 }
 
 /** Fails unless `fn` rejects with an error of `type` (when given) whose message includes `includes`. */
-export async function assertRejects(
+export async function assertRejects<T extends Error = Error>(
   fn: () => Promise<unknown>,
-  type?: ErrorClass,
+  // deno-lint-ignore no-explicit-any
+  type?: abstract new (...args: any[]) => T,
   includes?: string,
-): Promise<Error> {
+): Promise<T> {
   let thrown: unknown;
   try {
     await fn();
   } catch (error) {
     thrown = error;
   }
-  return checkThrown(thrown, type, includes);
+  return checkThrown(thrown, type, includes) as T;
 }
 
 function checkThrown(thrown: unknown, type?: ErrorClass, includes?: string): Error {

@@ -1,8 +1,8 @@
 /**
  * A loopback MLflow tracking server for tests (Deno.serve on 127.0.0.1, port 0). It enforces
  * the formats a real `mlflow server` (3.11, SQL backend) accepts, answers in MLflow's shapes,
- * keeps enough state (experiments, runs, traces, artifacts) for a full delivery and the reads
- * of `report costs`, and records every request in order. Faults on demand: no OTLP endpoint,
+ * keeps enough state (experiments, runs, traces, artifacts, the prompt registry) for a full
+ * delivery, the reads of `report costs` and prompts, and records every request in order. Faults on demand: no OTLP endpoint,
  * an error status on chosen requests, requests held until released, and a stopped server that
  * refuses connections (then `start()` again on the same port, state kept).
  *
@@ -11,6 +11,7 @@
 import type { z } from "zod";
 import { Schemas } from "./_fake_mlflow_schemas.ts";
 import { type FakeTrace, FakeTraceStore, snakeCase } from "./_fake_mlflow_traces.ts";
+import { FakeModelRegistry } from "./_fake_mlflow_registry.ts";
 import { loadOtlpDecoder, type OtlpDecoder, spansOf } from "../fixtures/otlp/otlp_decoder.ts";
 
 export type { FakeTrace } from "./_fake_mlflow_traces.ts";
@@ -92,6 +93,8 @@ export class FakeMlflowServer {
   readonly traces: Map<string, FakeTrace>;
   /** Uploaded artifacts by proxy path (`2/<run>/artifacts/outputs.json`). */
   readonly artifacts = new Map<string, string>();
+  /** The model registry (prompts). */
+  readonly registry = new FakeModelRegistry();
   readonly #options:
     & Required<Omit<FakeMlflowServerOptions, "requireAuthorization">>
     & FakeMlflowServerOptions;
@@ -191,9 +194,15 @@ export class FakeMlflowServer {
       headers: pickHeaders(request.headers),
     };
     this.requests.push(record);
-    const response = await this.#respond(request, record, url);
-    record.status = response.status;
-    return response;
+    try {
+      const response = await this.#respond(request, record, url);
+      record.status = response.status;
+      return response;
+    } catch (error) {
+      // The client went away before its body arrived (it gave up on the request): nginx's 499.
+      record.status = 499;
+      throw error;
+    }
   }
 
   async #respond(request: Request, record: RecordedRequest, url: URL): Promise<Response> {
@@ -266,6 +275,8 @@ export class FakeMlflowServer {
     };
     const exact = routes[`${method} ${path}`];
     if (exact) return exact;
+    const registry = this.registry.route(method, path);
+    if (registry) return ({ url, record }) => registry({ url, body: record.body });
     const traceInfo = /^\/api\/3\.0\/mlflow\/traces\/(tr-[^/]+)$/.exec(path);
     if (method === "GET" && traceInfo) {
       return () => this.#getTrace(decodeURIComponent(traceInfo[1] ?? ""), false);

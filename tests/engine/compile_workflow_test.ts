@@ -298,3 +298,19 @@ Deno.test("validate and run agree: every mutated workflow that validates also co
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("compileWorkflow() refuses a prompts:/ URI that was not looked up in the registry", () => {
+  const workflow = prepareWorkflow({
+    schema_version: "1.0",
+    flow: { name: "registry" },
+    state: { fields: { text: { type: "str", required: true }, out: { type: "str" } } },
+    nodes: [{ id: "sum", prompt: "prompts:/summarizer@production", outputs: ["out"] }],
+    edges: [{ from: "START", to: "sum" }, { from: "sum", to: "END" }],
+  });
+  const error = assertThrows(
+    () => compileWorkflow(workflow, testDeps()),
+    WorkflowError,
+    'Cannot compile node "sum" as its prompt "prompts:/summarizer@production" was not looked up',
+  ) as WorkflowError;
+  assertEquals([error.code, error.nodeId], ["CONFIG_INVALID", "sum"]);
+});

@@ -16,6 +16,8 @@ import {
   text,
   toolCalls,
 } from "./_fakes.ts";
+import { memorySink, syncTracker } from "../tracking/_helpers.ts";
+import { createToolRegistry } from "../../src/tools/tool_registry.ts";
 
 const workflow: WorkflowInput = {
   schema_version: "1.0",
@@ -170,4 +172,77 @@ Deno.test("compileWorkflow().run() emits node events with duration, usage and co
   assert(first.durationMs > 0);
   const end = events.at(-1);
   assert(end?.type === "run_finished" && end.status === "success" && end.costUsd === 2.25);
+});
+
+Deno.test("compileWorkflow().run() passes the TOOL span's traceparent to http_get, which sends it", async () => {
+  const sent: (string | null)[] = [];
+  const model = new ScriptedChatModel({
+    steps: [
+      toolCalls({ name: "http_get", args: { url: "https://api.example.com/facts" } }),
+      text("Fetched"),
+      answer({ facts: ["fetched"] }),
+    ],
+  });
+  const sink = memorySink();
+  const tracker = syncTracker(sink);
+  await runOnce(
+    loadWorkflow({
+      ...workflow,
+      nodes: [{
+        id: "research",
+        prompt: "Find facts about {topic}",
+        outputs: ["facts"],
+        tools: [{ name: "http_get", config: { allowed_hosts: ["api.example.com"] } }],
+      }],
+      edges: [{ from: "START", to: "research" }, { from: "research", to: "END" }],
+    }),
+    { topic: "tide pools" },
+    {
+      tracer: tracker,
+      deps: testDeps({
+        model,
+        tools: createToolRegistry(),
+        fetch: (_url, init) => {
+          sent.push(new Headers(init?.headers).get("traceparent"));
+          return Promise.resolve(new Response("ok", { headers: { "content-type": "text/plain" } }));
+        },
+      }),
+    },
+  );
+  const tool = sink.bundles[0]?.trace.spans.find((span) => span.name === "http_get");
+  assert(tool !== undefined);
+  assertEquals(sent, [`00-${tool.traceId}-${tool.spanId}-01`]);
+  // Without a tracer, nothing is sent.
+  sent.length = 0;
+  const untraced = new ScriptedChatModel({
+    steps: [
+      toolCalls({ name: "http_get", args: { url: "https://api.example.com/facts" } }),
+      text("Fetched"),
+      answer({ facts: ["fetched"] }),
+    ],
+  });
+  await runOnce(
+    loadWorkflow({
+      ...workflow,
+      nodes: [{
+        id: "research",
+        prompt: "Find facts about {topic}",
+        outputs: ["facts"],
+        tools: [{ name: "http_get", config: { allowed_hosts: ["api.example.com"] } }],
+      }],
+      edges: [{ from: "START", to: "research" }, { from: "research", to: "END" }],
+    }),
+    { topic: "tide pools" },
+    {
+      deps: testDeps({
+        model: untraced,
+        tools: createToolRegistry(),
+        fetch: (_url, init) => {
+          sent.push(new Headers(init?.headers).get("traceparent"));
+          return Promise.resolve(new Response("ok", { headers: { "content-type": "text/plain" } }));
+        },
+      }),
+    },
+  );
+  assertEquals(sent, [null]);
 });

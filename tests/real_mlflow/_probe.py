@@ -12,6 +12,12 @@ Commands:
   ["log", uri, experiment]   one run with one trace (AGENT root, CHAT_MODEL child with token
                              usage, model and provider), as MLflow's fluent API writes them;
                              on a new SQLite file this also makes MLflow create its schema
+  ["register_prompt", uri, name, template, message, alias]
+                             mlflow.genai.register_prompt, then set_prompt_alias when alias is
+                             not null; returns the version
+  ["load_prompt", uri, prompt_uri]
+                             mlflow.genai.load_prompt: name, version, template, commit message,
+                             tags, aliases, and the template formatted with every variable "x"
 """
 
 import json
@@ -108,7 +114,35 @@ def log(uri: str, experiment: str) -> dict:
     return {"run_id": run.info.run_id, "trace_id": trace_id, "version": mlflow.__version__}
 
 
-COMMANDS = {"read": read, "log": log, "trace_metrics": trace_metrics}
+def register_prompt(uri: str, name: str, template: str, message: str, alias) -> dict:
+    mlflow.set_tracking_uri(uri)
+    version = mlflow.genai.register_prompt(name=name, template=template, commit_message=message)
+    if alias is not None:
+        mlflow.genai.set_prompt_alias(name, alias=alias, version=version.version)
+    return {"version": int(version.version)}
+
+
+def load_prompt(uri: str, prompt_uri: str) -> dict:
+    mlflow.set_tracking_uri(uri)
+    prompt = mlflow.genai.load_prompt(prompt_uri)
+    return {
+        "name": prompt.name,
+        "version": int(prompt.version),
+        "template": prompt.template,
+        "commit_message": prompt.commit_message,
+        "tags": dict(prompt.tags),
+        "aliases": list(prompt.aliases),
+        "formatted": prompt.format(**{name: "x" for name in prompt.variables}),
+    }
+
+
+COMMANDS = {
+    "read": read,
+    "log": log,
+    "trace_metrics": trace_metrics,
+    "register_prompt": register_prompt,
+    "load_prompt": load_prompt,
+}
 
 
 def main() -> None:

@@ -174,7 +174,24 @@ export async function startServer(
 }
 
 /** One command of `_probe.py`. */
-export type ProbeCommand = ["read", string] | ["log", string, string] | ["trace_metrics", string];
+export type ProbeCommand =
+  | ["read", string]
+  | ["log", string, string]
+  | ["trace_metrics", string]
+  | ["register_prompt", string, string, string, string, string | null]
+  | ["load_prompt", string, string];
+
+/** What `load_prompt` returns: MLflow's own view of a prompt version. */
+export interface LoadedPrompt {
+  name: string;
+  version: number;
+  template: string;
+  commit_message: string | null;
+  tags: Record<string, string>;
+  aliases: string[];
+  /** The template with every variable set to "x". */
+  formatted: string;
+}
 
 /** What `trace_metrics` returns: per experiment id, the sums MLflow's charts show. */
 export type TraceMetricSums = Record<string, { total_tokens: number; total_cost: number }>;

@@ -241,3 +241,12 @@ Deno.test("runWorkflow() rejects inputs that do not fit the state with INPUT_INV
   assert(isWorkflowError(error) && error.code === "INPUT_INVALID");
   assertStringIncludes(error.message, "str");
 });
+
+Deno.test("runWorkflow() refuses a path that is not a regular file instead of reading it forever", async () => {
+  const error = await assertRejects(
+    () => runWorkflow("/dev/zero", {}, { mock: true, tracker: false }),
+    Error,
+    "not a regular file",
+  );
+  assert(isWorkflowError(error) && error.code === "CONFIG_LOAD_FAILED");
+});

@@ -8,6 +8,10 @@
 import { z } from "zod";
 import type {
   MlflowExperiment,
+  MlflowModelVersion,
+  MlflowModelVersionPage,
+  MlflowRegisteredModel,
+  MlflowRegisteredModelPage,
   MlflowRun,
   MlflowRunInfo,
   MlflowRunPage,
@@ -142,3 +146,68 @@ export const ErrorBody = z.object({
   error_code: z.string().optional(),
   message: z.string().optional(),
 });
+
+const ModelVersionSchema = z.object({
+  name: z.string(),
+  version: z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(Number),
+  description: z.string().optional(),
+  creation_timestamp: Int64.optional(),
+  current_stage: z.string().optional(),
+  tags: KeyValueList,
+  aliases: z.array(z.string()).default([]),
+}).transform((version): MlflowModelVersion => ({
+  name: version.name,
+  version: version.version,
+  description: version.description,
+  creationTimestamp: version.creation_timestamp,
+  currentStage: version.current_stage,
+  tags: version.tags,
+  aliases: version.aliases,
+}));
+
+const RegisteredModelSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  creation_timestamp: Int64.optional(),
+  tags: KeyValueList,
+  aliases: z.array(
+    z.object({
+      alias: z.string(),
+      version: z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(Number),
+    }),
+  ).default([]),
+  latest_versions: z.array(ModelVersionSchema).default([]),
+}).transform((model): MlflowRegisteredModel => ({
+  name: model.name,
+  description: model.description,
+  creationTimestamp: model.creation_timestamp,
+  tags: model.tags,
+  aliases: Object.fromEntries(model.aliases.map(({ alias, version }) => [alias, version])),
+  latestVersions: model.latest_versions,
+}));
+
+/** `registered-models/get`, `registered-models/create`. */
+export const RegisteredModelResponse = z.object({ registered_model: RegisteredModelSchema })
+  .transform((body) => body.registered_model);
+
+/** `model-versions/get`, `model-versions/create`, `registered-models/alias` (GET). */
+export const ModelVersionResponse = z.object({ model_version: ModelVersionSchema })
+  .transform((body) => body.model_version);
+
+/** `registered-models/search`. */
+export const SearchRegisteredModelsResponse = z.object({
+  registered_models: z.array(RegisteredModelSchema).default([]),
+  next_page_token: z.string().optional(),
+}).transform((body): MlflowRegisteredModelPage => ({
+  models: body.registered_models,
+  nextPageToken: body.next_page_token || undefined,
+}));
+
+/** `model-versions/search`. */
+export const SearchModelVersionsResponse = z.object({
+  model_versions: z.array(ModelVersionSchema).default([]),
+  next_page_token: z.string().optional(),
+}).transform((body): MlflowModelVersionPage => ({
+  versions: body.model_versions,
+  nextPageToken: body.next_page_token || undefined,
+}));

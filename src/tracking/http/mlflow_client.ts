@@ -6,13 +6,8 @@
  *
  * @module
  */
-import {
-  authHeaders,
-  denoEnv,
-  type EnvReader,
-  redactUri,
-  requestTimeoutMs,
-} from "./mlflow_auth.ts";
+import type { EnvReader } from "./mlflow_auth.ts";
+import { openConnection } from "./_client_connection.ts";
 import type {
   MlflowExperiment,
   MlflowRun,
@@ -30,7 +25,7 @@ import {
   UpdateRunResponse,
 } from "./_mlflow_schemas.ts";
 import { type LogBatchInput, planLogBatches } from "./_log_batch.ts";
-import { RestTransport } from "./_rest_transport.ts";
+import type { RestTransport } from "./_rest_transport.ts";
 import { artifactProxyPath, formatDuration } from "./_wire_format.ts";
 
 export { encodeMetricValue, type LogBatchInput, type MetricInput } from "./_log_batch.ts";
@@ -145,46 +140,11 @@ export class MlflowClient {
    * @throws {TypeError} A base URL that is not http(s).
    */
   constructor(options: MlflowClientOptions) {
-    const { fetch: fetchFn = globalThis.fetch, env = denoEnv(), signal } = options;
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch (cause) {
-      throw new TypeError(
-        `Cannot use "${redactUri(options.baseUrl)}" as a tracking server URL as it is not a URL`,
-        { cause },
-      );
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError(
-        `Cannot use "${
-          redactUri(options.baseUrl)
-        }" as a tracking server URL as its scheme is not http or https`,
-      );
-    }
-    const userInfo = url.username
-      ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-      : undefined;
-    url.username = "";
-    url.password = "";
-    url.search = "";
-    url.hash = "";
-    this.#base = url.href.replace(/\/+$/, "");
-    this.#headers = authHeaders((name) => {
-      const value = env(name);
-      if (value !== undefined || !userInfo) return value;
-      if (name === "MLFLOW_TRACKING_USERNAME") return userInfo.user;
-      if (name === "MLFLOW_TRACKING_PASSWORD") return userInfo.password;
-      return undefined;
-    });
-    this.#timeoutMs = options.timeoutMs ?? requestTimeoutMs(env);
-    this.#transport = new RestTransport({
-      base: this.#base,
-      fetch: fetchFn,
-      headers: this.#headers,
-      timeoutMs: this.#timeoutMs,
-      signal,
-    });
+    const connection = openConnection(options);
+    this.#base = connection.base;
+    this.#headers = connection.headers;
+    this.#timeoutMs = connection.timeoutMs;
+    this.#transport = connection.transport;
   }
 
   /** The server's base URL, without credentials. */

@@ -84,3 +84,53 @@ export interface MlflowTraceInfo {
   /** Mutable tags (`mlflow.traceName`, `mlflow.artifactLocation`, ...). */
   tags: Record<string, string>;
 }
+
+/** A model version of the model registry (`model-versions/get`, `model-versions/create`). */
+export interface MlflowModelVersion {
+  /** Registered model name. */
+  name: string;
+  /** Version number. */
+  version: number;
+  /** Description (a prompt's commit message). */
+  description: string | undefined;
+  /** Milliseconds since the epoch. */
+  creationTimestamp: number | undefined;
+  /** `None`, `Staging`, `Production`, `Archived`. */
+  currentStage: string | undefined;
+  /** Version tags by key (a prompt's template is `mlflow.prompt.text`). */
+  tags: Record<string, string>;
+  /** Aliases pointing at this version, when the server lists them. */
+  aliases: string[];
+}
+
+/** A registered model of the model registry (`registered-models/get`). */
+export interface MlflowRegisteredModel {
+  /** Unique name. */
+  name: string;
+  /** Description. */
+  description: string | undefined;
+  /** Milliseconds since the epoch. */
+  creationTimestamp: number | undefined;
+  /** Tags by key (a prompt has `mlflow.prompt.is_prompt=true`). */
+  tags: Record<string, string>;
+  /** Aliases by name, each to its version. */
+  aliases: Record<string, number>;
+  /** The newest version of each stage. */
+  latestVersions: MlflowModelVersion[];
+}
+
+/** One page of `registered-models/search`. */
+export interface MlflowRegisteredModelPage {
+  /** The models of the page. */
+  models: MlflowRegisteredModel[];
+  /** Token of the next page; `undefined` on the last. */
+  nextPageToken: string | undefined;
+}
+
+/** One page of `model-versions/search`. */
+export interface MlflowModelVersionPage {
+  /** The versions of the page. */
+  versions: MlflowModelVersion[];
+  /** Token of the next page; `undefined` on the last. */
+  nextPageToken: string | undefined;
+}

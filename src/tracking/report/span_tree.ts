@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { LINKED_PROMPTS_KEY } from "../linked_prompts.ts";
 import { ITEM_INDEX_ATTRIBUTE, type TokenUsage } from "../tracer.ts";
 import { formatCount, formatSeconds, formatUsd } from "./_format.ts";
 import { roundUsd } from "./round_numbers.ts";
@@ -147,6 +148,8 @@ export function renderSpanTree(trace: StoredTrace, roots: readonly SpanTreeNode[
       run ? `run ${run}` : undefined,
     ].filter(Boolean).join(" · "),
   ];
+  const prompts = describeLinkedPrompts(trace.tags[LINKED_PROMPTS_KEY]);
+  if (prompts) lines.push(`prompts: ${prompts}`);
   const walk = (node: SpanTreeNode, prefix: string, childPrefix: string): void => {
     lines.push(`${prefix}${describeSpan(node)}`);
     node.children.forEach((child, index) => {
@@ -241,4 +244,20 @@ function add(node: SpanTreeNode, calls: number, usage: TokenUsage, cost: number 
   node.usage.output_tokens += usage.output_tokens;
   node.usage.total_tokens += usage.total_tokens;
   node.costUsd = node.costUsd === undefined || cost === undefined ? undefined : node.costUsd + cost;
+}
+
+/** `summarizer v2, reviewer v1` from a `mlflow.linkedPrompts` tag; `undefined` without one. */
+function describeLinkedPrompts(tag: string | undefined): string | undefined {
+  if (!tag) return undefined;
+  try {
+    const linked: unknown = JSON.parse(tag);
+    if (!Array.isArray(linked)) return tag;
+    return linked.map((entry) =>
+      entry !== null && typeof entry === "object" && "name" in entry && "version" in entry
+        ? `${String(entry.name)} v${String(entry.version)}`
+        : JSON.stringify(entry)
+    ).join(", ");
+  } catch {
+    return tag;
+  }
 }

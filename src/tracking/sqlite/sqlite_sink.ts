@@ -344,9 +344,28 @@ export class SqliteSink implements TraceSink {
       return { path: join(directory, ...relative.split("/")), content: artifact.content };
     });
     const { writeFile } = this.#options;
-    // The files are independent: write them at once rather than one after another.
-    if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
-    else await writeFiles(files);
+    try {
+      // The files are independent: write them at once rather than one after another.
+      if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
+      else await writeFiles(files);
+    } catch (error) {
+      // The transaction is rolled back: leave no files of a run that is not recorded. The run's
+      // directory (`<experiment>/<run id>`) is new, its id being new.
+      await Deno.remove(dirname(directory), { recursive: true }).catch(() => {});
+      throw new WorkflowError(
+        "TRACKING_UNAVAILABLE",
+        `Cannot write the artifacts of run "${bundle.run.runName}" to "${directory}" as ${
+          errorMessage(error)
+        }: nothing of the run was recorded`,
+        {
+          phase: "track",
+          cause: error,
+          hint: /no space left|os error 28|ENOSPC|quota/i.test(errorMessage(error))
+            ? `Free space on the disk of "${directory}"`
+            : `Check that "${directory}" can be written`,
+        },
+      );
+    }
   }
 
   /**

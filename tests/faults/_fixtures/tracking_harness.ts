@@ -233,7 +233,7 @@ export function exactlyOnce(traceIds: readonly string[], spans: number): StoredC
  * @param what Named in the error when it never holds.
  */
 export async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 5000; turn++) {
+  for (let turn = 0; turn < 20_000; turn++) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

@@ -1,5 +1,10 @@
 import { DatabaseSync } from "node:sqlite";
-import { assert, assertEquals, assertRejects } from "../../_helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../../_helpers/assert.ts";
 import { isWorkflowError, WorkflowError } from "../../../src/errors.ts";
 import { MLFLOW_SCHEMA_SCRIPTS } from "../../../src/tracking/sqlite/mlflow_schema_sql.ts";
 import {
@@ -201,6 +206,31 @@ Deno.test("SqliteSink.deliver() commits nothing when an artifact cannot be writt
     }
   });
 });
+Deno.test("SqliteSink.deliver() on a full disk leaves no artifact files behind and says so", async () => {
+  await withDir(async (dir) => {
+    let written = 0;
+    const sink = await SqliteSink.open(`${dir}/m.db`, {
+      artifactRoot: `${dir}/mlruns`,
+      // The disk fills up after the first file.
+      writeFile: async (path, content) => {
+        if (written++ > 0) throw new Error("No space left on device (os error 28)");
+        await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+        await Deno.writeTextFile(path, content);
+      },
+    });
+    const error = await assertRejects(() => sink.deliver(bundle0), WorkflowError) as WorkflowError;
+    assertStringIncludes(error.message, "Cannot write the artifacts of run");
+    assertStringIncludes(error.message, "No space left on device");
+    assert(!error.message.includes("SQLite reported"), error.message);
+    assertStringIncludes(error.hint ?? "", "Free space on the disk");
+    await sink.close();
+    assertEquals(tableRows(`${dir}/m.db`, "runs").length, 0);
+    // Nothing of the run is left in mlruns: not its files, not its directory.
+    const left = [...Deno.readDirSync(`${dir}/mlruns/1`)].map((entry) => entry.name);
+    assertEquals(left, []);
+  });
+});
+
 Deno.test("SqliteSink.deliver() stores an unknown cost as NaN the way MLflow does", async () => {
   await withDir(async (dir) => {
     const sink = await SqliteSink.open(`${dir}/m.db`, {

@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
-import { openRegularFile, readRegularTextFile } from "../../src/cli/_regular_file.ts";
+import { openRegularFile, readRegularTextFile } from "../../src/runtime/regular_file.ts";
 import { MAX_SOURCE_BYTES } from "../../src/config/constants.ts";
 import { ROOT, runCli } from "../config/_cli_io.ts";
 
