@@ -107,7 +107,9 @@ const NO_PERMIT: RateLimitPermit = { paced: false, settle: () => {} };
  * requests per minute and tokens per minute (counted from the estimate before it starts and
  * corrected from its usage once it ends). A call the provider refuses with HTTP 429 pauses its
  * model for the `Retry-After` the provider sent (else its `x-ratelimit-reset-*` time), and the
- * calls waiting for that model take new slots after the pause. When runs set different limits
+ * calls waiting for that model take new slots from the pause's end at once, so that the pause
+ * costs its own length only. Calls whose timers fired late together (a busy event loop) start
+ * one interval apart, not in a burst. When runs set different limits
  * for one model, the lowest applies. A call without a limit starts at once.
  *
  * @example Usage
