@@ -16,6 +16,13 @@
  *   input. With `mock: true` no key and no network are needed, and the cost is an estimate.
  * - **Rate limits**: `llm.rate_limit` (or the `rateLimit` option) paces each provider and
  *   model's calls evenly; every run of the process shares one {@linkcode RateLimits}.
+ * - **Evaluation**: {@linkcode scorersOf} makes the scorers of a workflow's `evaluation`
+ *   section or of a scorers file ({@linkcode parseScorers}): deterministic checks and LLM judges
+ *   run through `ScoreContext.runJudge`; {@linkcode defineScorer} adds your own.
+ *   {@linkcode aggregateScores} computes MLflow's `<name>/mean` metrics,
+ *   {@linkcode checkFailUnder} holds them against thresholds and
+ *   {@linkcode compareEvaluations} compares two evaluations; {@linkcode totalSpend} sums the
+ *   tokens and cost of the runs or, apart, of the judges.
  * - **Tools**: {@linkcode defineTool} makes a tool nodes can call; the built-ins are
  *   `serper_search`, `http_get`, `read_file` and `write_file`.
  * - **Prompt registry**: {@linkcode registerPrompt}, {@linkcode listPrompts},
@@ -64,44 +71,68 @@
  */
 
 // Config: reading, validating and drawing workflow files.
+export { type Diagnostic, type JsonPath } from "./src/config/diagnostic.ts";
 export {
-  type Diagnostic,
   isLoadedWorkflow,
-  type JsonPath,
-  type KeyDestination,
   type LoadedWorkflow,
-  loadWorkflow,
-  type LoadWorkflowOptions,
-  parseWorkflow,
-  type ParseWorkflowOptions,
-  prepareWorkflow,
-  type PrepareWorkflowOptions,
-  type RegistryPromptLookup,
   type RegistryPromptUse,
-  safeLoadWorkflow,
-  safeParseWorkflow,
-  type SafeParseWorkflowResult,
-  safePrepareWorkflow,
   type VALIDATED,
+} from "./src/config/loaded_workflow.ts";
+export {
+  type KeyDestination,
   validateWorkflow,
   type ValidateWorkflowOptions,
   type ValidationHooks,
-  workflowJsonSchema,
+} from "./src/config/validate_workflow.ts";
+export {
+  loadWorkflow,
+  type LoadWorkflowOptions,
+  safeLoadWorkflow,
+} from "./src/config/load_workflow.ts";
+export {
+  parseWorkflow,
+  type ParseWorkflowOptions,
+  safeParseWorkflow,
+  type SafeParseWorkflowResult,
+} from "./src/config/parse_workflow.ts";
+export {
+  prepareWorkflow,
+  type PrepareWorkflowOptions,
+  safePrepareWorkflow,
+} from "./src/config/prepare_workflow.ts";
+export { type RegistryPromptLookup } from "./src/config/registry_prompts.ts";
+export {
+  parseScorers,
+  type ParseScorersOptions,
+  safeParseScorers,
+  type SafeParseScorersResult,
+  safePrepareScorers,
+} from "./src/config/parse_scorers.ts";
+export { workflowJsonSchema } from "./src/config/json_schema.ts";
+export {
   workflowToMermaid,
   type WorkflowToMermaidOptions,
-} from "./src/config/mod.ts";
+} from "./src/config/workflow_to_mermaid.ts";
 
 // Config: the types of a workflow file, generated from its schema.
 export type {
   BudgetConfig,
+  ContainsConfig,
+  ContainsInput,
+  CorrectnessConfig,
   EdgeConfig,
   EdgeInput,
+  EvaluationConfig,
+  EvaluationInput,
+  ExactMatchConfig,
+  ExactMatchInput,
   ExecutionConfig,
   ExecutionInput,
   FlowConfig,
   FlowInput,
   GlobalConfig,
   GlobalConfigInput,
+  JsonValidConfig,
   LlmConfig,
   LlmInput,
   LlmOverride,
@@ -115,6 +146,8 @@ export type {
   NodeInput,
   NodeToolConfig,
   NodeToolInput,
+  NumericWithinConfig,
+  NumericWithinInput,
   ObjectFieldSpec,
   ObservabilityConfig,
   ObservabilityInput,
@@ -123,48 +156,105 @@ export type {
   OutputSchemaConfig,
   ParallelConfig,
   RateLimitConfig,
+  RegexConfig,
+  RegexInput,
   RouteCondition,
   RouteConfig,
+  ScorerConfig,
+  ScorerInput,
   StateConfig,
   StateFieldConfig,
   StateFieldInput,
   StateInput,
+  TypeCheckConfig,
   WorkflowConfig,
   WorkflowInput,
-} from "./src/config/mod.ts";
+} from "./src/config/workflow_types.ts";
 
 // Executor: running workflows.
+export { type BatchItem } from "./src/runtime/read_json_lines.ts";
 export {
-  type BatchItem,
   type BatchOutcome,
   type BatchSummary,
-  flushTracking,
-  MAX_CONCURRENCY,
   runBatch,
   type RunBatchOptions,
-  runWorkflow,
-  type RunWorkflowOptions,
-} from "./src/runtime/mod.ts";
+} from "./src/runtime/run_batch.ts";
+export { flushTracking } from "./src/runtime/flush_tracking.ts";
+export { MAX_CONCURRENCY } from "./src/runtime/batch_concurrency.ts";
+export { runWorkflow } from "./src/runtime/run_workflow.ts";
+export { type RunWorkflowOptions } from "./src/runtime/run_options.ts";
 export type {
   CheckMockAnswersOptions,
-  EngineEvent,
-  LoopEnd,
-  LoopPosition,
   MockAnswer,
   MockAnswerProblem,
   MockAnswers,
+} from "./src/engine/mock_answers.ts";
+export type {
+  EngineEvent,
+  LoopEnd,
+  LoopPosition,
   NodeExecution,
   RunDeps,
   RunMetadata,
   RunResult,
   RunStatus,
   ToolLookup,
-} from "./src/engine/mod.ts";
-export { checkMockAnswers } from "./src/engine/mod.ts";
+} from "./src/engine/engine_types.ts";
+export { checkMockAnswers } from "./src/engine/mock_answers.ts";
+
+// Evaluation: scorers, judges and what is computed from their results.
+export type {
+  JudgeCost,
+  JudgeRun,
+  JudgeWorkflow,
+  RunJudgeOptions,
+  ScoreContext,
+  ScoredRun,
+  ScoreInput,
+  Scorer,
+  ScoreResult,
+  ScoreSource,
+  ScoreValue,
+} from "./src/evaluation/scorer.ts";
+export { scorersOf } from "./src/evaluation/scorers_of.ts";
+export {
+  type CustomScore,
+  defineScorer,
+  type ScorerDefinition,
+} from "./src/evaluation/define_scorer.ts";
+export { scoreRecord } from "./src/evaluation/score_record.ts";
+export { type JudgeRunner } from "./src/evaluation/judge_runner.ts";
+export {
+  aggregateScores,
+  type ScoreAggregate,
+  scoreNumber,
+  scorePassed,
+} from "./src/evaluation/aggregate_scores.ts";
+export {
+  checkFailUnder,
+  type FailUnderCheck,
+  type FailUnderOutcome,
+  type FailUnderThreshold,
+  parseFailUnder,
+  type ParseFailUnderOptions,
+} from "./src/evaluation/fail_under.ts";
+export {
+  judgeSpends,
+  type Spend,
+  type SpendTotal,
+  totalSpend,
+} from "./src/evaluation/total_spend.ts";
+export {
+  compareEvaluations,
+  type EvaluationComparison,
+  type EvaluationScores,
+  type ScoredRecord,
+  type ScoreFlip,
+  type ScorerDelta,
+} from "./src/evaluation/compare_evaluations.ts";
 
 // Rate limits: one registry per process paces every run's calls per provider and model.
 export {
-  type ProviderErrorKind,
   type RateLimit,
   type RateLimitedCall,
   type RateLimiter,
@@ -173,98 +263,110 @@ export {
   RateLimits,
   type RateLimitsOptions,
   withRateLimit,
-} from "./src/llm/mod.ts";
+} from "./src/llm/rate_limits.ts";
+export type { ProviderErrorKind } from "./src/llm/classify_provider_error.ts";
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
   listPrompts,
   type PromptRegistryAccessOptions,
-  type PushedPrompt,
-  pushWorkflowPrompts,
-  type PushWorkflowPromptsOptions,
-  type PushWorkflowPromptsResult,
   type RegisteredPrompt,
   registerPrompt,
   type RegisterPromptOptions,
   setPromptAlias,
   type ShownPrompt,
   showPrompt,
-} from "./src/runtime/mod.ts";
+} from "./src/runtime/prompt_registry_api.ts";
+export {
+  type PushedPrompt,
+  pushWorkflowPrompts,
+  type PushWorkflowPromptsOptions,
+  type PushWorkflowPromptsResult,
+} from "./src/runtime/push_workflow_prompts.ts";
 export {
   openPromptRegistry,
   type OpenPromptRegistryOptions,
+} from "./src/tracking/prompts/open_prompt_registry.ts";
+export {
   type PromptDetails,
   type PromptRegistry,
   type PromptSummary,
   type PromptVersion,
   type RegisterPromptInput,
   type RegisterPromptResult,
-} from "./src/tracking/prompts/mod.ts";
+} from "./src/tracking/prompts/prompt_registry.ts";
 export { formatPromptUri, parsePromptUri, type PromptUri } from "./src/config/prompt_uri.ts";
 
 // Tools: what nodes can call.
+export { builtinTools } from "./src/tools/builtin_tools.ts";
 export {
-  builtinTools,
   createToolRegistry,
   type CreateToolRegistryOptions,
-  defineTool,
+  ToolRegistry,
+} from "./src/tools/tool_registry.ts";
+export { defineTool, type ToolCallContext, type ToolSpec } from "./src/tools/define_tool.ts";
+export {
   type FileHead,
   type HostIO,
-  httpGetTool,
-  readFileTool,
-  serperSearchTool,
+  type Tool,
+  type ToolContext,
+  type ToolPermissions,
+} from "./src/tools/tool.ts";
+export { httpGetTool } from "./src/tools/http_get.ts";
+export { readFileTool } from "./src/tools/read_file.ts";
+export { serperSearchTool } from "./src/tools/serper_search.ts";
+export {
   type StandardToolSchema,
   type StandardToolSchemaIssue,
   type StandardToolSchemaProps,
   type StandardToolSchemaResult,
-  type Tool,
-  type ToolCallContext,
-  type ToolContext,
   type ToolJsonSchemaOptions,
-  type ToolPermissions,
-  ToolRegistry,
   type ToolSchema,
   type ToolSchemaIssue,
   type ToolSchemaOutput,
   type ToolSchemaResult,
   type ToolSchemaStandard,
-  type ToolSpec,
-  writeFileTool,
-} from "./src/tools/mod.ts";
+} from "./src/tools/tool_schema.ts";
+export { writeFileTool } from "./src/tools/write_file.ts";
 
 // Tracker: recording runs in MLflow.
+export { type ArtifactLevel, type NodeCaptureSettings } from "./src/tracking/capture_policy.ts";
 export {
-  type ArtifactLevel,
   type ArtifactRecord,
-  type AttributeValue,
-  type CloseTrackerOptions,
   type DeliveryOutcome,
   type DeliveryReceipt,
-  type ForeignParent,
+  type RunRecord,
+  type SpanEventRecord,
+  type SpanRecord,
+  type SpanStatusCode,
+  type TraceBundle,
+  type TraceRecord,
+  type TraceSink,
+} from "./src/tracking/trace_bundle.ts";
+export {
+  type AttributeValue,
   type LlmCallRecord,
-  MLFLOW_SCHEMA_CHOICES,
-  type MlflowCaptureSettings,
-  type MlflowSchemaChoice,
-  MlflowTracker,
-  type MlflowTrackerOptions,
-  type NodeCaptureSettings,
   type RunEnd,
   type RunPrompt,
-  type RunRecord,
   type RunRecordIds,
   type RunStart,
   type RunTrace,
-  type SpanEventRecord,
   type SpanOptions,
-  type SpanRecord,
   type SpanScope,
-  type SpanStatusCode,
   type SpanType,
-  type TraceBundle,
   type Tracer,
-  type TraceRecord,
-  type TraceSink,
-  type TrackingDestination,
-} from "./src/tracking/mod.ts";
+} from "./src/tracking/tracer.ts";
+export {
+  type CloseTrackerOptions,
+  type ForeignParent,
+  type MlflowCaptureSettings,
+  MlflowTracker,
+  type MlflowTrackerOptions,
+} from "./src/tracking/mlflow_tracker.ts";
+export {
+  MLFLOW_SCHEMA_CHOICES,
+  type MlflowSchemaChoice,
+} from "./src/tracking/sqlite/mlflow_schema_choice.ts";
+export { type TrackingDestination } from "./src/tracking/tracking_destination.ts";
 export type { OpenSinkDeps } from "./src/tracking/delivery/open_sink.ts";
 export type {
   Connect,
@@ -278,11 +380,17 @@ export type { OtlpCollectorConfig } from "./src/tracking/otlp/otlp_env.ts";
 export type { OtlpProtocol } from "./src/tracking/otlp/encode_otlp.ts";
 export {
   type CreateRunInput,
-  type EnvReader,
   type LogBatchInput,
   type MetricInput,
   MlflowClient,
   type MlflowClientOptions,
+  type OtlpEndpoint,
+  type SearchRunsInput,
+  type StartTraceInput,
+  type UpdateRunInput,
+} from "./src/tracking/http/mlflow_client.ts";
+export { type EnvReader } from "./src/tracking/http/mlflow_auth.ts";
+export {
   type MlflowExperiment,
   type MlflowRun,
   type MlflowRunInfo,
@@ -290,28 +398,23 @@ export {
   type MlflowRunStatus,
   type MlflowTraceInfo,
   type MlflowTraceState,
-  type OtlpEndpoint,
-  type SearchRunsInput,
-  type StartTraceInput,
-  type UpdateRunInput,
-} from "./src/tracking/http/mod.ts";
+} from "./src/tracking/http/mlflow_entities.ts";
 
 // Tracker: prices and cost reports.
+export { type CostBreakdown, type TokenUsage } from "./src/tracking/tracer.ts";
 export {
-  type CostBreakdown,
   type CostedCall,
   type CostSummary,
   type CostTotals,
-  findModelPrice,
-  type LongContextRates,
-  type ModelPrice,
-  type ModelRates,
-  priceCall,
-  type PricedAs,
-  type PriceTable,
   summarizeCosts,
-  type TokenUsage,
-} from "./src/tracking/pricing/mod.ts";
+} from "./src/tracking/pricing/summarize_costs.ts";
+export { findModelPrice, type ModelPrice } from "./src/tracking/pricing/find_model_price.ts";
+export {
+  type LongContextRates,
+  type ModelRates,
+  type PriceTable,
+} from "./src/tracking/pricing/price_table.ts";
+export { priceCall, type PricedAs } from "./src/tracking/pricing/price_call.ts";
 export {
   buildCostReport,
   type CostReport,
@@ -319,17 +422,21 @@ export {
   type CostReportRow,
   type Grouping,
   GROUPINGS,
+} from "./src/tracking/report/cost_report.ts";
+export {
   openTrackingReader,
   type OpenTrackingReaderOptions,
+} from "./src/tracking/report/open_tracking_reader.ts";
+export {
   type RunQuery,
   type StoredExperiment,
   type StoredRun,
   type StoredTrace,
   type StoredTraceInfo,
-  type TimeWindow,
   type TraceQuery,
   type TrackingReader,
-} from "./src/tracking/report/mod.ts";
+} from "./src/tracking/report/tracking_reader.ts";
+export { type TimeWindow } from "./src/tracking/report/time_window.ts";
 
 // Errors.
 export {

@@ -18,7 +18,8 @@
  * @module
  */
 import process from "node:process";
-import { readJsonLines, runBatch } from "../src/runtime/mod.ts";
+import { readJsonLines } from "../src/runtime/read_json_lines.ts";
+import { runBatch } from "../src/runtime/run_batch.ts";
 import { linearWorkflow } from "./_fixtures.ts";
 import { handWrittenGraph } from "./_hand_graph.ts";
 

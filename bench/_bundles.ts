@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { compileWorkflow } from "../src/engine/mod.ts";
-import { MlflowTracker, type TraceBundle } from "../src/tracking/mod.ts";
+import { compileWorkflow } from "../src/engine/compile_workflow.ts";
+import { MlflowTracker } from "../src/tracking/mlflow_tracker.ts";
+import type { TraceBundle } from "../src/tracking/trace_bundle.ts";
 import { TRACE_ID_TAG, type TraceSink } from "../src/tracking/trace_bundle.ts";
 import { benchDeps, linearWorkflow } from "./_fixtures.ts";
 

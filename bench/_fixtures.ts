@@ -9,10 +9,11 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { LoadedWorkflow } from "../src/config/loaded_workflow.ts";
 import { prepareWorkflow } from "../src/config/prepare_workflow.ts";
 import type { WorkflowInput } from "../src/config/schema.ts";
-import type { EngineDeps } from "../src/engine/mod.ts";
-import { MockChatModel, type MockChatModelOptions } from "../src/llm/mod.ts";
-import { priceCall } from "../src/tracking/pricing/mod.ts";
-import { MlflowTracker, type TraceSink } from "../src/tracking/mod.ts";
+import type { EngineDeps } from "../src/engine/engine_types.ts";
+import { MockChatModel, type MockChatModelOptions } from "../src/llm/mock_chat_model.ts";
+import { priceCall } from "../src/tracking/pricing/price_call.ts";
+import { MlflowTracker } from "../src/tracking/mlflow_tracker.ts";
+import type { TraceSink } from "../src/tracking/trace_bundle.ts";
 
 /** Options of {@linkcode linearWorkflow}. */
 export interface LinearWorkflowOptions {

@@ -8,7 +8,8 @@
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { HumanMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import { ensureLangsmithOffline, MockChatModel } from "../src/llm/mod.ts";
+import { ensureLangsmithOffline } from "../src/llm/ensure_langsmith_offline.ts";
+import { MockChatModel } from "../src/llm/mock_chat_model.ts";
 
 /** A compiled hand-written graph. */
 export interface HandGraph {

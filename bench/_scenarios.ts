@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { compileWorkflow } from "../src/engine/mod.ts";
-import { MlflowTracker, SqliteWorkerSink, type TraceSink } from "../src/tracking/mod.ts";
+import { compileWorkflow } from "../src/engine/compile_workflow.ts";
+import { MlflowTracker } from "../src/tracking/mlflow_tracker.ts";
+import { SqliteWorkerSink } from "../src/tracking/sqlite/sqlite_worker_sink.ts";
+import type { TraceSink } from "../src/tracking/trace_bundle.ts";
 import { collectingSink } from "./_bundles.ts";
 import { benchDeps, linearWorkflow, openSqliteTracking, type SqliteTracking } from "./_fixtures.ts";
 import { handWrittenGraph } from "./_hand_graph.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { safeParseWorkflow } from "../src/config/mod.ts";
+import { safeParseWorkflow } from "../src/config/parse_workflow.ts";
 import { readYaml } from "../src/config/read_yaml.ts";
 
 /** The state-field counts measured. */

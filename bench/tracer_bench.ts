@@ -5,12 +5,10 @@
  *
  * @module
  */
-import {
-  MlflowTracker,
-  pythonJsonDumps,
-  storedSpanJson,
-  type TraceBundle,
-} from "../src/tracking/mod.ts";
+import { MlflowTracker } from "../src/tracking/mlflow_tracker.ts";
+import { pythonJsonDumps } from "../src/tracking/python_json.ts";
+import { storedSpanJson } from "../src/tracking/stored_span_json.ts";
+import type { TraceBundle } from "../src/tracking/trace_bundle.ts";
 import { collectingSink, recordBundle, withFreshTraceId } from "./_bundles.ts";
 
 const PROMPT = "Step 3 of 10: write one sentence about tide pools. Build on the previous step: " +

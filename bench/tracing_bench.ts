@@ -10,7 +10,9 @@
  *
  * @module
  */
-import { SqliteSink, SqliteWorkerSink, type TraceSink } from "../src/tracking/mod.ts";
+import { SqliteSink } from "../src/tracking/sqlite/sqlite_sink.ts";
+import { SqliteWorkerSink } from "../src/tracking/sqlite/sqlite_worker_sink.ts";
+import type { TraceSink } from "../src/tracking/trace_bundle.ts";
 import { recordBundle, withFreshTraceId } from "./_bundles.ts";
 import { SCENARIO_NODES, TRACING_LATENCY_MS, tracingScenario } from "./_scenarios.ts";
 

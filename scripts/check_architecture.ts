@@ -1,10 +1,13 @@
 /**
  * Checks the dependency direction of the source tree (type imports included) and that no
  * module imports itself at run time through a cycle (std's `lint:circular`, for this project;
- * `import type` cycles vanish at run time and are allowed):
+ * `import type` cycles vanish at run time and are allowed), and that no folder under `src/`
+ * has a `mod.ts` of its own:
  *
- * `cli.ts` → `src/cli` → (`src/runtime`, `mod.ts`'s areas) → `src/engine` →
- * (`src/llm`, `src/tools`, `src/tracking`) → `src/config`, with `src/errors.ts` shared.
+ * `cli.ts` → `src/cli` → (`src/runtime`, `mod.ts`'s areas) → `src/evaluation` → `src/engine` →
+ * (`src/llm`, `src/tools`, `src/tracking`) → `src/config`, with `src/errors.ts` shared. The
+ * evaluation area reaches the engine only through what it runs judges with (`compileWorkflow`,
+ * `EngineDeps`, `typeSchema`), and tracking only through its contract `tracer.ts` (`TokenUsage`).
  *
  * Run: `deno run --allow-read --allow-run=deno scripts/check_architecture.ts`
  *
@@ -19,15 +22,22 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "llm": ["config", "errors", "tracking"],
   "tracking": ["config", "errors"],
   "engine": ["config", "errors", "llm", "tools", "tracking"],
-  "runtime": ["config", "errors", "engine", "llm", "tools", "tracking"],
-  "cli": ["config", "errors", "engine", "llm", "tools", "tracking", "runtime"],
-  "mod.ts": ["config", "errors", "engine", "llm", "tools", "tracking", "runtime"],
+  "evaluation": ["config", "errors", "engine", "tracking"],
+  "runtime": ["config", "errors", "engine", "llm", "tools", "tracking", "evaluation"],
+  "cli": ["config", "errors", "engine", "llm", "tools", "tracking", "runtime", "evaluation"],
+  "mod.ts": ["config", "errors", "engine", "llm", "tools", "tracking", "runtime", "evaluation"],
   "cli.ts": ["cli"],
 };
 
 /** Files of one area that another area may import (the contracts between them). */
 const CONTRACTS: Readonly<Record<string, readonly string[]>> = {
   "llm": ["src/tracking/tracer.ts"],
+  "evaluation": [
+    "src/engine/compile_workflow.ts",
+    "src/engine/engine_types.ts",
+    "src/engine/type_schema.ts",
+    "src/tracking/tracer.ts",
+  ],
 };
 
 interface ModuleInfo {
@@ -128,7 +138,7 @@ function connect(node: string): void {
 for (const node of codeEdges.keys()) if (!index.has(node)) connect(node);
 
 // The pure core touches no global I/O: everything comes in through deps (STYLE "Pure core").
-const PURE_AREAS = ["config", "engine"];
+const PURE_AREAS = ["config", "engine", "evaluation"];
 const IMPURE = /\bDeno\.|\bDate\.now\(|\bconsole\.|\bglobalThis\.fetch\b|(?<![.\w])fetch\(/;
 for (const module of edges.keys()) {
   if (!PURE_AREAS.includes(areaOf(module) ?? "")) continue;
@@ -138,6 +148,20 @@ for (const module of edges.keys()) {
     if (/^\s*(\*|\/\*\*)/.test(line) || !IMPURE.test(code)) return;
     problems.push(`${relative(module)}:${index + 1} touches global I/O: ${line.trim()}`);
   });
+}
+
+// One way into a file: its own path. Folders have no `mod.ts` of their own (the package's
+// `mod.ts` at the root is the one public entry), so nothing re-exports what it does not own.
+function folderEntries(dir: URL): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.isDirectory) found.push(...folderEntries(new URL(`${entry.name}/`, dir)));
+    else if (entry.name === "mod.ts") found.push(relative(new URL(entry.name, dir).href));
+  }
+  return found;
+}
+for (const path of folderEntries(new URL("src/", root))) {
+  problems.push(`${path}: a folder entry; import the file that defines the name instead`);
 }
 
 if (problems.length > 0) {

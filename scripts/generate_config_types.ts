@@ -19,10 +19,15 @@
 import { z } from "zod";
 import {
   BudgetSchema,
+  ContainsSchema,
+  CorrectnessSchema,
   EdgeSchema,
+  EvaluationSchema,
+  ExactMatchSchema,
   ExecutionSchema,
   FlowSchema,
   GlobalConfigSchema,
+  JsonValidSchema,
   LlmOverrideSchema,
   LlmSchema,
   LoggingSchema,
@@ -30,6 +35,7 @@ import {
   MlflowSchema,
   NodeSchema,
   NodeToolSchema,
+  NumericWithinSchema,
   ObjectSchemaSchema,
   ObservabilitySchema,
   OptimizationSchema,
@@ -37,10 +43,13 @@ import {
   OutputSchemaSchema,
   ParallelSchema,
   RateLimitSchema,
+  RegexSchema,
   RouteConditionSchema,
   RouteSchema,
+  ScorerSchema,
   StateFieldSchema,
   StateSchema,
+  TypeCheckSchema,
   WorkflowSchema,
 } from "../src/config/schema.ts";
 import { type NamedSchema, renderTypes } from "./render_types.ts";
@@ -210,6 +219,62 @@ export const CONFIG_TYPES: readonly NamedSchema[] = [
     output: "LoggingConfig",
     input: "LoggingInput",
     doc: "Logging settings.",
+  },
+  {
+    schema: EvaluationSchema,
+    output: "EvaluationConfig",
+    input: "EvaluationInput",
+    doc: "The `evaluation` section, and the whole of a `--scorers` file: the scorers of an " +
+      "evaluation.",
+  },
+  {
+    schema: ScorerSchema,
+    output: "ScorerConfig",
+    input: "ScorerInput",
+    doc: "One scorer: its name, exactly one kind key, and (for a judge) what it reads and its " +
+      "model.",
+  },
+  {
+    schema: ExactMatchSchema,
+    output: "ExactMatchConfig",
+    input: "ExactMatchInput",
+    doc: "`exact_match`: a state field equals a key of the record's expectations.",
+  },
+  {
+    schema: ContainsSchema,
+    output: "ContainsConfig",
+    input: "ContainsInput",
+    doc: "`contains`: the text of a state field contains a fixed text or an expectation.",
+  },
+  {
+    schema: RegexSchema,
+    output: "RegexConfig",
+    input: "RegexInput",
+    doc: "`regex`: a regular expression matches somewhere in the text of a state field.",
+  },
+  {
+    schema: NumericWithinSchema,
+    output: "NumericWithinConfig",
+    input: "NumericWithinInput",
+    doc: "`numeric_within`: a number state field is within a tolerance of the expected number.",
+  },
+  {
+    schema: JsonValidSchema,
+    output: "JsonValidConfig",
+    input: "JsonValidInput",
+    doc: "`json_valid`: a text state field parses as JSON (of a type, when given).",
+  },
+  {
+    schema: TypeCheckSchema,
+    output: "TypeCheckConfig",
+    input: "TypeCheckInput",
+    doc: "`type_check`: the value of a state field has a type of the workflow's type grammar.",
+  },
+  {
+    schema: CorrectnessSchema,
+    output: "CorrectnessConfig",
+    input: "CorrectnessInput",
+    doc: "`correctness`: a judge of whether the answer states the expected facts.",
   },
 ];
 

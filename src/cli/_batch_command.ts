@@ -6,7 +6,8 @@
  * @module
  */
 import { isWorkflowError } from "../errors.ts";
-import type { BatchItem, BatchOutcome, BatchSummary, Shard } from "../runtime/mod.ts";
+import type { BatchOutcome, BatchSummary } from "../runtime/run_batch.ts";
+import type { BatchItem, Shard } from "../runtime/read_json_lines.ts";
 import { isStdoutClosed } from "./io.ts";
 import { renderError } from "./render_error.ts";
 import { UsageError } from "./usage_error.ts";

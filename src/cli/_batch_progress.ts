@@ -6,7 +6,7 @@
  * @module
  */
 import type { EngineEvent } from "../engine/engine_types.ts";
-import type { BatchOutcome } from "../runtime/mod.ts";
+import type { BatchOutcome } from "../runtime/run_batch.ts";
 import { formatDuration, type Paint } from "./_run_format.ts";
 
 /** Options of {@linkcode BatchProgress}. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BatchItem } from "../runtime/mod.ts";
+import type { BatchItem } from "../runtime/read_json_lines.ts";
 
 /**
  * The SHA-256 (hex) of a record's inputs as the run gets them (the `-i` values over the line's

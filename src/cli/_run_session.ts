@@ -6,7 +6,7 @@
  */
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { MockAnswers } from "../engine/mock_answers.ts";
-import type { RunWorkflowOptions } from "../runtime/mod.ts";
+import type { RunWorkflowOptions } from "../runtime/run_options.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
@@ -17,7 +17,7 @@ import type { RunProgress } from "./_run_progress.ts";
 import { signalExitCode } from "./_exit_code.ts";
 
 /** The runtime module, imported when `run` starts. */
-export type Runtime = typeof import("../runtime/mod.ts");
+export type Runtime = typeof import("./_runtime_entry.ts");
 
 /** What one invocation shares: output, styling, warnings, progress and the interrupt. */
 export interface Session {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { ValidationHooks } from "../config/mod.ts";
+import type { ValidationHooks } from "../config/validate_workflow.ts";
 import { workflowValidationHooks } from "../runtime/workflow_validation_hooks.ts";
-import { createToolRegistry } from "../tools/mod.ts";
+import { createToolRegistry } from "../tools/tool_registry.ts";
 import type { Tool } from "../tools/tool.ts";
 import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 import type { CliIO } from "./io.ts";

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { loadWorkflow, workflowToMermaid } from "../config/mod.ts";
+import { loadWorkflow } from "../config/load_workflow.ts";
+import { workflowToMermaid } from "../config/workflow_to_mermaid.ts";
 import type { CliIO } from "./io.ts";
 import type { GraphOptions } from "./options.ts";
 import { cliValidationContext } from "./_validation_context.ts";

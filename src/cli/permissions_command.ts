@@ -57,7 +57,7 @@ export async function permissionsCommand(
 ): Promise<number> {
   const trackingUri = parseTrackingUriOption(options.trackingUri);
   const tools = await loadToolModules(options.tools, io);
-  const runtime = await import("../runtime/mod.ts");
+  const runtime = await import("./_runtime_entry.ts");
   const env = (name: string) => io.env(name);
   const loaded = await runtime.loadRunnableWorkflow(file, {
     tools,

@@ -10,15 +10,14 @@
  *
  * @module
  */
+import { buildCostReport } from "../tracking/report/cost_report.ts";
+import { chooseTrackingUri, openTrackingReader } from "../tracking/report/open_tracking_reader.ts";
 import {
-  buildCostReport,
-  chooseTrackingUri,
   costReportToJson,
-  openTrackingReader,
   renderCostReportCsv,
   renderCostReportTable,
-  type TrackingReader,
-} from "../tracking/report/mod.ts";
+} from "../tracking/report/render_cost_report.ts";
+import type { TrackingReader } from "../tracking/report/tracking_reader.ts";
 import type { CliIO } from "./io.ts";
 import type { ReportCostsOptions } from "./options.ts";
 import { asUsageError, asUsageErrorAsync, UsageError } from "./usage_error.ts";

@@ -53,7 +53,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   checkBatchOptions(options, inputFile?.kind === "jsonl");
 
   const tools = await loadToolModules(options.tools, io);
-  const runtime = await import("../runtime/mod.ts");
+  const runtime = await import("./_runtime_entry.ts");
   const deps = {
     env: (name: string) => io.env(name),
     readTextFile: (path: string, options?: { maxBytes?: number | undefined }) =>

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { workflowJsonSchema } from "../config/mod.ts";
+import { workflowJsonSchema } from "../config/json_schema.ts";
 import type { CliIO } from "./io.ts";
 import type { GlobalOptions } from "./options.ts";
 

@@ -5,18 +5,11 @@
  *
  * @module
  */
-import {
-  buildSpanTree,
-  chooseTrackingUri,
-  findExperimentIds,
-  listTraces,
-  openTrackingReader,
-  renderSpanTree,
-  renderTraceList,
-  spanTreeToJson,
-  traceListToJson,
-  type TrackingReader,
-} from "../tracking/report/mod.ts";
+import { buildSpanTree, renderSpanTree, spanTreeToJson } from "../tracking/report/span_tree.ts";
+import { chooseTrackingUri, openTrackingReader } from "../tracking/report/open_tracking_reader.ts";
+import { findExperimentIds } from "../tracking/report/find_experiment_ids.ts";
+import { listTraces, renderTraceList, traceListToJson } from "../tracking/report/trace_list.ts";
+import type { TrackingReader } from "../tracking/report/tracking_reader.ts";
 import type { CliIO } from "./io.ts";
 import type { TracesListOptions, TracesShowOptions } from "./options.ts";
 import { asUsageError, asUsageErrorAsync, UsageError } from "./usage_error.ts";

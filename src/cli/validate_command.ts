@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Diagnostic, type LoadWorkflowOptions, safeLoadWorkflow } from "../config/mod.ts";
+import type { Diagnostic } from "../config/diagnostic.ts";
+import { type LoadWorkflowOptions, safeLoadWorkflow } from "../config/load_workflow.ts";
 import { isWorkflowError } from "../errors.ts";
 import type { CliIO } from "./io.ts";
 import type { ValidateOptions } from "./options.ts";

@@ -29,6 +29,7 @@ import type { PromptSource, ValidationHooks, WorkflowView } from "./_check_conte
 import type { ParsedSource } from "./_parse_source.ts";
 import type { SourceMap } from "./_source_map.ts";
 import { runChecks, viewOfConfig } from "./_run_checks.ts";
+import { salvageScorers } from "./_check_evaluation.ts";
 import { schemaDiagnostics } from "./_schema_issues.ts";
 import { objectKeysAt } from "./_schema_walk.ts";
 import { ownValue } from "./_own_property.ts";
@@ -219,6 +220,7 @@ function salvage(input: Record<string, unknown>): WorkflowView {
     llm: llm.success ? llm.data : undefined,
     mlflow: mlflow.success ? mlflow.data : undefined,
     hasOptimization: input.optimization !== undefined,
+    scorers: salvageScorers(asRecord(input.evaluation)?.scorers),
   };
 }
 

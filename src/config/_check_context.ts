@@ -10,6 +10,7 @@ import type {
   LlmConfig,
   MlflowConfig,
   NodeConfig,
+  ScorerConfig,
   StateFieldConfig,
 } from "./schema.ts";
 import { type Position, SourceMap } from "./_source_map.ts";
@@ -38,6 +39,8 @@ export interface WorkflowView {
   readonly mlflow: MlflowConfig | undefined;
   /** Whether the file has a top-level `optimization` section. */
   readonly hasOptimization: boolean;
+  /** The scorers of the `evaluation` section by index, `undefined` where one is invalid. */
+  readonly scorers?: readonly (ScorerConfig | undefined)[] | undefined;
 }
 
 /** A prompt template and where its text lives. */

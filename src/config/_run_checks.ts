@@ -23,6 +23,7 @@ import { checkOutputs } from "./_check_outputs.ts";
 import { checkEdgeKinds } from "./_check_edges.ts";
 import { checkTemplates } from "./_check_templates.ts";
 import { checkModels, checkTools, checkTracking, checkUnsupported } from "./_check_settings.ts";
+import { checkEvaluation } from "./_check_evaluation.ts";
 
 /** A semantic check: reports what it finds to the validation pass. */
 export type Check = (ctx: CheckContext) => void;
@@ -41,6 +42,7 @@ const CHECKS: readonly Check[] = [
   checkModels,
   checkTracking,
   checkUnsupported,
+  checkEvaluation,
 ];
 
 /**
@@ -81,5 +83,6 @@ export function viewOfConfig(config: WorkflowConfig): WorkflowView {
     llm: config.config.llm,
     mlflow: config.config.observability?.mlflow,
     hasOptimization: config.optimization !== undefined,
+    scorers: config.evaluation?.scorers,
   };
 }

@@ -26,6 +26,12 @@ export interface IssueContext {
   readonly input: unknown;
   /** Positions in the source. */
   readonly sourceMap: SourceMap;
+  /**
+   * What the whole document is, for messages about its top level.
+   *
+   * @default {"workflow"}
+   */
+  readonly document?: string | undefined;
 }
 
 /**
@@ -64,7 +70,9 @@ function convert(issue: Issue, base: JsonPath, context: IssueContext): Diagnosti
   if (found.missing && (issue.code === "invalid_type" || issue.code === "invalid_union")) {
     const key = path.at(-1);
     const parent = path.slice(0, -1);
-    const owner = parent.length ? `"${formatJsonPath(parent)}"` : "the workflow";
+    const owner = parent.length
+      ? `"${formatJsonPath(parent)}"`
+      : `the ${context.document ?? "workflow"}`;
     return [error("missing_key", `Cannot accept ${owner} as the required key "${key}" is missing`)];
   }
   switch (issue.code) {
@@ -73,7 +81,7 @@ function convert(issue: Issue, base: JsonPath, context: IssueContext): Diagnosti
         const known = objectKeysAt(context.schema, path);
         const owner = path.length
           ? `${where} has no such setting`
-          : "a workflow has no such section";
+          : `a ${context.document ?? "workflow"} has no such section`;
         return error("unknown_key", `Cannot accept the key "${key}" as ${owner}`, {
           at: [...path, key],
           position: context.sourceMap.locateKey([...path, key]),

@@ -52,6 +52,10 @@ export interface WorkflowConfig {
    * Accepted and reported as not yet supported
    */
   optimization?: OptimizationConfig | undefined;
+  /**
+   * Scorers for 'evaluate': each record's answer is scored by every one
+   */
+  evaluation?: EvaluationConfig | undefined;
 }
 
 /**
@@ -91,6 +95,10 @@ export interface WorkflowInput {
    * Accepted and reported as not yet supported
    */
   optimization?: OptimizationConfig | undefined;
+  /**
+   * Scorers for 'evaluate': each record's answer is scored by every one
+   */
+  evaluation?: EvaluationInput | undefined;
 }
 
 /**
@@ -1120,4 +1128,438 @@ export interface LoggingInput {
    * DEBUG, INFO, WARNING, ERROR or CRITICAL, in any case
    */
   level?: string | undefined;
+}
+
+/**
+ * The `evaluation` section, and the whole of a `--scorers` file: the scorers of an evaluation.
+ *
+ * Parsed: defaults applied and values normalised; {@linkcode EvaluationInput} is the form as
+ * written.
+ */
+export interface EvaluationConfig {
+  /**
+   * The scorers each record of an evaluation is scored with, at least one
+   */
+  scorers: ScorerConfig[];
+}
+
+/**
+ * The `evaluation` section, and the whole of a `--scorers` file: the scorers of an evaluation.
+ *
+ * As written in a workflow file, before defaults and normalisation; parsing turns it into
+ * {@linkcode EvaluationConfig}.
+ */
+export interface EvaluationInput {
+  /**
+   * The scorers each record of an evaluation is scored with, at least one
+   */
+  scorers: ScorerInput[];
+}
+
+/**
+ * One scorer: its name, exactly one kind key, and (for a judge) what it reads and its model.
+ *
+ * Parsed: defaults applied and values normalised; {@linkcode ScorerInput} is the form as written.
+ */
+export interface ScorerConfig {
+  /**
+   * The assessment name in MLflow and the metric prefix (<name>/mean); unique
+   */
+  name: string;
+  /**
+   * Passes when a state field equals an expectation
+   */
+  exact_match?: ExactMatchConfig | undefined;
+  /**
+   * Passes when a state field contains a text or an expectation
+   */
+  contains?: ContainsConfig | undefined;
+  /**
+   * Passes when a regular expression matches a state field
+   */
+  regex?: RegexConfig | undefined;
+  /**
+   * Passes when a number state field is within a tolerance of the expected number
+   */
+  numeric_within?: NumericWithinConfig | undefined;
+  /**
+   * Passes when a text state field parses as JSON (of a type, when given)
+   */
+  json_valid?: JsonValidConfig | undefined;
+  /**
+   * Passes when a state field's value has a type
+   */
+  type_check?: TypeCheckConfig | undefined;
+  /**
+   * Passes when the run cost at most this many dollars (unknown cost: an error)
+   */
+  max_cost_usd?: number | undefined;
+  /**
+   * Passes when the run took at most this many milliseconds
+   */
+  max_latency_ms?: number | undefined;
+  /**
+   * Passes when the run used at most this many tokens (input and output)
+   */
+  max_tokens?: number | undefined;
+  /**
+   * A judge: yes when the answer follows every guideline (a text or a list)
+   */
+  guidelines?: string | string[] | undefined;
+  /**
+   * A judge: yes when the answer states the expected facts; true, or {expected: <key>}
+   */
+  correctness?: true | CorrectnessConfig | undefined;
+  /**
+   * A judge: yes when the answer is relevant to the request; write relevance: true
+   */
+  relevance?: true | undefined;
+  /**
+   * A judge's answer to read: a state field; default: every field the nodes write
+   */
+  field?: string | undefined;
+  /**
+   * A judge's request to read: an input field; default: every input
+   */
+  input?: string | undefined;
+  /**
+   * A judge's model; default: the workflow's config.llm
+   */
+  model?: LlmOverride | undefined;
+}
+
+/**
+ * One scorer: its name, exactly one kind key, and (for a judge) what it reads and its model.
+ *
+ * As written in a workflow file, before defaults and normalisation; parsing turns it into
+ * {@linkcode ScorerConfig}.
+ */
+export interface ScorerInput {
+  /**
+   * The assessment name in MLflow and the metric prefix (<name>/mean); unique
+   */
+  name: string;
+  /**
+   * Passes when a state field equals an expectation
+   */
+  exact_match?: ExactMatchInput | undefined;
+  /**
+   * Passes when a state field contains a text or an expectation
+   */
+  contains?: ContainsInput | undefined;
+  /**
+   * Passes when a regular expression matches a state field
+   */
+  regex?: RegexInput | undefined;
+  /**
+   * Passes when a number state field is within a tolerance of the expected number
+   */
+  numeric_within?: NumericWithinInput | undefined;
+  /**
+   * Passes when a text state field parses as JSON (of a type, when given)
+   */
+  json_valid?: JsonValidConfig | undefined;
+  /**
+   * Passes when a state field's value has a type
+   */
+  type_check?: TypeCheckConfig | undefined;
+  /**
+   * Passes when the run cost at most this many dollars (unknown cost: an error)
+   */
+  max_cost_usd?: number | undefined;
+  /**
+   * Passes when the run took at most this many milliseconds
+   */
+  max_latency_ms?: number | undefined;
+  /**
+   * Passes when the run used at most this many tokens (input and output)
+   */
+  max_tokens?: number | undefined;
+  /**
+   * A judge: yes when the answer follows every guideline (a text or a list)
+   */
+  guidelines?: string | string[] | undefined;
+  /**
+   * A judge: yes when the answer states the expected facts; true, or {expected: <key>}
+   */
+  correctness?: true | CorrectnessConfig | undefined;
+  /**
+   * A judge: yes when the answer is relevant to the request; write relevance: true
+   */
+  relevance?: true | undefined;
+  /**
+   * A judge's answer to read: a state field; default: every field the nodes write
+   */
+  field?: string | undefined;
+  /**
+   * A judge's request to read: an input field; default: every input
+   */
+  input?: string | undefined;
+  /**
+   * A judge's model; default: the workflow's config.llm
+   */
+  model?: LlmOverride | undefined;
+}
+
+/**
+ * `exact_match`: a state field equals a key of the record's expectations.
+ *
+ * Parsed: defaults applied and values normalised; {@linkcode ExactMatchInput} is the form as
+ * written.
+ */
+export interface ExactMatchConfig {
+  /**
+   * The state field compared (a dotted path reaches into an object)
+   */
+  field: string;
+  /**
+   * The key of the record's expectations it must equal; default: the same as field
+   */
+  expected?: string | undefined;
+  /**
+   * Compare text without regard to case
+   *
+   * @default {false}
+   */
+  ignore_case: boolean;
+  /**
+   * Compare text without leading and trailing whitespace
+   *
+   * @default {false}
+   */
+  trim: boolean;
+}
+
+/**
+ * `exact_match`: a state field equals a key of the record's expectations.
+ *
+ * As written in a workflow file, before defaults and normalisation; parsing turns it into
+ * {@linkcode ExactMatchConfig}.
+ */
+export interface ExactMatchInput {
+  /**
+   * The state field compared (a dotted path reaches into an object)
+   */
+  field: string;
+  /**
+   * The key of the record's expectations it must equal; default: the same as field
+   */
+  expected?: string | undefined;
+  /**
+   * Compare text without regard to case
+   *
+   * @default {false}
+   */
+  ignore_case?: boolean | undefined;
+  /**
+   * Compare text without leading and trailing whitespace
+   *
+   * @default {false}
+   */
+  trim?: boolean | undefined;
+}
+
+/**
+ * `contains`: the text of a state field contains a fixed text or an expectation.
+ *
+ * Parsed: defaults applied and values normalised; {@linkcode ContainsInput} is the form as written.
+ */
+export interface ContainsConfig {
+  /**
+   * The state field searched: text as it is, any other value as compact JSON
+   */
+  field: string;
+  /**
+   * The text it must contain
+   */
+  text?: string | undefined;
+  /**
+   * Or: the key of the record's expectations holding the text it must contain
+   */
+  expected?: string | undefined;
+  /**
+   * Search without regard to case
+   *
+   * @default {false}
+   */
+  ignore_case: boolean;
+}
+
+/**
+ * `contains`: the text of a state field contains a fixed text or an expectation.
+ *
+ * As written in a workflow file, before defaults and normalisation; parsing turns it into
+ * {@linkcode ContainsConfig}.
+ */
+export interface ContainsInput {
+  /**
+   * The state field searched: text as it is, any other value as compact JSON
+   */
+  field: string;
+  /**
+   * The text it must contain
+   */
+  text?: string | undefined;
+  /**
+   * Or: the key of the record's expectations holding the text it must contain
+   */
+  expected?: string | undefined;
+  /**
+   * Search without regard to case
+   *
+   * @default {false}
+   */
+  ignore_case?: boolean | undefined;
+}
+
+/**
+ * `regex`: a regular expression matches somewhere in the text of a state field.
+ *
+ * Parsed: defaults applied and values normalised; {@linkcode RegexInput} is the form as written.
+ */
+export interface RegexConfig {
+  /**
+   * The state field matched: text as it is, any other value as compact JSON
+   */
+  field: string;
+  /**
+   * A JavaScript regular expression, found anywhere in the text (anchor it with ^ and $ to match
+   * all of it)
+   */
+  pattern: string;
+  /**
+   * i (ignore case), m (multiline), s (dot matches newlines), u (Unicode)
+   *
+   * @default {""}
+   */
+  flags: string;
+}
+
+/**
+ * `regex`: a regular expression matches somewhere in the text of a state field.
+ *
+ * As written in a workflow file, before defaults and normalisation; parsing turns it into
+ * {@linkcode RegexConfig}.
+ */
+export interface RegexInput {
+  /**
+   * The state field matched: text as it is, any other value as compact JSON
+   */
+  field: string;
+  /**
+   * A JavaScript regular expression, found anywhere in the text (anchor it with ^ and $ to match
+   * all of it)
+   */
+  pattern: string;
+  /**
+   * i (ignore case), m (multiline), s (dot matches newlines), u (Unicode)
+   *
+   * @default {""}
+   */
+  flags?: string | undefined;
+}
+
+/**
+ * `numeric_within`: a number state field is within a tolerance of the expected number.
+ *
+ * Parsed: defaults applied and values normalised; {@linkcode NumericWithinInput} is the form as
+ * written.
+ */
+export interface NumericWithinConfig {
+  /**
+   * The state field compared (an int or float)
+   */
+  field: string;
+  /**
+   * The key of the record's expectations holding the number; default: the same as field
+   */
+  expected?: string | undefined;
+  /**
+   * Or: a fixed number to compare with
+   */
+  value?: number | undefined;
+  /**
+   * Largest difference that passes (inclusive)
+   *
+   * @default {0}
+   */
+  tolerance: number;
+  /**
+   * Read tolerance as a fraction of the expected number (0.05 is 5 %)
+   *
+   * @default {false}
+   */
+  relative: boolean;
+}
+
+/**
+ * `numeric_within`: a number state field is within a tolerance of the expected number.
+ *
+ * As written in a workflow file, before defaults and normalisation; parsing turns it into
+ * {@linkcode NumericWithinConfig}.
+ */
+export interface NumericWithinInput {
+  /**
+   * The state field compared (an int or float)
+   */
+  field: string;
+  /**
+   * The key of the record's expectations holding the number; default: the same as field
+   */
+  expected?: string | undefined;
+  /**
+   * Or: a fixed number to compare with
+   */
+  value?: number | undefined;
+  /**
+   * Largest difference that passes (inclusive)
+   *
+   * @default {0}
+   */
+  tolerance?: number | undefined;
+  /**
+   * Read tolerance as a fraction of the expected number (0.05 is 5 %)
+   *
+   * @default {false}
+   */
+  relative?: boolean | undefined;
+}
+
+/**
+ * `json_valid`: a text state field parses as JSON (of a type, when given).
+ */
+export interface JsonValidConfig {
+  /**
+   * The state field: text that must parse as JSON (a value that is not text is JSON already)
+   */
+  field: string;
+  /**
+   * A type the parsed JSON must have, such as dict[str, int]
+   */
+  type?: string | undefined;
+}
+
+/**
+ * `type_check`: the value of a state field has a type of the workflow's type grammar.
+ */
+export interface TypeCheckConfig {
+  /**
+   * The state field checked
+   */
+  field: string;
+  /**
+   * The type its value must have, such as list[str] or enum[a, b]
+   */
+  type: string;
+}
+
+/**
+ * `correctness`: a judge of whether the answer states the expected facts.
+ */
+export interface CorrectnessConfig {
+  /**
+   * The key of the record's expectations holding the expected facts (a list) or answer (a text);
+   * default: expected_facts, else expected_response
+   */
+  expected?: string | undefined;
 }

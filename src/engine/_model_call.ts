@@ -10,13 +10,13 @@ import type { RunTrace } from "../tracking/tracer.ts";
 import {
   classifyProviderError,
   type ClassifyProviderErrorOptions,
-  estimateTokens,
   type ProviderErrorInfo,
-  type RateLimitPermit,
-  readTokenUsage,
-  type RetryInfo,
-  retryWithBackoff,
-} from "../llm/mod.ts";
+} from "../llm/classify_provider_error.ts";
+import { estimateTokens } from "../llm/estimate_tokens.ts";
+import { readTokenUsage } from "../llm/read_token_usage.ts";
+import { retryWithBackoff } from "../llm/retry_with_backoff.ts";
+import type { RateLimitPermit } from "../llm/rate_limits.ts";
+import type { RetryInfo } from "../llm/retry_with_backoff.ts";
 import { raceAbort } from "./_abort_scope.ts";
 import { attachNodeId } from "./_node_errors.ts";
 import { messageText, toChatMessage } from "./_chat_messages.ts";

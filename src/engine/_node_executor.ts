@@ -6,14 +6,16 @@
  * @module
  */
 import { HumanMessage } from "@langchain/core/messages";
-import { hostIOOf, mockToolResult, ToolRegistry } from "../tools/mod.ts";
+import { hostIOOf } from "../tools/tool.ts";
+import { mockToolResult } from "../tools/mock_tool_result.ts";
+import { ToolRegistry } from "../tools/tool_registry.ts";
 import { isWorkflowError, WorkflowError } from "../errors.ts";
 import { createAbortScope, raceAbort } from "./_abort_scope.ts";
 import type { GraphState } from "./_langgraph.ts";
 import type { ModelCallContext } from "./_model_call.ts";
 import type { LoopRound, NodePlan, RunContext } from "./_node_plan.ts";
 import type { LoopPosition } from "./engine_types.ts";
-import type { RetryInfo } from "../llm/mod.ts";
+import type { RetryInfo } from "../llm/retry_with_backoff.ts";
 import { modelOf } from "./_node_models.ts";
 import { withStopReason } from "./stop_reason.ts";
 import { asNodeError, attachRunningNode } from "./_node_errors.ts";

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { createChatModel, MockChatModel, type MockChatModelOptions } from "../llm/mod.ts";
+import { createChatModel } from "../llm/create_chat_model.ts";
+import { MockChatModel, type MockChatModelOptions } from "../llm/mock_chat_model.ts";
 import { raceAbort } from "./_abort_scope.ts";
 import { ANSWER_FUNCTION } from "./_structured_answer.ts";
 import { asNodeError } from "./_node_errors.ts";

@@ -6,7 +6,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { NodeConfig } from "../config/schema.ts";
 import type { RunTrace } from "../tracking/tracer.ts";
-import type { ModelSpec } from "../llm/mod.ts";
+import type { ModelSpec } from "../llm/model_spec.ts";
 import type { SetTimer } from "./_abort_scope.ts";
 import type { GraphState, NodeCallConfig } from "./_langgraph.ts";
 import type { RunBudget } from "./_run_budget.ts";

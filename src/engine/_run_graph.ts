@@ -10,7 +10,7 @@ import { errorMessage, isWorkflowError, WorkflowError } from "../errors.ts";
 import type { RunRecordIds, RunTrace } from "../tracking/tracer.ts";
 import { createAbortScope, defaultSetTimer, raceAbort } from "./_abort_scope.ts";
 import { declaredState, type WorkflowGraph } from "./_workflow_graph.ts";
-import { ensureLangsmithOffline } from "../llm/mod.ts";
+import { ensureLangsmithOffline } from "../llm/ensure_langsmith_offline.ts";
 import { attachRunningNode } from "./_node_errors.ts";
 import { prepareModels } from "./_node_models.ts";
 import { NOOP_TRACER } from "./_noop_tracer.ts";

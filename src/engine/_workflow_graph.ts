@@ -9,7 +9,7 @@
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import { END, type NodeConfig } from "../config/schema.ts";
 import { errorMessage, WorkflowError } from "../errors.ts";
-import { resolveModelSpec } from "../llm/mod.ts";
+import { resolveModelSpec } from "../llm/model_spec.ts";
 import { type EdgeContext, type EdgeKind, type EdgeKindName, edgeKindOf } from "./_edge_kind.ts";
 import { LOOP_EDGE } from "./_edge_loop.ts";
 import { PARALLEL_EDGE } from "./_edge_parallel.ts";

@@ -9,13 +9,11 @@ import type { WorkflowError } from "../errors.ts";
 import type { HostIO, ToolLookup } from "../tools/tool.ts";
 import type { CostBreakdown, TokenUsage, Tracer } from "../tracking/tracer.ts";
 import type { PricedAs } from "../tracking/pricing/price_call.ts";
-import type {
-  CreateChatModelOptions,
-  MockChatModelOptions,
-  ModelSpec,
-  ProviderErrorKind,
-  RateLimiter,
-} from "../llm/mod.ts";
+import type { CreateChatModelOptions } from "../llm/create_chat_model.ts";
+import type { MockChatModelOptions } from "../llm/mock_chat_model.ts";
+import type { ModelSpec } from "../llm/model_spec.ts";
+import type { ProviderErrorKind } from "../llm/classify_provider_error.ts";
+import type { RateLimiter } from "../llm/rate_limits.ts";
 import type { MockAnswers } from "./mock_answers.ts";
 
 /**

@@ -98,7 +98,7 @@ const QUOTA_TEXT = /insufficient[_ ]quota|exceeded your current quota|credit bal
  *
  * @example Usage
  * ```ts
- * import { classifyProviderError } from "./mod.ts";
+ * import { classifyProviderError } from "./classify_provider_error.ts";
  * const error = Object.assign(new Error("Rate limit reached"), {
  *   status: 429,
  *   headers: new Headers({ "retry-after": "2" }),

@@ -50,7 +50,7 @@ export interface CreateChatModelOptions {
  *
  * @example Usage
  * ```ts
- * import { createChatModel } from "./mod.ts";
+ * import { createChatModel } from "./create_chat_model.ts";
  * const model = await createChatModel({ provider: "mock", model: "gpt-4o-mini" }, {
  *   env: () => undefined,
  * });

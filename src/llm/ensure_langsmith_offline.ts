@@ -37,7 +37,7 @@ interface SharedClientSlot {
  *
  * @example Usage
  * ```ts
- * import { ensureLangsmithOffline } from "./mod.ts";
+ * import { ensureLangsmithOffline } from "./ensure_langsmith_offline.ts";
  * ensureLangsmithOffline();
  * ensureLangsmithOffline(); // a second call changes nothing
  * ```

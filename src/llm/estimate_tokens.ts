@@ -15,7 +15,7 @@ export const CHARS_PER_TOKEN = 4;
  *
  * @example Usage
  * ```ts
- * import { estimateTokens } from "./mod.ts";
+ * import { estimateTokens } from "./estimate_tokens.ts";
  * if (estimateTokens("") !== 0 || estimateTokens("tide pools") !== 3) throw new Error();
  * ```
  *

@@ -45,7 +45,7 @@ const HINTS: Record<ProviderErrorKind, string> = {
  *
  * @example Usage
  * ```ts
- * import { LlmRequestError } from "./mod.ts";
+ * import { LlmRequestError } from "./llm_request_error.ts";
  * const error = new LlmRequestError({ attempts: 4, kind: "server", status: 500, cause: new Error("boom") });
  * if (error.code !== "LLM_REQUEST_FAILED" || !error.message.includes("4 attempts")) throw new Error();
  * ```

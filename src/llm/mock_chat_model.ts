@@ -99,7 +99,7 @@ export interface MockChatModelCallOptions extends BaseChatModelCallOptions {
  * @example Usage
  * ```ts
  * import { z } from "zod";
- * import { MockChatModel } from "./mod.ts";
+ * import { MockChatModel } from "./mock_chat_model.ts";
  * const model = new MockChatModel({ seed: 7 });
  * const structured = model.withStructuredOutput(
  *   z.object({ summary: z.string(), score: z.int().min(1).max(10) }),

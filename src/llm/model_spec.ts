@@ -31,7 +31,7 @@ export interface ModelSpec {
  *
  * @example Usage
  * ```ts
- * import { resolveModelSpec } from "./mod.ts";
+ * import { resolveModelSpec } from "./model_spec.ts";
  * const spec = resolveModelSpec(
  *   { provider: "openai", model: "gpt-4o-mini", temperature: 0.2 },
  *   { model: "gpt-4o" },

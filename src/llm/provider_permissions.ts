@@ -24,7 +24,7 @@ import { providerEndpoint } from "./provider_endpoint.ts";
  *
  * @example Usage
  * ```ts
- * import { providerHosts } from "./mod.ts";
+ * import { providerHosts } from "./provider_permissions.ts";
  * const hosts = providerHosts({ provider: "ollama", model: "llama3.2" }, () => undefined);
  * if (hosts.join() !== "localhost:11434") throw new Error(hosts.join());
  * ```
@@ -48,7 +48,7 @@ export function providerHosts(spec: ModelSpec, env: EnvReader): string[] {
  *
  * @example Usage
  * ```ts
- * import { providerEnvVars } from "./mod.ts";
+ * import { providerEnvVars } from "./provider_permissions.ts";
  * if (providerEnvVars("google").join() !== "GOOGLE_API_KEY,GEMINI_API_KEY") throw new Error();
  * ```
  *

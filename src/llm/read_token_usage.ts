@@ -35,7 +35,7 @@ interface RawUsage {
  *
  * @example Usage
  * ```ts
- * import { readTokenUsage } from "./mod.ts";
+ * import { readTokenUsage } from "./read_token_usage.ts";
  * const usage = readTokenUsage({
  *   usage_metadata: { input_tokens: 120, output_tokens: 30, total_tokens: 150,
  *     input_token_details: { cache_read: 100 } },

@@ -97,7 +97,7 @@ export interface RetryWithBackoffOptions {
  *
  * @example Usage
  * ```ts
- * import { retryWithBackoff } from "./mod.ts";
+ * import { retryWithBackoff } from "./retry_with_backoff.ts";
  * const waits: number[] = [];
  * const result = await retryWithBackoff(async (attempt) => {
  *   if (attempt < 3) throw Object.assign(new Error("Service unavailable"), { status: 503 });

@@ -4,12 +4,8 @@
  * @module
  */
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
-import {
-  compileWorkflow,
-  type EngineDeps,
-  type RunOptions,
-  type RunResult,
-} from "../../src/engine/mod.ts";
+import { compileWorkflow } from "../../src/engine/compile_workflow.ts";
+import type { EngineDeps, RunOptions, RunResult } from "../../src/engine/engine_types.ts";
 
 /**
  * Compiles a workflow with `options.deps` and runs it once (a compile error rejects too).

@@ -1,7 +1,7 @@
 import { BatchProgress } from "../../src/cli/_batch_progress.ts";
 import { paint } from "../../src/cli/_run_format.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import type { BatchOutcome } from "../../src/runtime/mod.ts";
+import type { BatchOutcome } from "../../src/runtime/run_batch.ts";
 import { assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
 
 function progress(live: boolean, total: number | undefined = 100) {

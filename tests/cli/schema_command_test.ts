@@ -1,6 +1,6 @@
 import { assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
 import { main } from "../../src/cli/main.ts";
-import { workflowJsonSchema } from "../../src/config/mod.ts";
+import { workflowJsonSchema } from "../../src/config/json_schema.ts";
 import { fakeIO, moduleGraph, runCli } from "../config/_cli_io.ts";
 
 Deno.test("schemaCommand() prints the generated JSON Schema and exits 0", async () => {

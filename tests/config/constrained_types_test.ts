@@ -7,9 +7,9 @@ import {
   formatTypeExpression,
   isAssignableType,
   parseTypeExpression,
-  safeParseWorkflow,
   TypeSyntaxError,
-} from "../../src/config/mod.ts";
+} from "../../src/config/type_expression.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { constraintProblem } from "../../src/config/type_expression.ts";
 
 Deno.test("parseTypeExpression() parses enum values, quoted or bare, and numeric bounds", () => {

@@ -3,7 +3,7 @@
  * fragment (such as a `state:` section) validates in place of that section of a small workflow.
  */
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { safeParseWorkflow } from "../../src/config/mod.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { readYaml } from "../../src/config/read_yaml.ts";
 import { ROOT } from "./_cli_io.ts";
 import { TOOL_NAMES, VALID } from "./_workflows.ts";

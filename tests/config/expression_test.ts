@@ -12,7 +12,7 @@ import {
   ExpressionSyntaxError,
   formatExpression,
   parseExpression,
-} from "../../src/config/mod.ts";
+} from "../../src/config/expression.ts";
 import { positionOf, VALID } from "./_workflows.ts";
 import { runCli } from "./_cli_io.ts";
 

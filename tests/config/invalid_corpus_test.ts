@@ -1,5 +1,5 @@
 import { assert, assertStrictEquals } from "../_helpers/assert.ts";
-import { safeParseWorkflow } from "../../src/config/mod.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { TOOL_NAMES } from "./_workflows.ts";
 
 /** One broken file and what validation must say about it. */

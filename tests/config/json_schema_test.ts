@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { workflowJsonSchema } from "../../src/config/mod.ts";
+import { workflowJsonSchema } from "../../src/config/json_schema.ts";
 
 Deno.test("schema/workflow.schema.json is the schema workflowJsonSchema() generates", async () => {
   const committed = await Deno.readTextFile(

@@ -6,7 +6,7 @@ import {
   assertStrictEquals,
   assertStringIncludes,
 } from "../_helpers/assert.ts";
-import { loadWorkflow, safeLoadWorkflow } from "../../src/config/mod.ts";
+import { loadWorkflow, safeLoadWorkflow } from "../../src/config/load_workflow.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { VALID } from "./_workflows.ts";
 import { MAX_SOURCE_BYTES } from "../../src/config/constants.ts";

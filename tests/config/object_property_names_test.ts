@@ -4,7 +4,8 @@
  * naming one is an unknown name, with its position. Lookups see own entries only.
  */
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../_helpers/assert.ts";
-import { type Diagnostic, safeParseWorkflow } from "../../src/config/mod.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { evaluateExpression, parseExpression } from "../../src/config/expression.ts";
 import { resolveTemplate, TemplateReferenceError } from "../../src/engine/resolve_template.ts";
 import { createStateModel, initialState } from "../../src/engine/state_model.ts";

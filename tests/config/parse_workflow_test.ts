@@ -7,12 +7,9 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "../_helpers/assert.ts";
-import {
-  type Diagnostic,
-  parseWorkflow,
-  safeParseWorkflow,
-  WorkflowSchema,
-} from "../../src/config/mod.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
+import { parseWorkflow, safeParseWorkflow } from "../../src/config/parse_workflow.ts";
+import { WorkflowSchema } from "../../src/config/schema.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { VALID } from "./_workflows.ts";
 

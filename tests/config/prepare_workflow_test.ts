@@ -1,14 +1,9 @@
 import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
-import {
-  isLoadedWorkflow,
-  type LoadedWorkflow,
-  loadWorkflow,
-  parseWorkflow,
-  prepareWorkflow,
-  safePrepareWorkflow,
-  validateWorkflow,
-  validateWorkflowTools,
-} from "../../src/config/mod.ts";
+import { isLoadedWorkflow, type LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
+import { loadWorkflow } from "../../src/config/load_workflow.ts";
+import { parseWorkflow } from "../../src/config/parse_workflow.ts";
+import { prepareWorkflow, safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
+import { validateWorkflow, validateWorkflowTools } from "../../src/config/validate_workflow.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { TOOL_NAMES } from "./_workflows.ts";
 

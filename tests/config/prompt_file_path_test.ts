@@ -1,5 +1,5 @@
 import { assertEquals } from "../_helpers/assert.ts";
-import { promptFilePath } from "../../src/config/mod.ts";
+import { promptFilePath } from "../../src/config/prompt_file_path.ts";
 
 Deno.test("promptFilePath() joins a relative prompt file to the workflow file's directory", () => {
   assertEquals(promptFilePath("flows/echo.yaml", "prompts/echo.txt"), "flows/prompts/echo.txt");

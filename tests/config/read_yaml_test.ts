@@ -2,7 +2,7 @@ import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts"
 import { readYaml } from "../../src/config/read_yaml.ts";
 import { MAX_YAML_NESTING } from "../../src/config/yaml_document.ts";
 import { MAX_SOURCE_BYTES } from "../../src/config/constants.ts";
-import { safeParseWorkflow } from "../../src/config/mod.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { aliasBomb, positionOf, VALID } from "./_workflows.ts";
 
 function errors(text: string) {

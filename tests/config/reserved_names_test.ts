@@ -4,7 +4,8 @@
  * written, and a `__proto__` key is never dropped silently.
  */
 import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { type Diagnostic, safeParseWorkflow } from "../../src/config/mod.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { positionOf, TOOL_NAMES } from "./_workflows.ts";
 import { runCli } from "./_cli_io.ts";
 

@@ -1,5 +1,5 @@
 import { assertStrictEquals } from "../_helpers/assert.ts";
-import { renderRunName, RUN_NAME_PLACEHOLDERS } from "../../src/config/mod.ts";
+import { renderRunName, RUN_NAME_PLACEHOLDERS } from "../../src/config/run_name.ts";
 
 Deno.test("renderRunName() fills every documented placeholder in UTC", () => {
   const name = renderRunName("{flow_name}/{version}/{date}/{timestamp}", {

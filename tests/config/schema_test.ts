@@ -1,13 +1,9 @@
 import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import {
-  DEFAULT_MODEL,
-  DEFAULT_PROVIDER,
-  EdgeSchema,
-  LlmOverrideSchema,
-  NodeSchema,
-  StateFieldSchema,
-  WorkflowSchema,
-} from "../../src/config/mod.ts";
+import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "../../src/config/constants.ts";
+import { EdgeSchema } from "../../src/config/edge_schema.ts";
+import { LlmOverrideSchema, NodeSchema } from "../../src/config/node_schema.ts";
+import { StateFieldSchema } from "../../src/config/state_schema.ts";
+import { WorkflowSchema } from "../../src/config/schema.ts";
 
 /** A minimal valid workflow file, as parsed YAML. */
 function minimal(): Record<string, unknown> {

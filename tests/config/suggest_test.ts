@@ -1,11 +1,6 @@
 import { assertStrictEquals } from "../_helpers/assert.ts";
-import {
-  closestName,
-  formatJsonPath,
-  quoteList,
-  sortDiagnostics,
-  suggestName,
-} from "../../src/config/mod.ts";
+import { closestName, quoteList, suggestName } from "../../src/config/suggest.ts";
+import { formatJsonPath, sortDiagnostics } from "../../src/config/diagnostic.ts";
 
 Deno.test("closestName() finds a candidate within edit distance 2, ignoring case", () => {
   assertStrictEquals(closestName("promt", ["outputs", "prompt", "prompt_file"]), "prompt");

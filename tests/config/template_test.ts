@@ -1,5 +1,9 @@
 import { assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { parseTemplate, singlePlaceholder, templatePlaceholders } from "../../src/config/mod.ts";
+import {
+  parseTemplate,
+  singlePlaceholder,
+  templatePlaceholders,
+} from "../../src/config/template.ts";
 
 Deno.test("parseTemplate() splits text and placeholders", () => {
   assertEquals(parseTemplate("Hi {name}, about {state.topic.title}!"), [

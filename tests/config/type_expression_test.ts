@@ -5,7 +5,7 @@ import {
   parseTypeExpression,
   type TypeExpression,
   TypeSyntaxError,
-} from "../../src/config/mod.ts";
+} from "../../src/config/type_expression.ts";
 
 Deno.test("parseTypeExpression() parses every scalar type", () => {
   for (const name of ["str", "int", "float", "bool", "object"] as const) {

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { loadWorkflow } from "../../src/config/mod.ts";
+import { loadWorkflow } from "../../src/config/load_workflow.ts";
 import { TOOL_NAMES } from "./_workflows.ts";
 
 const DIR = new URL("../fixtures/workflows/v0_1/", import.meta.url);

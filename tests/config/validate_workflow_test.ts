@@ -4,12 +4,9 @@ import {
   assertStrictEquals,
   assertStringIncludes,
 } from "../_helpers/assert.ts";
-import {
-  type Diagnostic,
-  parseWorkflow,
-  safeParseWorkflow,
-  validateWorkflow,
-} from "../../src/config/mod.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
+import { parseWorkflow, safeParseWorkflow } from "../../src/config/parse_workflow.ts";
+import { validateWorkflow } from "../../src/config/validate_workflow.ts";
 import { positionOf, TOOL_NAMES, VALID } from "./_workflows.ts";
 
 function errorsOf(text: string): Diagnostic[] {

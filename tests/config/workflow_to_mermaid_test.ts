@@ -1,5 +1,6 @@
 import { assertStrictEquals, assertStringIncludes } from "../_helpers/assert.ts";
-import { parseWorkflow, workflowToMermaid } from "../../src/config/mod.ts";
+import { parseWorkflow } from "../../src/config/parse_workflow.ts";
+import { workflowToMermaid } from "../../src/config/workflow_to_mermaid.ts";
 
 const ALL_EDGES = `schema_version: "1.0"
 flow: {name: all_edges, version: "2"}

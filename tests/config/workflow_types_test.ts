@@ -100,6 +100,33 @@ Deno.test("the node and edge types are exactly the types zod infers", () => {
   assertType<IsExact<types.ParallelConfig, z.input<typeof schemas.ParallelSchema>>>(true);
 });
 
+Deno.test("the evaluation types are exactly the types zod infers", () => {
+  assertType<IsExact<types.EvaluationConfig, z.output<typeof schemas.EvaluationSchema>>>(true);
+  assertType<IsExact<types.EvaluationInput, z.input<typeof schemas.EvaluationSchema>>>(true);
+  assertType<IsExact<types.ScorerConfig, z.output<typeof schemas.ScorerSchema>>>(true);
+  assertType<IsExact<types.ScorerInput, z.input<typeof schemas.ScorerSchema>>>(true);
+  assertType<IsExact<types.ExactMatchConfig, z.output<typeof schemas.ExactMatchSchema>>>(true);
+  assertType<IsExact<types.ExactMatchInput, z.input<typeof schemas.ExactMatchSchema>>>(true);
+  assertType<IsExact<types.ContainsConfig, z.output<typeof schemas.ContainsSchema>>>(true);
+  assertType<IsExact<types.ContainsInput, z.input<typeof schemas.ContainsSchema>>>(true);
+  assertType<IsExact<types.RegexConfig, z.output<typeof schemas.RegexSchema>>>(true);
+  assertType<IsExact<types.RegexInput, z.input<typeof schemas.RegexSchema>>>(true);
+  assertType<IsExact<types.NumericWithinConfig, z.output<typeof schemas.NumericWithinSchema>>>(
+    true,
+  );
+  assertType<IsExact<types.NumericWithinInput, z.input<typeof schemas.NumericWithinSchema>>>(
+    true,
+  );
+  assertType<IsExact<types.JsonValidConfig, z.output<typeof schemas.JsonValidSchema>>>(true);
+  assertType<IsExact<types.JsonValidConfig, z.input<typeof schemas.JsonValidSchema>>>(true);
+  assertType<IsExact<types.TypeCheckConfig, z.output<typeof schemas.TypeCheckSchema>>>(true);
+  assertType<IsExact<types.TypeCheckConfig, z.input<typeof schemas.TypeCheckSchema>>>(true);
+  assertType<IsExact<types.CorrectnessConfig, z.output<typeof schemas.CorrectnessSchema>>>(
+    true,
+  );
+  assertType<IsExact<types.CorrectnessConfig, z.input<typeof schemas.CorrectnessSchema>>>(true);
+});
+
 Deno.test("generateConfigTypes() reproduces the committed file byte for byte", async () => {
   const committed = await Deno.readTextFile(CONFIG_TYPES_FILE);
   // A schema change without regenerating fails here: run scripts/generate_config_types.ts.

@@ -3,7 +3,8 @@
  * cascade, nesting, alias bombs. Through `safeParseWorkflow` and through the CLI.
  */
 import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
-import { type Diagnostic, safeParseWorkflow } from "../../src/config/mod.ts";
+import type { Diagnostic } from "../../src/config/diagnostic.ts";
+import { safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { aliasBomb, positionOf, VALID } from "./_workflows.ts";
 import { ROOT, runCli } from "./_cli_io.ts";
 

@@ -19,8 +19,9 @@ import { z } from "zod";
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
 import type { WorkflowInput } from "../../src/config/schema.ts";
 import { prepareWorkflow } from "../../src/config/prepare_workflow.ts";
-import type { EngineDeps } from "../../src/engine/mod.ts";
-import { defineTool, ToolRegistry } from "../../src/tools/mod.ts";
+import type { EngineDeps } from "../../src/engine/engine_types.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import { ToolRegistry } from "../../src/tools/tool_registry.ts";
 import type { Tool } from "../../src/tools/tool.ts";
 import type {
   LlmCallRecord,

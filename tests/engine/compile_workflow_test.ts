@@ -3,10 +3,12 @@ import type { Diagnostic, JsonPath } from "../../src/config/diagnostic.ts";
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
 import { parseWorkflow, safeParseWorkflow } from "../../src/config/parse_workflow.ts";
 import { prepareWorkflow, safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
-import { compileWorkflow, type EngineDeps, toolValidationHooks } from "../../src/engine/mod.ts";
+import { compileWorkflow } from "../../src/engine/compile_workflow.ts";
+import type { EngineDeps } from "../../src/engine/engine_types.ts";
+import { toolValidationHooks } from "../../src/engine/tool_validation_hooks.ts";
 import { safeLoadWorkflow } from "../../src/config/load_workflow.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import { createToolRegistry } from "../../src/tools/mod.ts";
+import { createToolRegistry } from "../../src/tools/tool_registry.ts";
 import { readBases, writeCorpus } from "../faults/_fixtures/workflow_corpus.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_helpers/assert.ts";
 import {

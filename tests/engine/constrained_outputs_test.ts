@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { WorkflowInput } from "../../src/config/schema.ts";
 import { parseTypeExpression } from "../../src/config/type_expression.ts";
-import { createOutputModel, createStateModel } from "../../src/engine/mod.ts";
+import { createOutputModel } from "../../src/engine/output_model.ts";
+import { createStateModel } from "../../src/engine/state_model.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
 import { loadWorkflow, runOnce, testDeps } from "./_fakes.ts";

@@ -1,6 +1,7 @@
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { type EngineEvent, stopReasonOf } from "../../src/engine/mod.ts";
+import type { EngineEvent } from "../../src/engine/engine_types.ts";
+import { stopReasonOf } from "../../src/engine/stop_reason.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {

@@ -1,6 +1,6 @@
-import { loadWorkflow } from "../../src/config/mod.ts";
-import { createStateModel } from "../../src/engine/mod.ts";
-import { createToolRegistry } from "../../src/tools/mod.ts";
+import { loadWorkflow } from "../../src/config/load_workflow.ts";
+import { createStateModel } from "../../src/engine/state_model.ts";
+import { createToolRegistry } from "../../src/tools/tool_registry.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { sampleValue } from "../_helpers/sample_inputs.ts";
 import { runOnce, testDeps } from "./_fakes.ts";

@@ -1,5 +1,5 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { stopReasonOf } from "../../src/engine/mod.ts";
+import { stopReasonOf } from "../../src/engine/stop_reason.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import type { CostBreakdown, TokenUsage } from "../../src/tracking/tracer.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../_helpers/assert.ts";
@@ -15,7 +15,7 @@ import {
   testDeps,
   toolCalls,
 } from "./_fakes.ts";
-import { defineTool } from "../../src/tools/mod.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
 import { z } from "zod";
 
 /** Timers that fire only when a test says so. */

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import { MockChatModel, type MockChatModelOptions } from "../../src/llm/mod.ts";
-import { defineTool } from "../../src/tools/mod.ts";
+import { MockChatModel, type MockChatModelOptions } from "../../src/llm/mock_chat_model.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
 import { assertEquals, assertNotEquals } from "../_helpers/assert.ts";
 import { loadWorkflow, registryWith, runOnce, testDeps } from "./_fakes.ts";
 

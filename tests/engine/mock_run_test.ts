@@ -1,6 +1,6 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import type { PricedAs } from "../../src/engine/mod.ts";
-import { createToolRegistry } from "../../src/tools/mod.ts";
+import type { PricedAs } from "../../src/engine/engine_types.ts";
+import { createToolRegistry } from "../../src/tools/tool_registry.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { flatten, loadWorkflow, RecordingTracer, runOnce, testDeps } from "./_fakes.ts";
 

@@ -1,9 +1,10 @@
 import { ToolMessage } from "@langchain/core/messages";
 import type { WorkflowInput } from "../../src/config/schema.ts";
 import { safePrepareWorkflow } from "../../src/config/prepare_workflow.ts";
-import { MAX_TOOL_ROUNDS } from "../../src/engine/mod.ts";
+import { MAX_TOOL_ROUNDS } from "../../src/engine/engine_types.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import { defineTool, readFileTool } from "../../src/tools/mod.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import { readFileTool } from "../../src/tools/read_file.ts";
 import { z as z3 } from "zod3";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseTypeExpression } from "../../src/config/type_expression.ts";
-import { createOutputModel, type OutputTarget } from "../../src/engine/mod.ts";
+import { createOutputModel, type OutputTarget } from "../../src/engine/output_model.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 
 function target(type: string, objectSchema?: OutputTarget["objectSchema"]): OutputTarget {

@@ -3,7 +3,7 @@ import {
   resolveTemplate,
   resolveTemplateValue,
   TemplateReferenceError,
-} from "../../src/engine/mod.ts";
+} from "../../src/engine/resolve_template.ts";
 import { assertEquals, assertStringIncludes, assertThrows } from "../_helpers/assert.ts";
 
 const state = {

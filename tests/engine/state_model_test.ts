@@ -1,5 +1,6 @@
 import { parseTypeExpression } from "../../src/config/type_expression.ts";
-import { createStateModel, initialState, typeSchema } from "../../src/engine/mod.ts";
+import { createStateModel, initialState } from "../../src/engine/state_model.ts";
+import { typeSchema } from "../../src/engine/type_schema.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
 

@@ -1,5 +1,5 @@
 import type { WorkflowInput } from "../../src/config/schema.ts";
-import type { EngineEvent } from "../../src/engine/mod.ts";
+import type { EngineEvent } from "../../src/engine/engine_types.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
 import {

@@ -13,7 +13,7 @@ import {
 } from "../_helpers/fake_openai_server.ts";
 import { runOnce } from "../_helpers/run_once.ts";
 import { isWorkflowError, type WorkflowError } from "../../src/errors.ts";
-import { LlmRequestError } from "../../src/llm/mod.ts";
+import { LlmRequestError } from "../../src/llm/llm_request_error.ts";
 import type { TraceBundle } from "../../src/tracking/trace_bundle.ts";
 import type { Tracer } from "../../src/tracking/tracer.ts";
 import {

@@ -5,7 +5,9 @@ import {
   startFakeOpenAIServer,
 } from "../_helpers/fake_openai_server.ts";
 import { WorkflowError } from "../../src/errors.ts";
-import { classifyProviderError, createChatModel, type ModelSpec } from "../../src/llm/mod.ts";
+import { classifyProviderError } from "../../src/llm/classify_provider_error.ts";
+import { createChatModel } from "../../src/llm/create_chat_model.ts";
+import type { ModelSpec } from "../../src/llm/model_spec.ts";
 import { anthropicError, json, scriptedFetch } from "./_provider_fakes.ts";
 
 const KEYS: Record<string, string> = {

@@ -11,12 +11,10 @@ import {
 } from "../_helpers/assert.ts";
 import { startFakeOpenAIServer } from "../_helpers/fake_openai_server.ts";
 import { isWorkflowError, WorkflowError } from "../../src/errors.ts";
-import {
-  classifyProviderError,
-  createChatModel,
-  MockChatModel,
-  readTokenUsage,
-} from "../../src/llm/mod.ts";
+import { classifyProviderError } from "../../src/llm/classify_provider_error.ts";
+import { createChatModel } from "../../src/llm/create_chat_model.ts";
+import { MockChatModel } from "../../src/llm/mock_chat_model.ts";
+import { readTokenUsage } from "../../src/llm/read_token_usage.ts";
 import {
   anthropicMessage,
   GEMINI_USAGE_READ,
@@ -283,7 +281,7 @@ Deno.test("createChatModel() never puts the key in an error", async () => {
     env: env({ ANTHROPIC_API_KEY: secret }),
     fetch: fake.fetch,
   });
-  const { retryWithBackoff } = await import("../../src/llm/mod.ts");
+  const { retryWithBackoff } = await import("../../src/llm/retry_with_backoff.ts");
   const error = await assertRejects(() =>
     retryWithBackoff(() => model.invoke("Hi"), { maxRetries: 2 })
   );

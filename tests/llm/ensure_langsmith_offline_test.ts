@@ -1,6 +1,6 @@
 import { Client, RunTree } from "langsmith";
 import { assertEquals, assertInstanceOf, assertStrictEquals } from "../_helpers/assert.ts";
-import { ensureLangsmithOffline } from "../../src/llm/mod.ts";
+import { ensureLangsmithOffline } from "../../src/llm/ensure_langsmith_offline.ts";
 
 Deno.test("ensureLangsmithOffline() installs one shared LangSmith client and keeps it", () => {
   ensureLangsmithOffline();
@@ -14,12 +14,14 @@ Deno.test("ensureLangsmithOffline() lets a runnable and the mock model run with 
   const dir = await Deno.makeTempDir({ prefix: "llm_langsmith_" });
   try {
     const script = `${dir}/run.ts`;
-    const llm = new URL("../../src/llm/mod.ts", import.meta.url).href;
+    const offline = new URL("../../src/llm/ensure_langsmith_offline.ts", import.meta.url).href;
+    const mock = new URL("../../src/llm/mock_chat_model.ts", import.meta.url).href;
     await Deno.writeTextFile(
       script,
       [
         'import { RunnableLambda } from "@langchain/core/runnables";',
-        `import { ensureLangsmithOffline, MockChatModel } from "${llm}";`,
+        `import { ensureLangsmithOffline } from "${offline}";`,
+        `import { MockChatModel } from "${mock}";`,
         "ensureLangsmithOffline();",
         "console.log(await RunnableLambda.from((x: number) => x + 1).invoke(1));",
         'console.log((await new MockChatModel().invoke("Write about tide pools")).content);',

@@ -1,5 +1,5 @@
 import { assertEquals } from "../_helpers/assert.ts";
-import { CHARS_PER_TOKEN, estimateTokens } from "../../src/llm/mod.ts";
+import { CHARS_PER_TOKEN, estimateTokens } from "../../src/llm/estimate_tokens.ts";
 
 Deno.test("estimateTokens() is ceil(length / 4)", () => {
   assertEquals(CHARS_PER_TOKEN, 4);

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
 import { isWorkflowError } from "../../src/errors.ts";
-import { LlmRequestError } from "../../src/llm/mod.ts";
+import { LlmRequestError } from "../../src/llm/llm_request_error.ts";
 
 Deno.test("LlmRequestError records attempts, kind and status as a LLM_REQUEST_FAILED WorkflowError", () => {
   const cause = new Error("Rate limit reached for gpt-4o\n\nTroubleshooting URL: https://x/");

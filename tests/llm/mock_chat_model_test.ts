@@ -10,7 +10,9 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "../_helpers/assert.ts";
-import { estimateTokens, MockChatModel, readTokenUsage } from "../../src/llm/mod.ts";
+import { estimateTokens } from "../../src/llm/estimate_tokens.ts";
+import { MockChatModel } from "../../src/llm/mock_chat_model.ts";
+import { readTokenUsage } from "../../src/llm/read_token_usage.ts";
 
 const ArticleSchema = z.object({
   title: z.string().describe("Headline of the article"),

@@ -1,6 +1,6 @@
 import { assertEquals } from "../_helpers/assert.ts";
 import type { LlmConfig } from "../../src/config/schema.ts";
-import { resolveModelSpec } from "../../src/llm/mod.ts";
+import { resolveModelSpec } from "../../src/llm/model_spec.ts";
 
 const WORKFLOW: LlmConfig = {
   provider: "openai-compatible",

@@ -16,14 +16,12 @@ import {
   openAIError,
   startFakeOpenAIServer,
 } from "../_helpers/fake_openai_server.ts";
-import {
-  classifyProviderError,
-  createChatModel,
-  LlmRequestError,
-  type ModelSpec,
-  readTokenUsage,
-  retryWithBackoff,
-} from "../../src/llm/mod.ts";
+import { classifyProviderError } from "../../src/llm/classify_provider_error.ts";
+import { createChatModel } from "../../src/llm/create_chat_model.ts";
+import { LlmRequestError } from "../../src/llm/llm_request_error.ts";
+import type { ModelSpec } from "../../src/llm/model_spec.ts";
+import { readTokenUsage } from "../../src/llm/read_token_usage.ts";
+import { retryWithBackoff } from "../../src/llm/retry_with_backoff.ts";
 import { isWorkflowError } from "../../src/errors.ts";
 
 const KEY = "sk-test-0123456789abcdef";

@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "../_helpers/assert.ts";
 import { WorkflowError } from "../../src/errors.ts";
 import { PROVIDERS } from "../../src/config/schema.ts";
-import { providerEnvVars, providerHosts } from "../../src/llm/mod.ts";
+import { providerEnvVars, providerHosts } from "../../src/llm/provider_permissions.ts";
 
 const none = () => undefined;
 

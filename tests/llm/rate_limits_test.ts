@@ -1,5 +1,5 @@
-import { RateLimits, withRateLimit } from "../../src/llm/mod.ts";
-import type { RateLimitedCall } from "../../src/llm/mod.ts";
+import { RateLimits, withRateLimit } from "../../src/llm/rate_limits.ts";
+import type { RateLimitedCall } from "../../src/llm/rate_limits.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_helpers/assert.ts";
 
 /**
@@ -99,8 +99,9 @@ Deno.test("RateLimits spaces calls whose timers fired late together: a busy even
   const clock = virtualClock();
   const limits = new RateLimits({ now: clock.now, sleep: clock.sleep });
   const started: number[] = [];
-  const all = Array.from({ length: 5 }, () =>
-    limits.acquire(call()).then(() => void started.push(clock.now()))
+  const all = Array.from(
+    { length: 5 },
+    () => limits.acquire(call()).then(() => void started.push(clock.now())),
   );
   await clock.advance(0);
   // The loop is busy from 0 to 250 ms: the timers of 100 and 200 fire together at 250.

@@ -1,6 +1,6 @@
 import { AIMessage } from "@langchain/core/messages";
 import { assertEquals } from "../_helpers/assert.ts";
-import { readTokenUsage } from "../../src/llm/mod.ts";
+import { readTokenUsage } from "../../src/llm/read_token_usage.ts";
 import { GEMINI_USAGE, GEMINI_USAGE_READ } from "./_provider_fakes.ts";
 
 /** Anthropic's 20 uncached, 100 cache-read and 50 cache-written prompt tokens, as read. */

@@ -6,7 +6,8 @@ import {
   assertStringIncludes,
 } from "../_helpers/assert.ts";
 import { isWorkflowError } from "../../src/errors.ts";
-import { LlmRequestError, retryWithBackoff } from "../../src/llm/mod.ts";
+import { LlmRequestError } from "../../src/llm/llm_request_error.ts";
+import { retryWithBackoff } from "../../src/llm/retry_with_backoff.ts";
 
 function httpError(status: number, headers: Record<string, string> = {}): Error {
   return Object.assign(new Error(`HTTP ${status} from the provider`), { status, headers });

@@ -5,13 +5,13 @@
  */
 import { prepareWorkflow } from "../../src/config/prepare_workflow.ts";
 import type { LoadedWorkflow } from "../../src/config/loaded_workflow.ts";
-import type { EngineEvent } from "../../src/engine/mod.ts";
+import type { EngineEvent } from "../../src/engine/engine_types.ts";
 import type {
   RateLimitedCall,
   RateLimiter,
   RateLimitOutcome,
   RateLimitPermit,
-} from "../../src/llm/mod.ts";
+} from "../../src/llm/rate_limits.ts";
 import { runBatch } from "../../src/runtime/run_batch.ts";
 import { runWorkflow } from "../../src/runtime/run_workflow.ts";
 import type { BatchItem } from "../../src/runtime/read_json_lines.ts";

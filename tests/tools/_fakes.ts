@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ToolContext } from "../../src/tools/mod.ts";
+import type { ToolContext } from "../../src/tools/tool.ts";
 
 /** One request a fake fetch received. */
 export interface RecordedRequest {

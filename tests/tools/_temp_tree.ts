@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ToolContext } from "../../src/tools/mod.ts";
+import type { ToolContext } from "../../src/tools/tool.ts";
 import { denoReadFileHead } from "../../src/runtime/deno_deps.ts";
 import { toolContext } from "./_fakes.ts";
 

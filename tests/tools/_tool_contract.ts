@@ -6,7 +6,9 @@
  */
 import { z } from "zod";
 import { isWorkflowError } from "../../src/errors.ts";
-import { mockToolResult, type Tool, ToolRegistry } from "../../src/tools/mod.ts";
+import { mockToolResult } from "../../src/tools/mock_tool_result.ts";
+import type { Tool } from "../../src/tools/tool.ts";
+import { ToolRegistry } from "../../src/tools/tool_registry.ts";
 import { assert, assertEquals, assertStrictEquals } from "../_helpers/assert.ts";
 import { rejectionOf, toolContext } from "./_fakes.ts";
 

@@ -2,14 +2,14 @@ import { z } from "zod";
 import { WorkflowError } from "../../src/errors.ts";
 import {
   collectToolPermissions,
-  createToolRegistry,
-  defineTool,
-  httpGetTool,
   mergeToolPermissions,
-  readFileTool,
-  serperSearchTool,
-  writeFileTool,
-} from "../../src/tools/mod.ts";
+} from "../../src/tools/collect_tool_permissions.ts";
+import { createToolRegistry } from "../../src/tools/tool_registry.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import { httpGetTool } from "../../src/tools/http_get.ts";
+import { readFileTool } from "../../src/tools/read_file.ts";
+import { serperSearchTool } from "../../src/tools/serper_search.ts";
+import { writeFileTool } from "../../src/tools/write_file.ts";
 import { assertEquals, assertThrows } from "../_helpers/assert.ts";
 
 Deno.test("serper_search needs google.serper.dev and SERPER_API_KEY", () => {

@@ -4,7 +4,9 @@
  */
 import { z as z3 } from "zod3";
 import { WorkflowError } from "../../src/errors.ts";
-import { defineTool, type StandardToolSchema, validateToolConfig } from "../../src/tools/mod.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import type { StandardToolSchema } from "../../src/tools/tool_schema.ts";
+import { validateToolConfig } from "../../src/tools/validate_tool_config.ts";
 import {
   assert,
   assertEquals,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { WorkflowError } from "../../src/errors.ts";
-import { defineTool, type ToolCallContext } from "../../src/tools/mod.ts";
+import { defineTool, type ToolCallContext } from "../../src/tools/define_tool.ts";
 import {
   assert,
   assertEquals,

@@ -1,5 +1,6 @@
 import { WorkflowError } from "../../src/errors.ts";
-import { httpGetTool, type ToolContext } from "../../src/tools/mod.ts";
+import { httpGetTool } from "../../src/tools/http_get.ts";
+import type { ToolContext } from "../../src/tools/tool.ts";
 import {
   assert,
   assertEquals,

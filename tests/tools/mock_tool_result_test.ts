@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { WorkflowError } from "../../src/errors.ts";
-import {
-  BUILTIN_TOOL_NAMES,
-  createToolRegistry,
-  defineTool,
-  mockToolResult,
-} from "../../src/tools/mod.ts";
+import { BUILTIN_TOOL_NAMES } from "../../src/tools/builtin_names.ts";
+import { createToolRegistry } from "../../src/tools/tool_registry.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import { mockToolResult } from "../../src/tools/mock_tool_result.ts";
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../_helpers/assert.ts";
 
 Deno.test("mockToolResult() gives serper_search two flagged results mentioning the query", () => {

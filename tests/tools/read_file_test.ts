@@ -1,5 +1,5 @@
 import { WorkflowError } from "../../src/errors.ts";
-import { readFileTool } from "../../src/tools/mod.ts";
+import { readFileTool } from "../../src/tools/read_file.ts";
 import {
   assertEquals,
   assertRejects,

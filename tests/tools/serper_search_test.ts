@@ -1,5 +1,5 @@
 import { WorkflowError } from "../../src/errors.ts";
-import { serperSearchTool } from "../../src/tools/mod.ts";
+import { serperSearchTool } from "../../src/tools/serper_search.ts";
 import {
   assert,
   assertEquals,

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import {
-  defineTool,
-  httpGetTool,
-  readFileTool,
-  serperSearchTool,
-  writeFileTool,
-} from "../../src/tools/mod.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import { httpGetTool } from "../../src/tools/http_get.ts";
+import { readFileTool } from "../../src/tools/read_file.ts";
+import { serperSearchTool } from "../../src/tools/serper_search.ts";
+import { writeFileTool } from "../../src/tools/write_file.ts";
 import { toolContractSuite } from "./_tool_contract.ts";
 
 toolContractSuite(serperSearchTool, { args: { query: "tide pools" }, config: {} });

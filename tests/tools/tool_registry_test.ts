@@ -1,11 +1,8 @@
 import { z } from "zod";
-import {
-  BUILTIN_TOOL_NAMES,
-  createToolRegistry,
-  defineTool,
-  type Tool,
-  ToolRegistry,
-} from "../../src/tools/mod.ts";
+import { BUILTIN_TOOL_NAMES } from "../../src/tools/builtin_names.ts";
+import { createToolRegistry, ToolRegistry } from "../../src/tools/tool_registry.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import type { Tool } from "../../src/tools/tool.ts";
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../_helpers/assert.ts";
 
 function userTool(name: string): Tool {

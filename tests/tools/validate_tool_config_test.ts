@@ -1,12 +1,10 @@
 import { z } from "zod";
-import {
-  defineTool,
-  httpGetTool,
-  readFileTool,
-  serperSearchTool,
-  validateToolConfig,
-  writeFileTool,
-} from "../../src/tools/mod.ts";
+import { defineTool } from "../../src/tools/define_tool.ts";
+import { httpGetTool } from "../../src/tools/http_get.ts";
+import { readFileTool } from "../../src/tools/read_file.ts";
+import { serperSearchTool } from "../../src/tools/serper_search.ts";
+import { validateToolConfig } from "../../src/tools/validate_tool_config.ts";
+import { writeFileTool } from "../../src/tools/write_file.ts";
 import { assertEquals } from "../_helpers/assert.ts";
 
 Deno.test("validateToolConfig() accepts a valid config of each built-in", () => {

@@ -1,5 +1,5 @@
 import { WorkflowError } from "../../src/errors.ts";
-import { writeFileTool } from "../../src/tools/mod.ts";
+import { writeFileTool } from "../../src/tools/write_file.ts";
 import { assert, assertEquals, assertRejects } from "../_helpers/assert.ts";
 import { toolContext } from "./_fakes.ts";
 import { tempTree } from "./_temp_tree.ts";

@@ -13,7 +13,7 @@ import bundled from "./bundled_prices.json" with { type: "json" };
  *
  * @example Usage
  * ```ts
- * import { BUNDLED_PRICES } from "./mod.ts";
+ * import { BUNDLED_PRICES } from "./bundled_prices.ts";
  * if (BUNDLED_PRICES.providers.openai?.["gpt-4o-mini"]?.input !== 0.15) throw new Error();
  * ```
  */

@@ -96,7 +96,7 @@ export function findModelPrice(
  *
  * @example Usage
  * ```ts
- * import { isModelPriced } from "./mod.ts";
+ * import { isModelPriced } from "./find_model_price.ts";
  * if (!isModelPriced("google", "gemini-2.5-flash-lite")) throw new Error();
  * if (!isModelPriced("ollama", "llama3")) throw new Error("free");
  * if (isModelPriced("openai", "gpt-unknown")) throw new Error();
@@ -121,7 +121,7 @@ export function isModelPriced(
  *
  * @example Usage
  * ```ts
- * import { normalizeModelName } from "./mod.ts";
+ * import { normalizeModelName } from "./find_model_price.ts";
  * if (normalizeModelName("OpenAI/GPT-4o-2024-08-06") !== "gpt-4o") throw new Error();
  * if (normalizeModelName("claude-3-5-sonnet@20240620") !== "claude-3-5-sonnet") throw new Error();
  * ```

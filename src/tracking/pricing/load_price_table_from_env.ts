@@ -26,7 +26,8 @@ export interface PriceTableEnvDeps {
  *
  * @example Usage
  * ```ts
- * import { findModelPrice, loadPriceTableFromEnv } from "./mod.ts";
+ * import { findModelPrice } from "./find_model_price.ts";
+ * import { loadPriceTableFromEnv } from "./load_price_table_from_env.ts";
  * const table = await loadPriceTableFromEnv({
  *   env: (name) => name === "CONFIGURABLE_AGENTS_PRICES" ? "prices.json" : undefined,
  *   readTextFile: () => Promise.resolve('{"providers": {"ollama": {"llama3": {"input": 1, "output": 1}}}}'),

@@ -71,7 +71,8 @@ export interface LoadPriceTableOptions {
  *
  * @example Usage
  * ```ts
- * import { findModelPrice, loadPriceTable } from "./mod.ts";
+ * import { findModelPrice } from "./find_model_price.ts";
+ * import { loadPriceTable } from "./price_table.ts";
  * const table = loadPriceTable({ providers: { openai: { "gpt-x": { input: 1, output: 2 } } } });
  * if (findModelPrice("openai", "gpt-x", table)?.output !== 2) throw new Error();
  * if (!findModelPrice("openai", "gpt-4o-mini", table)) throw new Error("bundled model kept");

@@ -11,7 +11,8 @@ import type { TrackingReader } from "./tracking_reader.ts";
  *
  * @example Usage
  * ```ts
- * import { findExperimentIds, type TrackingReader } from "./mod.ts";
+ * import { findExperimentIds } from "./find_experiment_ids.ts";
+ * import { type TrackingReader } from "./tracking_reader.ts";
  * const reader = {
  *   location: "memory",
  *   listExperiments: () => Promise.resolve([{ experimentId: "3", name: "nightly" }]),

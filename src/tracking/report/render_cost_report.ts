@@ -17,7 +17,8 @@ export const TOTAL_LABEL = "TOTAL";
  *
  * @example Usage
  * ```ts
- * import { renderCostReportTable, type CostReport } from "./mod.ts";
+ * import { renderCostReportTable } from "./render_cost_report.ts";
+ * import { type CostReport } from "./cost_report.ts";
  * const row = { group: "demo", runs: 1, calls: undefined, inputTokens: 12, outputTokens: 30,
  *   totalTokens: 42, costUsd: undefined, knownCostUsd: 0, unknownCostCount: 1,
  *   avgCostUsd: undefined, avgTotalTokens: 42, avgDurationSeconds: 1.5 };

@@ -66,7 +66,7 @@ const JsonObject = z.record(z.string(), z.unknown());
  *
  * @example Usage
  * ```ts
- * import { createRestReader } from "./mod.ts";
+ * import { createRestReader } from "./rest_reader.ts";
  * const fetch = (input: RequestInfo | URL) => {
  *   const path = new URL(input instanceof Request ? input.url : input).pathname;
  *   const body = path.endsWith("experiments/search")

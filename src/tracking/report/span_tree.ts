@@ -50,7 +50,7 @@ export interface SpanTreeNode {
  *
  * @example Usage
  * ```ts
- * import { buildSpanTree } from "./mod.ts";
+ * import { buildSpanTree } from "./span_tree.ts";
  * const span = (spanId: string, parentSpanId: string | null, type: string, extra = {}) => ({
  *   traceId: "0".repeat(32), spanId, parentSpanId, name: spanId, startTimeUnixNano: 0n,
  *   endTimeUnixNano: 1_000_000n, status: { code: "OK" as const, message: "" }, events: [],

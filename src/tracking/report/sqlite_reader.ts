@@ -44,7 +44,7 @@ type Row = Record<string, SQLInputValue>;
  * @example Usage
  * ```ts
  * import { DatabaseSync } from "node:sqlite";
- * import { openSqliteReader } from "./mod.ts";
+ * import { openSqliteReader } from "./sqlite_reader.ts";
  * const path = await Deno.makeTempFile({ suffix: ".db" });
  * const db = new DatabaseSync(path);
  * for (const table of ["experiments", "runs", "params", "latest_metrics", "tags", "trace_info",

@@ -40,7 +40,7 @@ const DAY_MS = 86_400_000;
  *
  * @example Usage
  * ```ts
- * import { resolveTimeWindow } from "./mod.ts";
+ * import { resolveTimeWindow } from "./time_window.ts";
  * const now = Date.parse("2026-11-27T15:00:00Z");
  * const window = resolveTimeWindow({ period: "yesterday", now });
  * if (window.fromMs !== Date.parse("2026-11-26") || window.beforeMs !== Date.parse("2026-11-27")) {

@@ -55,7 +55,8 @@ export interface ListTracesOptions {
  *
  * @example Usage
  * ```ts
- * import { listTraces, type TrackingReader } from "./mod.ts";
+ * import { listTraces } from "./trace_list.ts";
+ * import { type TrackingReader } from "./tracking_reader.ts";
  * const reader: TrackingReader = {
  *   location: "memory",
  *   listExperiments: () => Promise.resolve([]),

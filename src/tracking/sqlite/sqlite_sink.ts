@@ -157,8 +157,17 @@ function openHint(error: unknown): string | undefined {
  */
 async function writeFiles(files: readonly ArtifactFile[]): Promise<void> {
   const directories = [...new Set(files.map((file) => dirname(file.path)))];
-  await Promise.all(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
-  await Promise.all(files.map((file) => Deno.writeTextFile(file.path, file.content)));
+  await settleAll(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
+  await settleAll(files.map((file) => Deno.writeTextFile(file.path, file.content)));
+}
+
+/**
+ * Waits for every write, then fails with the first failure: a write still under way when
+ * another fails would otherwise recreate a directory after the cleanup removed it.
+ */
+async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** An artifact with its absolute path. */
@@ -346,7 +355,7 @@ export class SqliteSink implements TraceSink {
     const { writeFile } = this.#options;
     try {
       // The files are independent: write them at once rather than one after another.
-      if (writeFile) await Promise.all(files.map((file) => writeFile(file.path, file.content)));
+      if (writeFile) await settleAll(files.map((file) => writeFile(file.path, file.content)));
       else await writeFiles(files);
     } catch (error) {
       // The transaction is rolled back: leave no files of a run that is not recorded. The run's

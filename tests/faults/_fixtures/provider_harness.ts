@@ -8,7 +8,7 @@
  */
 import type { LoadedWorkflow } from "../../../src/config/loaded_workflow.ts";
 import { prepareWorkflow } from "../../../src/config/prepare_workflow.ts";
-import type { EngineDeps } from "../../../src/engine/mod.ts";
+import type { EngineDeps } from "../../../src/engine/engine_types.ts";
 import { MlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
 import type { SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
 import {

@@ -6,11 +6,11 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { loadWorkflow } from "../../../src/config/mod.ts";
+import { loadWorkflow } from "../../../src/config/load_workflow.ts";
 import type { LoadedWorkflow } from "../../../src/config/loaded_workflow.ts";
 import { main } from "../../../src/cli/main.ts";
 import { runOnce } from "../../_helpers/run_once.ts";
-import type { EngineDeps } from "../../../src/engine/mod.ts";
+import type { EngineDeps } from "../../../src/engine/engine_types.ts";
 import { createWorkflowTracker } from "../../../src/runtime/workflow_tracker.ts";
 import type { OpenSinkDeps } from "../../../src/tracking/delivery/open_sink.ts";
 import type { PreflightDeps } from "../../../src/tracking/delivery/preflight.ts";

@@ -1,10 +1,10 @@
+import { BUNDLED_PRICES } from "../../../src/tracking/pricing/bundled_prices.ts";
 import {
-  BUNDLED_PRICES,
   findModelPrice,
   isModelPriced,
-  loadPriceTable,
   normalizeModelName,
-} from "../../../src/tracking/pricing/mod.ts";
+} from "../../../src/tracking/pricing/find_model_price.ts";
+import { loadPriceTable } from "../../../src/tracking/pricing/price_table.ts";
 import { assertEquals, assertStrictEquals } from "../../_helpers/assert.ts";
 
 Deno.test("findModelPrice() finds an exact name first", () => {

@@ -1,4 +1,5 @@
-import { loadPriceTable, priceCall } from "../../../src/tracking/pricing/mod.ts";
+import { loadPriceTable } from "../../../src/tracking/pricing/price_table.ts";
+import { priceCall } from "../../../src/tracking/pricing/price_call.ts";
 import { assertAlmostEquals, assertEquals, assertStrictEquals } from "../../_helpers/assert.ts";
 
 const usage = (input: number, output: number, extra = {}) => ({

@@ -1,10 +1,10 @@
+import { BUNDLED_PRICES } from "../../../src/tracking/pricing/bundled_prices.ts";
+import { findModelPrice } from "../../../src/tracking/pricing/find_model_price.ts";
+import { loadPriceTable } from "../../../src/tracking/pricing/price_table.ts";
 import {
-  BUNDLED_PRICES,
-  findModelPrice,
-  loadPriceTable,
   loadPriceTableFromEnv,
   PRICES_ENV_VAR,
-} from "../../../src/tracking/pricing/mod.ts";
+} from "../../../src/tracking/pricing/load_price_table_from_env.ts";
 import { isWorkflowError } from "../../../src/errors.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../../_helpers/assert.ts";
 

@@ -1,4 +1,5 @@
-import { priceCall, summarizeCosts } from "../../../src/tracking/pricing/mod.ts";
+import { priceCall } from "../../../src/tracking/pricing/price_call.ts";
+import { summarizeCosts } from "../../../src/tracking/pricing/summarize_costs.ts";
 import type { TokenUsage } from "../../../src/tracking/tracer.ts";
 import { assertAlmostEquals, assertEquals, assertStrictEquals } from "../../_helpers/assert.ts";
 

@@ -1,4 +1,4 @@
-import { loadPriceTable } from "../../../src/tracking/pricing/mod.ts";
+import { loadPriceTable } from "../../../src/tracking/pricing/price_table.ts";
 import { assertEquals, assertStringIncludes } from "../../_helpers/assert.ts";
 
 const SCRIPT = new URL("../../../scripts/update_prices.ts", import.meta.url).href;

@@ -6,7 +6,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { openSqliteReader, type TrackingReader } from "../../../src/tracking/report/mod.ts";
+import { openSqliteReader } from "../../../src/tracking/report/sqlite_reader.ts";
+import type { TrackingReader } from "../../../src/tracking/report/tracking_reader.ts";
 import {
   addExperiment,
   createMlflowDb,

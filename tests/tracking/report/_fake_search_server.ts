@@ -13,7 +13,7 @@ import type {
   StoredRun,
   StoredTrace,
   TrackingReader,
-} from "../../../src/tracking/report/mod.ts";
+} from "../../../src/tracking/report/tracking_reader.ts";
 
 /** What the server holds. */
 export interface FakeSearchData {

@@ -2,8 +2,8 @@ import {
   buildCostReport,
   type CostReport,
   type CostReportOptions,
-  type TrackingReader,
-} from "../../../src/tracking/report/mod.ts";
+} from "../../../src/tracking/report/cost_report.ts";
+import type { TrackingReader } from "../../../src/tracking/report/tracking_reader.ts";
 import {
   assert,
   assertAlmostEquals,

@@ -3,7 +3,8 @@
  * the node's configured model (never the client class) and does not call it unpriced.
  */
 import { WorkflowError } from "../../../src/errors.ts";
-import { buildCostReport, openSqliteReader } from "../../../src/tracking/report/mod.ts";
+import { buildCostReport } from "../../../src/tracking/report/cost_report.ts";
+import { openSqliteReader } from "../../../src/tracking/report/sqlite_reader.ts";
 import { llmCallOf } from "../../../src/tracking/span_llm_call.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import { assertEquals, assertRejects } from "../../_helpers/assert.ts";

@@ -1,10 +1,9 @@
+import { buildCostReport, type CostReport } from "../../../src/tracking/report/cost_report.ts";
 import {
-  buildCostReport,
-  type CostReport,
   costReportToJson,
   renderCostReportCsv,
   renderCostReportTable,
-} from "../../../src/tracking/report/mod.ts";
+} from "../../../src/tracking/report/render_cost_report.ts";
 import { assert, assertEquals, assertStringIncludes } from "../../_helpers/assert.ts";
 import { datasetFile, NOW } from "./_dataset.ts";
 

@@ -1,9 +1,7 @@
-import {
-  buildCostReport,
-  createRestReader,
-  listTraces,
-  type TrackingReader,
-} from "../../../src/tracking/report/mod.ts";
+import { buildCostReport } from "../../../src/tracking/report/cost_report.ts";
+import { createRestReader } from "../../../src/tracking/report/rest_reader.ts";
+import { listTraces } from "../../../src/tracking/report/trace_list.ts";
+import type { TrackingReader } from "../../../src/tracking/report/tracking_reader.ts";
 import { isWorkflowError } from "../../../src/errors.ts";
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "../../_helpers/assert.ts";
 import { datasetFile, NOW } from "./_dataset.ts";

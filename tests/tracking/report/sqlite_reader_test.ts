@@ -1,9 +1,7 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import {
-  buildCostReport,
-  buildSpanTree,
-  openSqliteReader,
-} from "../../../src/tracking/report/mod.ts";
+import { buildCostReport } from "../../../src/tracking/report/cost_report.ts";
+import { buildSpanTree } from "../../../src/tracking/report/span_tree.ts";
+import { openSqliteReader } from "../../../src/tracking/report/sqlite_reader.ts";
 import { isWorkflowError } from "../../../src/errors.ts";
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../../_helpers/assert.ts";
 import { datasetFile, NOW } from "./_dataset.ts";

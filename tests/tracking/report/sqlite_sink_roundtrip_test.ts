@@ -4,12 +4,10 @@
  */
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import type { SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
-import {
-  buildCostReport,
-  buildSpanTree,
-  listTraces,
-  openSqliteReader,
-} from "../../../src/tracking/report/mod.ts";
+import { buildCostReport } from "../../../src/tracking/report/cost_report.ts";
+import { buildSpanTree } from "../../../src/tracking/report/span_tree.ts";
+import { listTraces } from "../../../src/tracking/report/trace_list.ts";
+import { openSqliteReader } from "../../../src/tracking/report/sqlite_reader.ts";
 import { assert, assertEquals, assertStrictEquals } from "../../_helpers/assert.ts";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");

@@ -1,4 +1,4 @@
-import { resolveTimeWindow } from "../../../src/tracking/report/mod.ts";
+import { resolveTimeWindow } from "../../../src/tracking/report/time_window.ts";
 import { assertEquals, assertThrows } from "../../_helpers/assert.ts";
 
 const now = Date.parse("2026-11-27T15:30:00Z");

@@ -1,12 +1,14 @@
 import {
   buildSpanTree,
-  listTraces,
   renderSpanTree,
-  renderTraceList,
   spanTreeToJson,
-  type StoredTrace,
+} from "../../../src/tracking/report/span_tree.ts";
+import {
+  listTraces,
+  renderTraceList,
   traceListToJson,
-} from "../../../src/tracking/report/mod.ts";
+} from "../../../src/tracking/report/trace_list.ts";
+import type { StoredTrace } from "../../../src/tracking/report/tracking_reader.ts";
 import { assert, assertEquals, assertStringIncludes } from "../../_helpers/assert.ts";
 import { datasetFile } from "./_dataset.ts";
 

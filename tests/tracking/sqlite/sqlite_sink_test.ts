@@ -211,9 +211,11 @@ Deno.test("SqliteSink.deliver() on a full disk leaves no artifact files behind a
     let written = 0;
     const sink = await SqliteSink.open(`${dir}/m.db`, {
       artifactRoot: `${dir}/mlruns`,
-      // The disk fills up after the first file.
+      // The disk fills up after the first file, which is still being written when the second
+      // fails (it finishes a few milliseconds later).
       writeFile: async (path, content) => {
         if (written++ > 0) throw new Error("No space left on device (os error 28)");
+        await new Promise((resolve) => setTimeout(resolve, 20));
         await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
         await Deno.writeTextFile(path, content);
       },

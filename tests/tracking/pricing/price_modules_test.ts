@@ -1,8 +1,8 @@
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 
-Deno.test("pricing mod.ts loads no schema library, OpenTelemetry or LangChain", async () => {
+Deno.test("the pricing modules load no schema library, OpenTelemetry or LangChain", async () => {
   const output = await new Deno.Command("deno", {
-    args: ["info", "--json", new URL("../../../src/tracking/pricing/mod.ts", import.meta.url).href],
+    args: ["info", "--json", new URL("./_all_pricing.ts", import.meta.url).href],
     stdout: "piped",
     stderr: "piped",
   }).output();
