@@ -265,6 +265,24 @@ export {
   withRateLimit,
 } from "./src/llm/rate_limits.ts";
 export type { ProviderErrorKind } from "./src/llm/classify_provider_error.ts";
+// Evaluation runs: datasets and evaluateWorkflow.
+export { checkDataset, type CheckedDataset } from "./src/evaluation/check_dataset.ts";
+export {
+  type DatasetFormat,
+  type EvaluationDataset,
+  type EvaluationRecord,
+  parseDataset,
+  type ParseDatasetOptions,
+} from "./src/evaluation/parse_dataset.ts";
+export {
+  evaluateWorkflow,
+  type EvaluateWorkflowOptions,
+  type EvaluationResult,
+  type RecordEvaluation,
+} from "./src/runtime/evaluate_workflow.ts";
+export { loadDataset, type LoadDatasetOptions } from "./src/runtime/load_dataset.ts";
+export { type StoredAssessment } from "./src/tracking/report/tracking_reader.ts";
+
 // Prompt registry: prompts versioned in MLflow, named by prompts:/<name>/<version> or @<alias>.
 export {
   listPrompts,
@@ -331,9 +349,15 @@ export { writeFileTool } from "./src/tools/write_file.ts";
 // Tracker: recording runs in MLflow.
 export { type ArtifactLevel, type NodeCaptureSettings } from "./src/tracking/capture_policy.ts";
 export {
+  type AgentVersionRecord,
   type ArtifactRecord,
+  type AssessmentRecord,
+  type AssessmentSourceRecord,
+  type DatasetRecord,
   type DeliveryOutcome,
   type DeliveryReceipt,
+  type GroupRunLink,
+  type RunBundle,
   type RunRecord,
   type SpanEventRecord,
   type SpanRecord,
@@ -341,7 +365,15 @@ export {
   type TraceBundle,
   type TraceRecord,
   type TraceSink,
+  type TrackingBundle,
 } from "./src/tracking/trace_bundle.ts";
+export type {
+  StartGroupRunOptions,
+  StartRunOptions,
+  TraceAnnotations,
+} from "./src/tracking/tracker_options.ts";
+export type { GroupRun, GroupRunEnd, GroupTraceSummary } from "./src/tracking/group_run.ts";
+export type { JsonValue } from "./src/tracking/python_json.ts";
 export {
   type AttributeValue,
   type LlmCallRecord,
@@ -391,6 +423,7 @@ export {
 } from "./src/tracking/http/mlflow_client.ts";
 export { type EnvReader } from "./src/tracking/http/mlflow_auth.ts";
 export {
+  type MlflowAssessmentInfo,
   type MlflowExperiment,
   type MlflowRun,
   type MlflowRunInfo,

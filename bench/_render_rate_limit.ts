@@ -1,5 +1,5 @@
 /**
- * The rate-limited batch of `bench/RESULTS.md` (target 6): its rows in the targets table and
+ * The rate-limited batch of `bench/RESULTS.md` (target 7): its rows in the targets table and
  * its section, from what `rate_limit.ts` printed.
  *
  * @module
@@ -27,7 +27,7 @@ const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 const verdict = (met: boolean) => met ? "**met**" : "**not met**";
 
 /**
- * The rows and the section of target 6.
+ * The rows and the section of target 7.
  *
  * @param json What `rate_limit.ts` printed, or `undefined` when it did not run.
  * @returns Target rows and the section's lines.
@@ -36,7 +36,7 @@ export function rateLimitReport(
   json: RateLimitJson | undefined,
 ): { rows: string[]; section: string[] } {
   if (json === undefined) {
-    return { rows: ["| 6 | rate-limited batch | | missing | **not met** |"], section: [] };
+    return { rows: ["| 7 | rate-limited batch | | missing | **not met** |"], section: [] };
   }
   const limited = json.runs.find((run) => run.limited);
   const unlimited = json.runs.find((run) => !run.limited);
@@ -48,30 +48,30 @@ export function rateLimitReport(
     resume.mlflow.duplicates === 0 && resume.mlflow.traces === json.records;
   const scale = `${json.records} records × ${json.nodes} nodes at ${json.rpm} RPM`;
   const rows = [
-    `| 6 | rate-limited batch (${scale}, concurrency ${json.concurrency}): failed records | 0 | ${
+    `| 7 | rate-limited batch (${scale}, concurrency ${json.concurrency}): failed records | 0 | ${
       limited ? limited.failed : "missing"
     } | ${verdict(limited?.failed === 0 && limited.succeeded === json.records)} |`,
-    `| 6 | its wall time vs the least the limit allows (${seconds(json.minimumMs)}) | ≤ ${
+    `| 7 | its wall time vs the least the limit allows (${seconds(json.minimumMs)}) | ≤ ${
       x(RATE_LIMIT_WALL_RATIO)
     } | ${limited ? `${x(ratio(limited))} (${seconds(limited.wallMs)})` : "missing"} | ${
       verdict(limited !== undefined && ratio(limited) <= RATE_LIMIT_WALL_RATIO)
     } |`,
-    `| 6 | its requests answered 429 | ≤ ${percent(RATE_LIMIT_429_SHARE)} | ${
+    `| 7 | its requests answered 429 | ≤ ${percent(RATE_LIMIT_429_SHARE)} | ${
       limited ? `${percent(share(limited))} (${limited.rateLimited} of ${limited.requests})` : ""
     } | ${verdict(limited !== undefined && share(limited) <= RATE_LIMIT_429_SHARE)} |`,
-    `| 6 | the same batch without the rate limit | (reported) | ${
+    `| 7 | the same batch without the rate limit | (reported) | ${
       unlimited
         ? `${unlimited.failed} failed, ${percent(share(unlimited))} answered 429, ${
           x(ratio(unlimited))
         }`
         : "missing"
     } | — |`,
-    `| 6 | stopped by SIGTERM at about half, then \`--resume\`d: each record once in the output and in MLflow | once | ${resume.output.lines} result lines, ${resume.mlflow.traces} traces (missing ${
+    `| 7 | stopped by SIGTERM at about half, then \`--resume\`d: each record once in the output and in MLflow | once | ${resume.output.lines} result lines, ${resume.mlflow.traces} traces (missing ${
       resume.output.missing + resume.mlflow.missing
     }, twice ${resume.output.duplicates + resume.mlflow.duplicates}) | ${verdict(onceEach)} |`,
   ];
   const section = [
-    "## 6. Rate-limited batch",
+    "## 7. Rate-limited batch",
     "",
     `Command: \`${RATE_LIMIT_COMMAND}${
       json.rpm === RATE_LIMIT_GOAL_RPM ? "" : ` ${json.records} ${json.rpm}`

@@ -143,6 +143,37 @@ export function parseFigures(bench: BenchJson): ParseFigures | undefined {
  * @param bench The `deno bench` results.
  * @returns The row, and the section's lines.
  */
+/** Largest overhead of deterministic scoring over the runs themselves (issue 10). */
+export const SCORING_OVERHEAD = 1.05;
+
+/**
+ * The target row and the section of `evaluate`: deterministic scoring against the runs alone.
+ *
+ * @param ratios The interleaved ratios.
+ * @returns The row and the section.
+ */
+export function evaluationReport(ratios: RatiosJson): { row: string; section: string[] } {
+  const figures = ratios.evaluation;
+  const batch = figures?.variants["batch"];
+  const evaluation = figures?.variants["evaluation"];
+  const row = `| 6 | \`evaluate\` with 6 deterministic checks vs a batch of the same ${
+    figures?.records ?? "?"
+  } records (${figures?.latencyMs ?? "?"} ms mock calls) | ≤ ${pct(SCORING_OVERHEAD)} | ${
+    batch && evaluation
+      ? `${pct(evaluation.ratio)} (${ms(batch.summary.median)} → ${ms(evaluation.summary.median)})`
+      : "missing"
+  } | ${verdict((evaluation?.ratio ?? Infinity) <= SCORING_OVERHEAD)} |`;
+  const section = [
+    "## 6. Evaluation: deterministic scoring over the runs",
+    "",
+    `Command: \`${COMMANDS.ratios} evaluation\` (interleaved, 80 rounds; the \`deno bench\` group of \`bench/evaluation_bench.ts\` gives the same two variants one after the other, for reference). The scenario (\`bench/_evaluation_scenario.ts\`) runs the same records of a one-node workflow as a batch (\`runBatch\`) and as an evaluation (\`evaluateWorkflow\`: the dataset checked against the workflow, the runs on the same worker pool, six deterministic checks per record, the aggregates), both untracked at concurrency 4; the ratio is the median of the per-round ratios (p25 ${
+      evaluation ? x(evaluation.ratioP25) : "?"
+    }, p75 ${evaluation ? x(evaluation.ratioP75) : "?"}).`,
+    "",
+  ];
+  return { row, section };
+}
+
 export function parseReport(bench: BenchJson): { row: string; section: string[] } {
   const figures = parseFigures(bench);
   const row =
@@ -264,6 +295,7 @@ export function renderResults(results: SuiteResults): string {
     : sink ?? workerSink;
 
   const parse = parseReport(bench);
+  const evaluation = evaluationReport(ratios);
   const rateLimit = rateLimitReport(results.rateLimit);
   const lines: string[] = [
     "# Benchmark results",
@@ -318,6 +350,7 @@ export function renderResults(results: SuiteResults): string {
       engine5 ? x(engine5.ratio) : "missing"
     } | ${verdict((engine5?.ratio ?? Infinity) <= 1.2)} |`,
     parse.row,
+    evaluation.row,
     ...rateLimit.rows,
     `| — | \`deno task bench\` runs the whole suite | < 10 min | ${
       ((results.finished.getTime() - results.started.getTime()) / 60_000).toFixed(1)
@@ -462,6 +495,7 @@ export function renderResults(results: SuiteResults): string {
   );
 
   lines.push(...parse.section);
+  lines.push(...evaluation.section);
   lines.push(...rateLimit.section);
 
   lines.push(

@@ -51,6 +51,8 @@ export interface RatiosJson {
   engine_0ms: { nodes: number; latencyMs: number; variants: Record<string, Variant> };
   /** Target 4 with a 5 ms model. */
   engine_5ms: { nodes: number; latencyMs: number; variants: Record<string, Variant> };
+  /** Target 6: an evaluation with deterministic checks against a batch of the same records. */
+  evaluation?: { records: number; latencyMs: number; variants: Record<string, Variant> };
 }
 
 /** What `cold_start.ts` prints. */

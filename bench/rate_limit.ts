@@ -1,5 +1,5 @@
 /**
- * Target 6: a batch against a provider that enforces a requests-per-minute limit over
+ * Target 7: a batch against a provider that enforces a requests-per-minute limit over
  * one-second windows (`_rate_limited_server.ts`, its own process). The CLI runs
  * `RECORDS` three-node records at `--concurrency 50` (each run a fresh `cli.ts` process,
  * tracked into a fresh MLflow SQLite file):

@@ -1,9 +1,9 @@
 /**
- * Targets 1 and 4 measured interleaved, for a verdict that load from other processes cannot
+ * Targets 1, 4 and 6 measured interleaved, for a verdict that load from other processes cannot
  * sway: each round runs every variant (in blocks, in rotating order), and the ratio to the
  * baseline is taken per round, then its median. Prints one JSON object.
  *
- *   deno run --allow-read --allow-write --allow-env bench/ratios.ts [tracing|engine]...
+ *   deno run --allow-read --allow-write --allow-env bench/ratios.ts [tracing|engine|evaluation]...
  *
  * @module
  */
@@ -14,8 +14,13 @@ import {
   TRACING_LATENCY_MS,
   tracingScenario,
 } from "./_scenarios.ts";
+import {
+  EVALUATION_LATENCY_MS,
+  EVALUATION_RECORDS,
+  evaluationScenario,
+} from "./_evaluation_scenario.ts";
 
-const parts = Deno.args.length > 0 ? Deno.args : ["tracing", "engine"];
+const parts = Deno.args.length > 0 ? Deno.args : ["tracing", "engine", "evaluation"];
 const report: Record<string, unknown> = {};
 
 if (parts.includes("tracing")) {
@@ -55,6 +60,18 @@ if (parts.includes("engine")) {
       ], { rounds, warmup: 10 }),
     };
   }
+}
+
+if (parts.includes("evaluation")) {
+  const scenario = await evaluationScenario();
+  report.evaluation = {
+    records: EVALUATION_RECORDS,
+    latencyMs: EVALUATION_LATENCY_MS,
+    variants: await measureInterleaved([
+      ["batch", scenario.batch],
+      ["evaluation", scenario.evaluate],
+    ], { rounds: 80, warmup: 3 }),
+  };
 }
 
 await Deno.stdout.write(new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"));

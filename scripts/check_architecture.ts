@@ -7,7 +7,8 @@
  * `cli.ts` → `src/cli` → (`src/runtime`, `mod.ts`'s areas) → `src/evaluation` → `src/engine` →
  * (`src/llm`, `src/tools`, `src/tracking`) → `src/config`, with `src/errors.ts` shared. The
  * evaluation area reaches the engine only through what it runs judges with (`compileWorkflow`,
- * `EngineDeps`, `typeSchema`), and tracking only through its contract `tracer.ts` (`TokenUsage`).
+ * `EngineDeps`, `typeSchema`) and checks a dataset's inputs with (`state_model.ts`), and tracking
+ * only through its contract `tracer.ts` (`TokenUsage`).
  *
  * Run: `deno run --allow-read --allow-run=deno scripts/check_architecture.ts`
  *
@@ -35,6 +36,7 @@ const CONTRACTS: Readonly<Record<string, readonly string[]>> = {
   "evaluation": [
     "src/engine/compile_workflow.ts",
     "src/engine/engine_types.ts",
+    "src/engine/state_model.ts",
     "src/engine/type_schema.ts",
     "src/tracking/tracer.ts",
   ],

@@ -1,5 +1,5 @@
 /**
- * The runtime's entry points that `run` and `permissions` import only after their flags are
+ * The runtime's entry points that `run`, `evaluate` and `permissions` import only after their flags are
  * checked: loading them loads LangChain, so a usage error never waits for it.
  *
  * @module
@@ -12,3 +12,5 @@ export { runBatch } from "../runtime/run_batch.ts";
 export { readJsonLines } from "../runtime/read_json_lines.ts";
 export { flushTracking } from "../runtime/flush_tracking.ts";
 export { permissionFlags, workflowPermissions } from "../runtime/workflow_permissions.ts";
+export { evaluateWorkflow } from "../runtime/evaluate_workflow.ts";
+export { loadDataset } from "../runtime/load_dataset.ts";

@@ -69,6 +69,34 @@ export interface RunOptions extends GlobalOptions {
   mlflowSchema: MlflowSchemaChoice | undefined;
 }
 
+/** `evaluate <file>`. */
+export interface EvaluateOptions extends GlobalOptions {
+  /** `--dataset`: a JSONL, JSON or YAML list of `{inputs, expectations, tags}` records. */
+  dataset: string;
+  /** `--scorers`: a YAML file with a top-level `scorers:` list (instead of the workflow's). */
+  scorers: string | undefined;
+  /** `--concurrency`: records run (and judges asked) at once. */
+  concurrency: number;
+  /** `--mock`: every node and judge uses the mock model; no network. */
+  mock: boolean;
+  /** `--seed`: seed of the mock model. */
+  seed: number | undefined;
+  /** `--tracking-uri`: record the evaluation there (turns tracking on). */
+  trackingUri: string | undefined;
+  /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
+  tracking: boolean;
+  /** `--fail-under name=min`, repeatable: exit 1 when a scorer's mean is below its minimum. */
+  failUnder: string[];
+  /** `--compare`: an earlier evaluation run (id or name) in the same store. */
+  compare: string | undefined;
+  /** `--json`: machine output. */
+  json: boolean;
+  /** `--rationale`: show each score's rationale under its record. */
+  rationale: boolean;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
+}
+
 /** Filters shared by the commands that read tracked runs. */
 export interface TrackingReadOptions extends GlobalOptions {
   /** Where to read: sqlite:///path or http(s)://host. */

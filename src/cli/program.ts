@@ -16,6 +16,7 @@ import {
   parseMlflowSchemaChoice,
 } from "../tracking/sqlite/mlflow_schema_choice.ts";
 import type {
+  EvaluateOptions,
   GraphOptions,
   PermissionsOptions,
   PromptsAliasOptions,
@@ -32,6 +33,7 @@ import type {
 } from "./options.ts";
 
 type RunCommandModule = typeof import("./run_command.ts");
+type EvaluateCommandModule = typeof import("./evaluate_command.ts");
 type TracesPushModule = typeof import("./traces_push_command.ts");
 type PermissionsModule = typeof import("./permissions_command.ts");
 
@@ -193,6 +195,60 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         mlflowSchema: opts.mlflowSchema,
       };
       setExit(await runCommand(file, options, io));
+    });
+
+  program.command("evaluate")
+    .description("run a workflow over a dataset, score every run and record the evaluation")
+    .argument("<file>", "workflow file")
+    .requiredOption(
+      "--dataset <file>",
+      "records {inputs, expectations, tags}: JSONL, or a JSON or YAML list",
+    )
+    .option("--scorers <file>", "a YAML file with a scorers: list (default: the workflow's)")
+    .option(
+      "--concurrency <n>",
+      `records run (and judges asked) at once, 1 to ${MAX_CONCURRENCY}`,
+      wholeNumber("--concurrency", 1, MAX_CONCURRENCY),
+      DEFAULT_CONCURRENCY,
+    )
+    .option("--mock", "use the mock model for every node and judge (no key, no network)", false)
+    .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
+    .option(
+      "--tracking-uri <uri>",
+      "record the evaluation in MLflow there (sqlite:///path.db or http(s)://host)",
+    )
+    .option("--no-tracking", "record nothing, even when the workflow enables MLflow")
+    .option(
+      "--fail-under <name=min>",
+      "exit 1 when the scorer's mean is below min; repeatable",
+      collect,
+      [],
+    )
+    .option("--compare <run>", "an earlier evaluation run (id or name) in the same store")
+    .option("--json", "print the evaluation as JSON", false)
+    .option("--rationale", "show each score's rationale", false)
+    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
+    .action(async (file: string, opts: Omit<EvaluateOptions, "verbose">) => {
+      const { evaluateCommand } = await importHeavy<EvaluateCommandModule>(
+        "./evaluate_command.ts",
+        io.cwd(),
+      );
+      const options: EvaluateOptions = {
+        ...globals(),
+        dataset: opts.dataset,
+        scorers: opts.scorers,
+        concurrency: opts.concurrency,
+        mock: opts.mock,
+        seed: opts.seed,
+        trackingUri: opts.trackingUri,
+        tracking: opts.tracking,
+        failUnder: opts.failUnder,
+        compare: opts.compare,
+        json: opts.json,
+        rationale: opts.rationale,
+        tools: opts.tools,
+      };
+      setExit(await evaluateCommand(file, options, io));
     });
 
   const report = program.command("report").description("reports over tracked runs");

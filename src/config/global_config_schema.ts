@@ -52,6 +52,7 @@ export const MlflowSchema: z.ZodObject<{
   >;
   async_logging: z.ZodDefault<z.ZodBoolean>;
   redact: z.ZodDefault<z.ZodArray<z.ZodString>>;
+  run_per_execution: z.ZodDefault<z.ZodBoolean>;
   retention_days: z.ZodOptional<z.ZodInt>;
   redact_pii: z.ZodOptional<z.ZodBoolean>;
 }, z.core.$strict> = exactSchema(z.strictObject({
@@ -77,6 +78,10 @@ export const MlflowSchema: z.ZodObject<{
   ),
   redact: z.array(z.string().min(1)).default([]).describe(
     "State fields or regular expressions whose values are masked in spans",
+  ),
+  run_per_execution: z.boolean().default(false).describe(
+    "One MLflow run per workflow execution, with its metrics and artifacts; default false: " +
+      "a run records its trace only, and MLflow runs are made for batches and evaluations",
   ),
   retention_days: z.int().positive().optional().describe("Accepted; not implemented"),
   redact_pii: z.boolean().optional().describe("Accepted; not implemented"),

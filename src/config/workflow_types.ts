@@ -1027,6 +1027,13 @@ export interface MlflowConfig {
    */
   redact: string[];
   /**
+   * One MLflow run per workflow execution, with its metrics and artifacts; default false: a run
+   * records its trace only, and MLflow runs are made for batches and evaluations
+   *
+   * @default {false}
+   */
+  run_per_execution: boolean;
+  /**
    * Accepted; not implemented
    */
   retention_days?: number | undefined;
@@ -1093,6 +1100,13 @@ export interface MlflowInput {
    * @default {[]}
    */
   redact?: string[] | undefined;
+  /**
+   * One MLflow run per workflow execution, with its metrics and artifacts; default false: a run
+   * records its trace only, and MLflow runs are made for batches and evaluations
+   *
+   * @default {false}
+   */
+  run_per_execution?: boolean | undefined;
   /**
    * Accepted; not implemented
    */

@@ -25,6 +25,7 @@ import {
 import { denoEngineDeps, denoWarn } from "./deno_deps.ts";
 import { createWorkflowTracker } from "./workflow_tracker.ts";
 import type { MlflowTracker } from "../tracking/mlflow_tracker.ts";
+import type { StartGroupRunOptions } from "../tracking/tracker_options.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 import { resolveWorkflowPrompts } from "./resolve_workflow_prompts.ts";
@@ -156,7 +157,10 @@ export async function trackerForRun(
   loaded: LoadedWorkflow,
   deps: EngineDeps,
   options:
-    & Pick<RunWorkflowOptions, "tracker" | "trackingUri" | "warn" | "traceparent" | "mlflowSchema">
+    & Pick<
+      RunWorkflowOptions,
+      "tracker" | "trackingUri" | "warn" | "traceparent" | "mlflowSchema" | "runPerExecution"
+    >
     & {
       sqliteWorker?: boolean;
     },
@@ -171,6 +175,8 @@ export async function trackerForRun(
     warn,
     cwd: deps.cwd,
     sqliteWorker: options.sqliteWorker,
+    runPerExecution: options.runPerExecution,
+    readTextFile: deps.readTextFile,
     ...(parent ? { parent } : {}),
     ...(options.mlflowSchema === undefined
       ? {}
@@ -245,4 +251,22 @@ function definedOnly(overrides: Partial<RunDeps>): Partial<RunDeps> {
   return Object.fromEntries(
     Object.entries(overrides).filter(([, value]) => value !== undefined),
   ) as Partial<RunDeps>;
+}
+
+/**
+ * What the MLflow run of a batch or an evaluation says of its workflow.
+ *
+ * @param loaded The workflow.
+ * @returns Name, version, provider, model, node count and schema version.
+ */
+export function groupRunWorkflow(loaded: LoadedWorkflow): StartGroupRunOptions["workflow"] {
+  const { flow, nodes, config, schema_version } = loaded.config;
+  return {
+    workflowName: flow.name,
+    workflowVersion: flow.version,
+    provider: config.llm.provider,
+    model: config.llm.model,
+    nodeCount: nodes.length,
+    schemaVersion: schema_version,
+  };
 }

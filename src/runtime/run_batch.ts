@@ -11,7 +11,7 @@ import { isWorkflowError, WorkflowError } from "../errors.ts";
 import type { TokenUsage } from "../tracking/tracer.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
-import { prepareRun, trackerForRun } from "./_run_setup.ts";
+import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
 import { AdaptiveConcurrency } from "./_adaptive_concurrency.ts";
@@ -110,7 +110,8 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
 /**
  * Runs a workflow once per item, up to `concurrency` runs at a time. The workflow is loaded
  * and compiled once (a bad workflow throws before any item is read), one tracker records
- * every run, and items are pulled from `items` only when a run slot is free, so a lazy source
+ * every run (their traces link to one MLflow run of the batch, with its aggregate metrics,
+ * unless `runPerExecution` gives each its own), and items are pulled from `items` only when a run slot is free, so a lazy source
  * such as {@linkcode readJsonLines} is read with backpressure. Each outcome goes to
  * `onResult` as soon as its run ends and nothing of it is kept afterwards: memory stays flat
  * for any number of items. An item that is an error (a bad line) is reported as failed with
@@ -175,7 +176,15 @@ export async function runBatch(
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
   // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).
-  const { tracer, opened } = await trackerForRun(loaded, deps, { ...options, sqliteWorker: true });
+  const tracked = await trackerForRun(loaded, deps, { ...options, sqliteWorker: true });
+  const { opened } = tracked;
+  // One MLflow run for the whole batch, unless each execution gets its own.
+  const group = opened && !opened.runPerExecution
+    ? opened.startGroupRun({ kind: "batch", workflow: groupRunWorkflow(loaded) })
+    : undefined;
+  const tracer = group?.tracer ?? tracked.tracer;
+  let failed = false;
+  let stopped = false;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const noMoreItems = options.stopSignal ? AbortSignal.any([signal, options.stopSignal]) : signal;
@@ -233,9 +242,17 @@ export async function runBatch(
     });
     const cancelled = (options.signal?.aborted ?? false) ||
       (options.stopSignal?.aborted === true && !source.finished);
+    stopped = cancelled;
     return totals.summary(cancelled, slots.lowest);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     await source.return();
+    // A batch stopped before every record ran is KILLED; its --resume gets a run of its own.
+    await group?.finish({
+      status: options.signal?.aborted || stopped ? "KILLED" : failed ? "FAILED" : "FINISHED",
+    });
     // A batch waits for its own deliveries, however many; only an unreachable destination or
     // an interrupt sends what is left to the spool.
     if (opened) {

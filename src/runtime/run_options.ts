@@ -96,6 +96,14 @@ export interface RunWorkflowOptions {
    */
   mlflowSchema?: MlflowSchemaChoice;
   /**
+   * One MLflow run per execution (with its params, metrics and artifacts), as the workflow's
+   * `run_per_execution` asks; otherwise a run records its trace only, and a batch gets one
+   * MLflow run.
+   *
+   * @default {the workflow's `run_per_execution`, false without one}
+   */
+  runPerExecution?: boolean;
+  /**
    * Receives tracking warnings (a tracking problem never fails a run).
    *
    * @default {a line on standard error}

@@ -23,6 +23,7 @@ import {
 import { readOtlpEnv } from "../tracking/otlp/otlp_env.ts";
 import type { SqliteSinkOptions } from "../tracking/sqlite/sqlite_sink.ts";
 import { denoCwd, denoEnv, denoWarn, type EnvReader, secretValues } from "./deno_deps.ts";
+import { describeAgentVersion } from "./agent_version.ts";
 
 /** Options of {@linkcode createWorkflowTracker}. */
 export interface WorkflowTrackerOptions {
@@ -113,14 +114,27 @@ export interface WorkflowTrackerOptions {
    * @default {Deno's}
    */
   preflight?: PreflightDeps | undefined;
+  /**
+   * Overrides the workflow's `run_per_execution`: one MLflow run per execution.
+   *
+   * @default {the workflow's setting, false without one}
+   */
+  runPerExecution?: boolean | undefined;
+  /**
+   * Reads the workflow file, logged with its agent version.
+   *
+   * @default {Deno.readTextFile; the normalised workflow when it cannot be read}
+   */
+  readTextFile?: ((path: string) => Promise<string>) | undefined;
 }
 
 /**
  * The MLflow tracker of a workflow when tracking is on (see `resolveTrackingDestination`):
  * background or synchronous delivery per `async_logging`, the workflow's capture settings
- * (schema defaults when it has no `mlflow` block), its nodes' overrides, the environment's
- * credential values to scrub, `USER` (or `USERNAME`) as the user and the workflow file as the
- * source. With the standard `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) set, the
+ * (schema defaults when it has no `mlflow` block), its nodes' overrides, its agent version (see
+ * `describeAgentVersion`), one MLflow run per execution or not (`run_per_execution`), the
+ * environment's credential values to scrub, `USER` (or `USERNAME`) as the user and the workflow
+ * file as the source. With the standard `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) set, the
  * spans also go to that OTLP collector.
  *
  * When neither the destination nor the spool may be written (say, a SQLite file without
@@ -171,6 +185,16 @@ export async function createWorkflowTracker(
   const sqlite = { ...(cwd === undefined ? {} : { cwd }), ...options.sinkOptions?.sqlite };
   const inWorker = options.sqliteWorker && async && !options.sinkOptions?.openSqliteSink;
   const user = env("USER") || env("USERNAME");
+  const sourceName = options.sourceName ?? loaded.file ?? loaded.config.flow.name;
+  const readTextFile = options.readTextFile ?? ((path: string) => Deno.readTextFile(path));
+  const fileText = loaded.file === undefined
+    ? undefined
+    : await readTextFile(loaded.file).catch(() => undefined);
+  const agentVersion = await describeAgentVersion(loaded, {
+    fileText,
+    sourceName,
+    ...(user ? { user } : {}),
+  });
   const otlp = readOtlpEnv(env);
   if (otlp?.ok === false) warn(`${otlp.reason}: spans go to MLflow only`);
   for (const message of otlp?.ok ? otlp.warnings : []) warn(message);
@@ -192,7 +216,9 @@ export async function createWorkflowTracker(
     ...(options.parent ? { parent: options.parent } : {}),
     ...(otlp?.ok ? { collector: otlp.config } : {}),
     secrets: options.secrets ?? secretValues(env),
-    sourceName: options.sourceName ?? loaded.file ?? loaded.config.flow.name,
+    sourceName,
+    runPerExecution: options.runPerExecution ?? mlflow.run_per_execution,
+    agentVersion,
     warn,
     ...(user ? { user } : {}),
   });

@@ -1,7 +1,8 @@
 /**
  * Turns a finished run (its raw spans and what it started and ended with) into a `TraceBundle`:
- * spans redacted and scrubbed per the capture policy, the trace record, and the MLflow run with
- * params, metrics, tags and artifacts.
+ * spans redacted and scrubbed per the capture policy, the trace record (tagged with its workflow
+ * and, when some call had no price, the unpriced models), and, when one MLflow run per
+ * execution is asked for, that run with params, metrics, tags and artifacts.
  *
  * @module
  */
@@ -19,6 +20,7 @@ import {
   type SpanRecord,
   TRACE_ID_TAG,
   type TraceBundle,
+  WORKFLOW_TAG,
 } from "./trace_bundle.ts";
 
 /** The state of a run after one node, kept for `artifact_level: full`. */
@@ -50,6 +52,21 @@ export interface BundleSettings {
   sourceName: string;
   /** The capture policy of the workflow. */
   policy: CapturePolicy;
+  /**
+   * Give the trace an MLflow run of its own (params, metrics, artifacts), as one run per
+   * execution does; `false` records the trace alone.
+   *
+   * @default {true}
+   */
+  withRun?: boolean;
+}
+
+/** A bundle and the cost summary of its spans. */
+export interface SummarizedBundle {
+  /** The bundle. */
+  bundle: TraceBundle;
+  /** The run's cost summary, computed from the bundle's own spans. */
+  summary: RunSummary;
 }
 
 /**
@@ -146,6 +163,22 @@ const RUN_STATUS = { success: "FINISHED", failed: "FAILED", cancelled: "KILLED" 
  * @throws {RangeError} When the spans have no root.
  */
 export function buildTraceBundle(input: FinishedRun, settings: BundleSettings): TraceBundle {
+  return summarizeTraceBundle(input, settings).bundle;
+}
+
+/**
+ * Builds the bundle of a finished run, as {@linkcode buildTraceBundle} does, and returns the cost
+ * summary it computed from the sanitised spans with it (what a group run adds up).
+ *
+ * @param input The finished run.
+ * @param settings Destination, experiment, run name, user, source, capture policy, run or not.
+ * @returns The bundle and its summary.
+ * @throws {RangeError} When the spans have no root.
+ */
+export function summarizeTraceBundle(
+  input: FinishedRun,
+  settings: BundleSettings,
+): SummarizedBundle {
   const { start, end } = input;
   const { policy } = settings;
   const samples: unknown[] = [start.inputs, end.outputs, ...input.snapshots.map((s) => s.state)];
@@ -169,6 +202,39 @@ export function buildTraceBundle(input: FinishedRun, settings: BundleSettings): 
     cost: summary.totals.calls > 0 ? summary.totals.cost : undefined,
     stopReason: end.reason === undefined ? undefined : redactor.scrubSecrets(end.reason),
   });
+  trace.tags[WORKFLOW_TAG] = redactor.scrubSecrets(start.workflowName);
+  if (summary.unpricedModels.length > 0) {
+    trace.tags[COST_UNKNOWN_MODELS_TAG] = redactor.scrubSecrets(summary.unpricedModels.join(","));
+  }
+  const prompts = promptsThatRan(input);
+  if (prompts.length > 0) trace.tags[LINKED_PROMPTS_KEY] = linkedPromptsTag(prompts);
+  if (input.remoteParentSpanId !== undefined) trace.remoteParentSpanId = input.remoteParentSpanId;
+  const bundle: TraceBundle = {
+    version: 1,
+    trackingUri: settings.trackingUri,
+    experimentName: settings.experimentName,
+    trace,
+  };
+  if (settings.withRun !== false) {
+    bundle.run = buildRun(input, settings, { redactor, spans, summary });
+  }
+  return { bundle, summary };
+}
+
+/** The registry prompts of the nodes that ran, as MLflow links them to traces and runs. */
+function promptsThatRan(input: FinishedRun): NonNullable<FinishedRun["start"]["prompts"]> {
+  const ran = new Set(input.nodeIds.values());
+  return (input.start.prompts ?? []).filter((prompt) => ran.has(prompt.nodeId));
+}
+
+/** The MLflow run of one execution: params, metrics, tags and artifacts. */
+function buildRun(
+  input: FinishedRun,
+  settings: BundleSettings,
+  parts: { redactor: RunRedactor; spans: SpanRecord[]; summary: RunSummary },
+): RunRecord {
+  const { start, end } = input;
+  const { redactor, spans, summary } = parts;
   const params: Record<string, string> = {
     workflow_name: start.workflowName,
     workflow_version: start.workflowVersion ?? "unversioned",
@@ -182,23 +248,20 @@ export function buildTraceBundle(input: FinishedRun, settings: BundleSettings): 
     "mlflow.source.name": settings.sourceName,
     "mlflow.source.type": "LOCAL",
     "mlflow.runName": settings.runName,
-    [TRACE_ID_TAG]: trace.traceId,
+    [TRACE_ID_TAG]: input.traceId,
   };
   if (summary.unpricedModels.length > 0) {
     tags[COST_UNKNOWN_MODELS_TAG] = summary.unpricedModels.join(",");
   }
-  // The registry prompts of the nodes that ran, as MLflow links them to traces and runs.
-  const ran = new Set(input.nodeIds.values());
-  const prompts = (start.prompts ?? []).filter((prompt) => ran.has(prompt.nodeId));
+  const prompts = promptsThatRan(input);
   if (prompts.length > 0) {
-    trace.tags[LINKED_PROMPTS_KEY] = linkedPromptsTag(prompts);
-    tags[LINKED_PROMPTS_KEY] = trace.tags[LINKED_PROMPTS_KEY];
+    tags[LINKED_PROMPTS_KEY] = linkedPromptsTag(prompts);
     for (const prompt of prompts) {
       params[`node_${prompt.nodeId}_prompt`] = `prompts:/${prompt.name}/${prompt.version}`;
     }
   }
   if (end.reason !== undefined) tags["configurable_agents.stop_reason"] = end.reason;
-  const run: RunRecord = {
+  return {
     runName: redactor.scrubSecrets(settings.runName),
     startTimeMs: Math.floor(input.startTimeMs),
     endTimeMs: Math.floor(input.endTimeMs),
@@ -223,13 +286,5 @@ export function buildTraceBundle(input: FinishedRun, settings: BundleSettings): 
       snapshots: input.snapshots,
       summary,
     }),
-  };
-  if (input.remoteParentSpanId !== undefined) trace.remoteParentSpanId = input.remoteParentSpanId;
-  return {
-    version: 1,
-    trackingUri: settings.trackingUri,
-    experimentName: settings.experimentName,
-    trace,
-    run,
   };
 }

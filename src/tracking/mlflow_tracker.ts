@@ -1,13 +1,17 @@
 /**
- * `MlflowTracker`: the `Tracer` that records every workflow run as one MLflow trace and one
- * MLflow run, and the one owner of tracking's lifecycle: it opens the sink its destination
- * leads to (at the first delivery) and the spool, hands each finished run's bundle to its
- * delivery queue, flushes once and closes.
+ * `MlflowTracker`: the `Tracer` that records every workflow run as one MLflow trace, linked to
+ * its agent version (an MLflow LoggedModel) and, for a batch or an evaluation, to the one MLflow
+ * run of the group (`startGroupRun`); with `runPerExecution`, each run also gets an MLflow run of
+ * its own. It is the one owner of tracking's lifecycle: it opens the sink its destination leads
+ * to (at the first delivery) and the spool, hands each finished run's bundle to its delivery
+ * queue, flushes once and closes.
  *
  * @module
  */
-import { type ArtifactLevel, CapturePolicy, type NodeCaptureSettings } from "./capture_policy.ts";
-import { buildTraceBundle } from "./build_trace_bundle.ts";
+import { CapturePolicy } from "./capture_policy.ts";
+import { summarizeTraceBundle } from "./build_trace_bundle.ts";
+import { GroupRun, groupRunSettings } from "./group_run.ts";
+import { annotateBundle } from "./_annotate_bundle.ts";
 import {
   describeError,
   type FinishedRun,
@@ -16,178 +20,30 @@ import {
 } from "./_run_recorder.ts";
 import { renderRunName } from "../config/run_name.ts";
 import type { RunRecordIds, RunStart, RunTrace, SpanOptions, SpanScope, Tracer } from "./tracer.ts";
-import type { TraceSink } from "./trace_bundle.ts";
+import type { RunBundle } from "./trace_bundle.ts";
 import { parseTrackingUri, type TrackingDestination } from "./tracking_destination.ts";
 import { activeOtelSpanContext } from "./trace_context.ts";
 import { withCollector } from "./otlp/collector_sink.ts";
-import type { OtlpCollectorConfig } from "./otlp/otlp_env.ts";
 import { DeliveryQueue, TRACKING_FLUSH_TIMEOUT_MS } from "./delivery/delivery_queue.ts";
-import { openSink, type OpenSinkDeps } from "./delivery/open_sink.ts";
-import { checkDestination, type PreflightDeps } from "./delivery/preflight.ts";
-import { Spool, type SpoolOptions } from "./delivery/spool.ts";
+import { openSink } from "./delivery/open_sink.ts";
+import { checkDestination } from "./delivery/preflight.ts";
+import { Spool } from "./delivery/spool.ts";
+import type {
+  CloseTrackerOptions,
+  MlflowTrackerOptions,
+  StartGroupRunOptions,
+  StartRunOptions,
+} from "./tracker_options.ts";
 
 export type { ForeignParent };
-
-/**
- * The `config.observability.mlflow` settings the tracker reads (a workflow's `MlflowConfig`
- * fits); a missing field takes the schema default.
- */
-export interface MlflowCaptureSettings {
-  /**
-   * Record span inputs and outputs; `false` records only sizes and hashes.
-   *
-   * @default {true}
-   */
-  log_prompts?: boolean | undefined;
-  /**
-   * Log run artifacts.
-   *
-   * @default {true}
-   */
-  log_artifacts?: boolean | undefined;
-  /**
-   * Which artifacts to log.
-   *
-   * @default {"standard"}
-   */
-  artifact_level?: ArtifactLevel | undefined;
-  /**
-   * State fields or regular expressions whose values are masked.
-   *
-   * @default {[]}
-   */
-  redact?: readonly string[] | undefined;
-  /**
-   * Run name template over `{flow_name}`, `{version}`, `{date}` and `{timestamp}`.
-   *
-   * @default {"{flow_name}-{timestamp}"}
-   */
-  run_name?: string | undefined;
-}
-
-/** Options of {@linkcode MlflowTracker}. */
-export interface MlflowTrackerOptions {
-  /** Where runs go: a tracking URI (`sqlite:///...`, `http(s)://...`) or a parsed destination. */
-  trackingUri: string | TrackingDestination;
-  /** MLflow experiment name. */
-  experimentName: string;
-  /**
-   * The workflow's `config.observability.mlflow` settings.
-   *
-   * @default {{}}
-   */
-  mlflow?: MlflowCaptureSettings;
-  /**
-   * The workflow's nodes, for their `log_prompts` and `log_artifacts` overrides.
-   *
-   * @default {[]}
-   */
-  nodes?: readonly NodeCaptureSettings[];
-  /**
-   * Deliver in the background (`async_logging`): a run's `finish` does not wait for the export.
-   * Each finished run is journaled in the spool first, so a crash cannot lose it.
-   *
-   * @default {true}
-   */
-  async?: boolean;
-  /**
-   * Writes the bundles instead of the sink the destination leads to (tests, embedders).
-   *
-   * @default {the SQLite file or tracking server of `trackingUri`, opened at the first delivery}
-   */
-  sink?: TraceSink;
-  /**
-   * How the default sink is opened: fetch, environment, SQLite options, a worker-thread sink.
-   *
-   * @default {Deno's}
-   */
-  sinkOptions?: OpenSinkDeps;
-  /**
-   * Where undeliverable runs (and the journal of asynchronous ones) go.
-   *
-   * @default {{ dir: ".mlflow-spool" }}
-   */
-  spool?: SpoolOptions;
-  /**
-   * Checks made once before the first delivery (permissions, reachability); `false` skips them.
-   *
-   * @default {Deno's permission query and TCP connect}
-   */
-  preflight?: PreflightDeps | false;
-  /**
-   * The span of another system every run nests under (W3C trace context). A function is asked
-   * at the start of each run.
-   *
-   * @default {the caller's active OpenTelemetry span, when there is one}
-   */
-  parent?: ForeignParent | (() => ForeignParent | undefined);
-  /**
-   * Credential values scrubbed from everything recorded (see `secretValuesFromEnv`).
-   *
-   * @default {[]}
-   */
-  secrets?: readonly string[];
-  /**
-   * Clock in milliseconds since the epoch (fractions allowed).
-   *
-   * @default {() => performance.timeOrigin + performance.now()}
-   */
-  now?: () => number;
-  /**
-   * `mlflow.user` of traces and runs.
-   *
-   * @default {"unknown"}
-   */
-  user?: string;
-  /**
-   * `mlflow.source.name` of traces and runs (the workflow file, say).
-   *
-   * @default {"configurable-agents"}
-   */
-  sourceName?: string;
-  /**
-   * Receives the warnings of tracking (the run itself never fails for them): one for delivery
-   * problems, one for traces that could not even be spooled.
-   *
-   * @default {() => {}}
-   */
-  warn?: (message: string) => void;
-  /**
-   * Deliveries at once.
-   *
-   * @default {1 for a SQLite file, 4 for a tracking server}
-   */
-  concurrency?: number;
-  /**
-   * An OTLP collector that gets every trace's spans too (see `readOtlpEnv` for the standard
-   * `OTEL_EXPORTER_OTLP_*` settings), best effort.
-   *
-   * @default {none}
-   */
-  collector?: OtlpCollectorConfig;
-}
-
-/** Options of {@linkcode MlflowTracker.close}. */
-export interface CloseTrackerOptions {
-  /**
-   * How long to wait for the deliveries, milliseconds; `Infinity` waits for all of them.
-   *
-   * @default {5000}
-   */
-  timeoutMs?: number;
-  /**
-   * Stop reason recorded on runs that were still open.
-   *
-   * @default {"interrupted"}
-   */
-  reason?: string;
-  /**
-   * Stops the wait for the deliveries early (an interrupt): what is left goes to the spool.
-   *
-   * @default {none}
-   */
-  signal?: AbortSignal | undefined;
-}
+export type {
+  CloseTrackerOptions,
+  MlflowCaptureSettings,
+  MlflowTrackerOptions,
+  StartGroupRunOptions,
+  StartRunOptions,
+  TraceAnnotations,
+} from "./tracker_options.ts";
 
 const NOOP_SCOPE: SpanScope = {
   traceparent: undefined,
@@ -212,11 +68,12 @@ const MAX_RUN_NAME_CHARS = 250;
 
 /**
  * Records workflow runs in MLflow: one trace per run (root AGENT span `workflow_<name>`, a
- * CHAIN span per node execution, CHAT_MODEL and TOOL spans), one MLflow run with params,
- * metrics, tags and artifacts, and the capture policy (`log_prompts`, `redact`, secrets)
- * applied to all of it. It owns the delivery: `flush` waits (bounded) for what is pending,
- * `close` ends open runs, flushes and closes the sink. Several trackers can live in one
- * process; concurrent runs never mix.
+ * CHAIN span per node execution, CHAT_MODEL and TOOL spans) linked to its agent version; an
+ * MLflow run with params, metrics, tags and artifacts only for a group (batch, evaluation) or,
+ * with `run_per_execution`, for each execution; and the capture policy (`log_prompts`,
+ * `redact`, secrets) applied to all of it. It owns the delivery: `flush` waits (bounded) for
+ * what is pending, `close` ends open runs, flushes and closes the sink. Several trackers can
+ * live in one process; concurrent runs never mix.
  *
  * @example Usage
  * ```ts
@@ -226,7 +83,7 @@ const MAX_RUN_NAME_CHARS = 250;
  *   trackingUri: "sqlite:///mlflow.db", experimentName: "demo", async: false,
  *   sink: {
  *     deliver: (bundle) => {
- *       bundles.push(bundle);
+ *       if ("trace" in bundle) bundles.push(bundle);
  *       return Promise.resolve({ experimentId: "1", runId: "r1", alreadyPresent: false });
  *     },
  *     close: () => Promise.resolve(),
@@ -249,12 +106,16 @@ export class MlflowTracker implements Tracer {
   readonly destination: TrackingDestination;
   /** Whether runs are delivered in the background (`async_logging`). */
   readonly async: boolean;
+  /** Whether each run outside a group gets an MLflow run of its own (`run_per_execution`). */
+  readonly runPerExecution: boolean;
   readonly #options: MlflowTrackerOptions;
   readonly #policy: CapturePolicy;
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
   readonly #queue: DeliveryQueue;
   readonly #runs = new Set<RunRecorder>();
+  /** Traces waiting for their annotations before delivery. */
+  readonly #deferred = new Set<Promise<void>>();
   #closing: Promise<void> | undefined;
 
   /**
@@ -283,6 +144,7 @@ export class MlflowTracker implements Tracer {
       secrets,
     });
     this.async = options.async ?? true;
+    this.runPerExecution = options.runPerExecution ?? false;
     this.#now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.#warn = options.warn ?? (() => {});
     const destination = this.destination;
@@ -314,10 +176,11 @@ export class MlflowTracker implements Tracer {
    * Starts recording one run (its root span starts now).
    *
    * @param start Workflow name, version, node count, provider, model, inputs, session, user.
+   * @param options The group run it belongs to, and annotations to wait for.
    * @returns The run's trace; after {@linkcode MlflowTracker.close} a trace that records
    * nothing.
    */
-  startRun(start: RunStart): RunTrace {
+  startRun(start: RunStart, options: StartRunOptions = {}): RunTrace {
     if (this.#closing) return NOOP_RUN;
     const run: RunRecorder = new RunRecorder(start, {
       now: this.#now,
@@ -325,10 +188,37 @@ export class MlflowTracker implements Tracer {
       keepSnapshot: (nodeId) =>
         this.#policy.artifactLevel === "full" && this.#policy.logArtifactsFor(undefined) &&
         this.#policy.logArtifactsFor(nodeId),
-      finished: (finished): Promise<RunRecordIds> => this.#record(finished, run),
+      finished: (finished): Promise<RunRecordIds> => this.#record(finished, run, options),
     });
     this.#runs.add(run);
     return run;
+  }
+
+  /**
+   * Starts the one MLflow run of a batch or an evaluation: runs started through its `tracer`
+   * link their traces to it, and it counts them; its `finish` delivers its params and metrics.
+   * Nothing is written before its first trace or its end.
+   *
+   * @param options Kind, workflow, name and tags.
+   * @returns The group run.
+   */
+  startGroupRun(options: StartGroupRunOptions): GroupRun {
+    const settings = groupRunSettings(options, {
+      now: this.#now(),
+      runNameTemplate: this.#options.mlflow?.run_name,
+      user: this.#options.user ?? "unknown",
+      sourceName: this.#options.sourceName ?? "configurable-agents",
+      ...(this.#options.newRunKey ? { newRunKey: this.#options.newRunKey } : {}),
+      scrub: (text) => this.#policy.forRun([]).scrubSecrets(text),
+    });
+    return new GroupRun({
+      ...settings,
+      trackingUri: this.destination.uri,
+      experimentName: this.#options.experimentName,
+      startRun: (start, group) => this.startRun(start, { group }),
+      submit: (bundle) => this.#submitRun(bundle),
+      now: this.#now,
+    });
   }
 
   /** Runs that have started and not finished. */
@@ -359,7 +249,7 @@ export class MlflowTracker implements Tracer {
    * @param timeoutMs Longest wait; `Infinity` waits for every delivery. @default 5000
    */
   async flush(timeoutMs: number = TRACKING_FLUSH_TIMEOUT_MS): Promise<void> {
-    await this.#queue.flush(timeoutMs);
+    await this.#queue.flush(await this.#deferredSettled(timeoutMs));
   }
 
   /**
@@ -378,36 +268,105 @@ export class MlflowTracker implements Tracer {
   async #close(options: CloseTrackerOptions): Promise<void> {
     const { timeoutMs = TRACKING_FLUSH_TIMEOUT_MS, reason = "interrupted", signal } = options;
     await Promise.all([...this.#runs].map((run) => run.finish({ status: "cancelled", reason })));
-    await this.#queue.close(timeoutMs, signal);
+    await this.#queue.close(await this.#deferredSettled(timeoutMs, signal), signal);
   }
 
-  async #record(finished: FinishedRun, run: RunRecorder): Promise<RunRecordIds> {
+  /**
+   * Waits (bounded) for the traces that wait for their annotations to be handed over.
+   *
+   * @returns What is left of the bound: all of it when no trace waits (so the delivery's own
+   * bound, and its message, stay the one the caller gave).
+   */
+  async #deferredSettled(timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    if (this.#deferred.size === 0 || timeoutMs === 0) return timeoutMs;
+    const started = performance.now();
+    const controller = new AbortController();
+    const waits: Promise<unknown>[] = [Promise.all([...this.#deferred])];
+    if (Number.isFinite(timeoutMs)) {
+      waits.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          controller.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+        }),
+      );
+    }
+    if (signal) {
+      waits.push(
+        new Promise<void>((resolve) => {
+          if (signal.aborted) resolve();
+          signal.addEventListener("abort", () => resolve(), {
+            once: true,
+            signal: controller.signal,
+          });
+        }),
+      );
+    }
+    await Promise.race(waits);
+    controller.abort();
+    return Number.isFinite(timeoutMs)
+      ? Math.max(0, timeoutMs - (performance.now() - started))
+      : timeoutMs;
+  }
+
+  async #record(
+    finished: FinishedRun,
+    run: RunRecorder,
+    options: StartRunOptions,
+  ): Promise<RunRecordIds> {
     const { traceId } = finished;
+    const { group, annotations } = options;
     try {
-      const bundle = buildTraceBundle(finished, {
+      const { bundle, summary } = summarizeTraceBundle(finished, {
         trackingUri: this.destination.uri,
         experimentName: this.#options.experimentName,
         runName: runNameOf(this.#options.mlflow?.run_name, finished),
         user: this.#options.user ?? "unknown",
         sourceName: this.#options.sourceName ?? "configurable-agents",
         policy: this.#policy,
+        withRun: group === undefined && this.runPerExecution,
       });
+      if (this.#options.agentVersion) bundle.agentVersion = this.#options.agentVersion;
+      if (group) {
+        bundle.group = group.link;
+        group.add({ trace: bundle.trace, summary });
+      }
+      if (annotations) {
+        const handOver = annotations.catch(() => ({}))
+          .then((extra) => annotateBundle(bundle, extra, this.#policy.forRun([])))
+          .then((annotated) => this.#queue.submit(annotated))
+          .then(() => {}, (error) => this.#warnFailed(traceId, error));
+        this.#deferred.add(handOver);
+        handOver.finally(() => this.#deferred.delete(handOver));
+        return { traceId, runId: undefined };
+      }
       const outcome = await this.#queue.submit(bundle);
       return {
         traceId,
         runId: outcome.state === "delivered" ? outcome.receipt.runId : undefined,
       };
     } catch (error) {
-      const { type, message } = describeError(error);
-      this.#warn(
-        this.#policy.forRun([]).scrub(
-          `Cannot record run of trace "${traceId}" as ${type} was raised: ${message}`,
-        ),
-      );
+      this.#warnFailed(traceId, error);
       return { traceId, runId: undefined };
     } finally {
       this.#runs.delete(run);
     }
+  }
+
+  async #submitRun(bundle: RunBundle): Promise<void> {
+    try {
+      await this.#queue.submit(bundle);
+    } catch (error) {
+      this.#warnFailed(bundle.group.runName, error);
+    }
+  }
+
+  #warnFailed(id: string, error: unknown): void {
+    const { type, message } = describeError(error);
+    this.#warn(
+      this.#policy.forRun([]).scrub(
+        `Cannot record "${id}" as ${type} was raised: ${message}`,
+      ),
+    );
   }
 
   #parent(): ForeignParent | undefined {

@@ -1,21 +1,63 @@
 /**
- * A finished run as plain data: its trace (info and spans) and its MLflow run. The tracer
- * builds one bundle per workflow run; a sink writes it (SQLite file, tracking server) or the
- * spool keeps it until `traces push`. Bundles are JSON-serialisable except for the `bigint`
- * nanosecond times (see `serializeBundle` in the spool). The keys that link a run and its
- * trace are here too, so the writers and the reports cannot disagree on them.
+ * What tracking writes, as plain data. A `TraceBundle` is one finished workflow run: its trace
+ * (info and spans), the agent version (MLflow LoggedModel) it links to, the group run (a batch
+ * or an evaluation) it belongs to, the assessments of an evaluation, and, only when one MLflow
+ * run per execution is asked for, its own MLflow run. A `RunBundle` is the end of a group run:
+ * its params, aggregate metrics, status and dataset. A sink writes either (SQLite file,
+ * tracking server) or the spool keeps it until `traces push`. Bundles are JSON-serialisable
+ * except for the `bigint` nanosecond times (see `serializeBundle` in the spool). The keys that
+ * link runs, traces and versions are here too, so the writers and the reports cannot disagree
+ * on them.
  *
  * @module
  */
 
+import type { JsonValue } from "./python_json.ts";
+
 /** Run tag holding the trace id of the run (how a run's own trace is found again). */
 export const TRACE_ID_TAG = "configurable_agents.trace_id";
 
-/** Run tag listing `provider/model` of the calls that could not be priced (comma-separated). */
+/**
+ * Trace tag (and run tag of a run of one execution) listing `provider/model` of the calls that
+ * could not be priced (comma-separated).
+ */
 export const COST_UNKNOWN_MODELS_TAG = "configurable_agents.cost_unknown_models";
 
 /** Trace metadata holding the run id of the trace (added by the sink). */
 export const SOURCE_RUN_METADATA = "mlflow.sourceRun";
+
+/** Trace metadata holding the id of the LoggedModel (agent version) of the trace. */
+export const MODEL_ID_METADATA = "mlflow.modelId";
+
+/** Trace tag naming the workflow: it marks the traces this toolkit recorded. */
+export const WORKFLOW_TAG = "configurable_agents.workflow";
+
+/** Run tag of a group run: `batch` or `evaluation` (a run of one execution has none). */
+export const RUN_KIND_TAG = "configurable_agents.run_kind";
+
+/**
+ * Run tag holding the key of a group run: its run id in a SQLite file, and how a tracking
+ * server's run (whose id the server chooses) is found again.
+ */
+export const RUN_KEY_TAG = "configurable_agents.run_key";
+
+/** Run tag MLflow's own evaluation sets, and the UI reads. */
+export const RUN_TYPE_TAG = "mlflow.runType";
+
+/** `mlflow.runType` of an evaluation run. */
+export const EVALUATION_RUN_TYPE = "genai_evaluate";
+
+/** Trace tag MLflow's evaluation gives each row's trace. */
+export const EVAL_REQUEST_ID_TAG = "mlflow.eval.requestId";
+
+/**
+ * Trace tag of this toolkit holding an evaluation record's key (a hash of its inputs), by which
+ * a later evaluation of the same dataset is compared with this one.
+ */
+export const EVAL_RECORD_KEY_TAG = "configurable_agents.eval.recordKey";
+
+/** Assessment metadata holding the evaluation run an assessment was made in. */
+export const ASSESSMENT_SOURCE_RUN_METADATA = "mlflow.assessment.sourceRunId";
 
 /** OpenTelemetry span status, as MLflow names it. */
 export type SpanStatusCode = "UNSET" | "OK" | "ERROR";
@@ -133,6 +175,70 @@ export interface RunRecord {
   artifacts: ArtifactRecord[];
 }
 
+/**
+ * A version of a workflow (an "agent version" in MLflow's UI): one LoggedModel per experiment,
+ * found by its name (the flow name and a short hash of the normalised workflow) and created
+ * when missing.
+ */
+export interface AgentVersionRecord {
+  /** `<flow name>-<first 8 hex digits of the hash>`. */
+  name: string;
+  /** Params of the LoggedModel (`workflow`, `workflow_sha256`, `models`, ...). */
+  params: Record<string, string>;
+  /** Tags of the LoggedModel (`mlflow.user`, `mlflow.source.name`, ...). */
+  tags: Record<string, string>;
+  /** Files logged with it where the store has artifacts (the workflow file). */
+  artifacts: ArtifactRecord[];
+}
+
+/**
+ * The group run (a batch or an evaluation) a trace belongs to: enough to create the run when
+ * the trace arrives first, and the key it is found by.
+ */
+export interface GroupRunLink {
+  /** 32 hex digits: the run id in a SQLite file; tag {@linkcode RUN_KEY_TAG} on a server. */
+  key: string;
+  /** Run name. */
+  runName: string;
+  /** Milliseconds since the epoch. */
+  startTimeMs: number;
+  /** Tags the run is created with (`mlflow.runType`, {@linkcode RUN_KIND_TAG}, ...). */
+  tags: Record<string, string>;
+}
+
+/** Where an assessment comes from, as MLflow names it. */
+export interface AssessmentSourceRecord {
+  /** `CODE` for checks, `LLM_JUDGE` for judges, `HUMAN` for expectations. */
+  type: "CODE" | "LLM_JUDGE" | "HUMAN";
+  /** The scorer's name, the judge's model, or the user. */
+  id: string;
+}
+
+/** A feedback or an expectation on a trace, as MLflow's evaluation writes it. */
+export interface AssessmentRecord {
+  /** `a-` + 32 hex digits (the id in a SQLite file; a server chooses its own). */
+  assessmentId: string;
+  /** The scorer's name, or the expectation's key. */
+  name: string;
+  /** A scorer's verdict (`feedback`) or an expected value (`expectation`). */
+  kind: "feedback" | "expectation";
+  /** The value: `true`/`false`, a number, a label, any JSON for an expectation; `null` on error. */
+  value: JsonValue;
+  /** Why the scorer could not give a value. */
+  error?: { code: string; message: string } | undefined;
+  /** The scorer's explanation. */
+  rationale?: string | undefined;
+  /** Who made it. */
+  source: AssessmentSourceRecord;
+  /** Milliseconds since the epoch. */
+  createdMs: number;
+  /**
+   * Metadata besides {@linkcode ASSESSMENT_SOURCE_RUN_METADATA} (added by the sink): a judge's
+   * tokens and cost.
+   */
+  metadata: Record<string, string>;
+}
+
 /** One finished workflow run, ready to be written anywhere. */
 export interface TraceBundle {
   /** Format version of this structure. */
@@ -143,27 +249,103 @@ export interface TraceBundle {
   experimentName: string;
   /** The trace. */
   trace: TraceRecord;
-  /** The run. */
+  /**
+   * The MLflow run of this execution alone (the opt-in one run per execution); absent by
+   * default: the trace is recorded without a run, or in its group's.
+   */
+  run?: RunRecord | undefined;
+  /** The group run (batch or evaluation) the trace belongs to. */
+  group?: GroupRunLink | undefined;
+  /** The workflow version the trace links to (`mlflow.modelId`). */
+  agentVersion?: AgentVersionRecord | undefined;
+  /** Assessments of the trace (an evaluation's feedback and expectations). */
+  assessments?: AssessmentRecord[] | undefined;
+}
+
+/** A dataset an evaluation ran over (MLflow's `datasets` and `inputs` of the run). */
+export interface DatasetRecord {
+  /** Dataset name (the file's base name). */
+  name: string;
+  /** Short content hash (8 hex digits), as MLflow's digests are. */
+  digest: string;
+  /** MLflow's source type (`local`). */
+  sourceType: string;
+  /** The source as JSON text (`{"uri": "..."}`). */
+  source: string;
+  /** The profile as JSON text (`{"num_rows": 20}`). */
+  profile: string;
+}
+
+/** The end of a group run (batch or evaluation): its params, aggregates and status. */
+export interface RunBundle {
+  /** Format version of this structure. */
+  version: 1;
+  /** What this is. */
+  kind: "run";
+  /** Where it was meant to go. */
+  trackingUri: string;
+  /** Experiment name. */
+  experimentName: string;
+  /** The run's key, name, start and creation tags. */
+  group: GroupRunLink;
+  /** The run as it ended: params, metrics, tags, artifacts, status and end time. */
   run: RunRecord;
+  /** The dataset of an evaluation. */
+  dataset?: DatasetRecord | undefined;
+}
+
+/** Anything a sink delivers and the spool keeps. */
+export type TrackingBundle = TraceBundle | RunBundle;
+
+/**
+ * Whether a bundle is the end of a group run.
+ *
+ * @param bundle A bundle.
+ * @returns `true` for a {@linkcode RunBundle}.
+ */
+export function isRunBundle(bundle: TrackingBundle): bundle is RunBundle {
+  return "kind" in bundle && bundle.kind === "run";
+}
+
+/**
+ * The id a bundle is delivered and spooled under: its trace id, or `run-<key>` for the end of a
+ * group run.
+ *
+ * @param bundle A bundle.
+ * @returns The id.
+ */
+export function bundleId(bundle: TrackingBundle): string {
+  return isRunBundle(bundle) ? `run-${bundle.group.key}` : bundle.trace.traceId;
+}
+
+/**
+ * How messages name a bundle: `trace "tr-..."` or `run "<name>"`.
+ *
+ * @param bundle A bundle.
+ * @returns The words.
+ */
+export function describeBundle(bundle: TrackingBundle): string {
+  return isRunBundle(bundle) ? `run "${bundle.group.runName}"` : `trace "${bundle.trace.traceId}"`;
 }
 
 /** Where a bundle ended up. */
 export interface DeliveryReceipt {
   /** MLflow experiment id. */
   experimentId: string;
-  /** MLflow run id. */
-  runId: string;
-  /** `true` when the trace was already there (a repeated push) and nothing was written. */
+  /** MLflow run id of the trace (its own or its group's), or of the group run; none without. */
+  runId: string | undefined;
+  /** `true` when it was already there (a repeated push) and nothing was written. */
   alreadyPresent: boolean;
 }
 
 /** Writes bundles to one destination. */
 export interface TraceSink {
   /**
-   * Writes the run and the trace. Idempotent by trace id: a trace already present is not
-   * written again. Throws when the destination cannot take it (the caller spools it).
+   * Writes a trace (with its run, version, group link and assessments) or the end of a group
+   * run. Idempotent by {@linkcode bundleId}: what is already present is not written again.
+   * Throws when the destination cannot take it (the caller spools it).
    */
-  deliver(bundle: TraceBundle): Promise<DeliveryReceipt>;
+  deliver(bundle: TrackingBundle): Promise<DeliveryReceipt>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

@@ -107,15 +107,59 @@ export class FakeTraceStore {
   }
 
   /**
-   * Trace infos of some experiments, newest first.
+   * Trace infos of some experiments, newest first, filtered as MLflow does by conditions joined
+   * with `AND`: ``metadata.`key` = 'value'``, ``tags.`key` = 'value'``, `attribute.run_id = 'id'`
+   * (a trace of the run by its `mlflow.sourceRun`, or linked to it), `attributes.status = 'OK'`
+   * and `attributes.timestamp_ms` compared with `>=`, `>`, `<=` or `<`.
    *
    * @returns Infos.
+   * @throws {Error} A filter of another form.
    */
-  search(experimentIds: string[]): FakeTrace["info"][] {
+  search(
+    experimentIds: string[],
+    filter?: string,
+    links: ReadonlySet<string> = new Set(),
+  ): FakeTrace["info"][] {
+    const tests = (filter?.trim() ? filter.trim().split(/\s+AND\s+/) : []).map((clause) =>
+      traceCondition(clause, links)
+    );
     return [...this.traces.values()].map((trace) => trace.info)
       .filter((info) => experimentIds.includes(info.trace_location.mlflow_experiment.experiment_id))
+      .filter((info) => tests.every((test) => test(info)))
       .sort((a, b) => String(b.request_time ?? "").localeCompare(String(a.request_time ?? "")));
   }
+}
+
+/** One condition of a trace search filter, as a test of a trace info. */
+function traceCondition(
+  clause: string,
+  links: ReadonlySet<string>,
+): (info: FakeTrace["info"]) => boolean {
+  const time = /^(?:attributes?|trace)\.timestamp_ms\s*(>=|>|<=|<)\s*(\d+)$/.exec(clause);
+  if (time) {
+    const bound = Number(time[2]);
+    const compare = {
+      ">=": (ms: number) => ms >= bound,
+      ">": (ms: number) => ms > bound,
+      "<=": (ms: number) => ms <= bound,
+      "<": (ms: number) => ms < bound,
+    }[time[1] as ">=" | ">" | "<=" | "<"];
+    return (info) => compare(Date.parse(String(info.request_time ?? "")));
+  }
+  const condition = /^(metadata|tags|attributes?|trace)\.(?:`([^`]+)`|([\w.]+))\s*=\s*'([^']*)'$/
+    .exec(clause);
+  if (!condition) throw new Error(`Unsupported trace filter '${clause}'`);
+  const [, scope, quoted, plain, value] = condition;
+  const key = quoted ?? plain ?? "";
+  if (scope === "metadata") return (info) => info.trace_metadata[key] === value;
+  if (scope === "tags") return (info) => info.tags[key] === value;
+  if (key === "status") return (info) => info.state === value;
+  if (key === "run_id") {
+    return (info) =>
+      info.trace_metadata["mlflow.sourceRun"] === value ||
+      links.has(`${info.trace_id} ${value}`);
+  }
+  throw new Error(`Unsupported trace filter '${clause}'`);
 }
 
 /**

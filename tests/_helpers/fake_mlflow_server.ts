@@ -13,6 +13,7 @@ import { Schemas } from "./_fake_mlflow_schemas.ts";
 import { type FakeTrace, FakeTraceStore, snakeCase } from "./_fake_mlflow_traces.ts";
 import { FakeModelRegistry } from "./_fake_mlflow_registry.ts";
 import { loadOtlpDecoder, type OtlpDecoder, spansOf } from "../fixtures/otlp/otlp_decoder.ts";
+import { FakeGenAi } from "./_fake_mlflow_genai.ts";
 
 export type { FakeTrace } from "./_fake_mlflow_traces.ts";
 
@@ -93,6 +94,8 @@ export class FakeMlflowServer {
   readonly traces: Map<string, FakeTrace>;
   /** Uploaded artifacts by proxy path (`2/<run>/artifacts/outputs.json`). */
   readonly artifacts = new Map<string, string>();
+  /** Logged models, trace→run links, assessments (in the traces) and dataset inputs. */
+  readonly genai: FakeGenAi;
   /** The model registry (prompts). */
   readonly registry = new FakeModelRegistry();
   readonly #options:
@@ -117,6 +120,11 @@ export class FakeMlflowServer {
     this.experiments.set("0", this.#experiment("0", "Default"));
     this.#traces = new FakeTraceStore((id) => this.experiments.get(id)?.artifact_location ?? "");
     this.traces = this.#traces.traces;
+    this.genai = new FakeGenAi({
+      artifactLocation: (id) => this.experiments.get(id)?.artifact_location,
+      runs: this.runs,
+      traces: this.traces,
+    });
   }
 
   /**
@@ -253,6 +261,11 @@ export class FakeMlflowServer {
         this.#getExperiment("name", url.searchParams.get("experiment_name")),
       [`GET ${api}/experiments/get`]: ({ url }) =>
         this.#getExperiment("id", url.searchParams.get("experiment_id")),
+      [`POST ${api}/experiments/search`]: ({ record }) => {
+        const body = (record.body ?? {}) as { max_results?: number; page_token?: string };
+        const all = [...this.experiments.values()];
+        return Response.json(page(all, "experiments", body.max_results ?? 1000, body.page_token));
+      },
       [`POST ${api}/experiments/create`]: ({ record }) =>
         this.#createExperiment(Schemas.createExperiment.parse(record.body)),
       [`POST ${api}/runs/create`]: ({ record }) =>
@@ -281,6 +294,8 @@ export class FakeMlflowServer {
     if (method === "GET" && traceInfo) {
       return () => this.#getTrace(decodeURIComponent(traceInfo[1] ?? ""), false);
     }
+    const genai = this.genai.route(method, path);
+    if (genai) return ({ record }) => genai(record.body);
     const artifact = /^\/api\/2\.0\/mlflow-artifacts\/artifacts\/(.+)$/.exec(path);
     if (artifact && (method === "PUT" || method === "GET")) {
       const key = decodeURIComponent(artifact[1] ?? "");
@@ -424,7 +439,9 @@ export class FakeMlflowServer {
     }
     const key = tag ? (tag[1] ?? tag[2] ?? tag[3] ?? "") : "";
     const runs = [...this.runs.values()].filter((run) =>
-      body.experiment_ids.includes(run.info.experiment_id) && (!tag || run.tags.get(key) === tag[4])
+      body.experiment_ids.includes(run.info.experiment_id) &&
+      run.info.lifecycle_stage !== "deleted" &&
+      (!tag || run.tags.get(key) === tag[4])
     );
     return Response.json(
       page(runs.map(runJson), "runs", body.max_results ?? 1000, body.page_token),
@@ -470,7 +487,11 @@ export class FakeMlflowServer {
   }
 
   #searchTraces(body: z.infer<typeof Schemas.searchTraces>): Response {
-    const infos = this.#traces.search(body.locations.map((l) => l.mlflow_experiment.experiment_id));
+    const infos = this.#traces.search(
+      body.locations.map((l) => l.mlflow_experiment.experiment_id),
+      body.filter,
+      this.genai.links,
+    );
     return Response.json(page(infos, "traces", body.max_results ?? 100, body.page_token));
   }
 }

@@ -288,6 +288,18 @@ Deno.test("cli.ts run of a batch stopped by SIGTERM finishes its runs in flight,
   assert(traces.every((trace) => trace.status === "OK"), JSON.stringify(traces));
   const messages = traces.map((trace) => JSON.parse(String(trace.request_preview)).message);
   assertEquals(new Set(messages).size, count);
+  // One MLflow run per invocation: the stopped batch's is KILLED, the resumed one's FINISHED,
+  // and each trace links to the run of the invocation that ran its record.
+  const db = `${dir.path}/mlflow.db`;
+  const runs = queryRows(db, "SELECT run_uuid, status FROM runs ORDER BY start_time");
+  assertEquals(runs.map((run) => run.status), ["KILLED", "FINISHED"]);
+  const linked = (run: Record<string, unknown> | undefined) =>
+    queryRows(
+      db,
+      "SELECT count(*) AS n FROM trace_request_metadata WHERE key = 'mlflow.sourceRun' AND value = ?",
+      [String(run?.run_uuid)],
+    )[0]?.n;
+  assertEquals([linked(runs[0]), linked(runs[1])], [partial.length, count - partial.length]);
 });
 
 Deno.test("run of a batch: a second signal cancels the runs in flight, which --output leaves for --resume", async () => {

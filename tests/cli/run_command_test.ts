@@ -281,33 +281,52 @@ Deno.test("run of a batch whose runs fail exits 1", async () => {
   ]);
 });
 
-for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  Deno.test(`run stops on ${signal}, records the trace as ERROR and exits ${exitCode}`, async () => {
-    await using dir = await tempDir();
-    const db = `${dir.path}/mlflow.db`;
-    const io = testIO({
-      cwd: dir.path,
-      // Interrupt as soon as the run has started: the mock call is waiting its latency.
-      onStderr: (text, self) => {
-        if (text.includes("(1 node)")) self.interrupt(signal);
-      },
-    });
-    const code = await main([
-      "run",
-      "examples/echo.yaml",
-      "--mock",
-      "--mock-latency",
-      "60000",
-      "-i",
-      "message=hi",
-      "--tracking-uri",
-      `sqlite:///${db}`,
-    ], io);
-    assertEquals(code, exitCode, io.err());
-    assertStringIncludes(io.err(), `Interrupted by ${signal}`);
-    assertEquals(queryRows(db, "SELECT status FROM trace_info"), [{ status: "ERROR" }]);
-    assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "KILLED" }]);
-  });
+// A single run records its trace only; with run_per_execution its own MLflow run ends KILLED.
+for (
+  const [signal, exitCode, perExecution] of [
+    ["SIGINT", 130, false],
+    ["SIGTERM", 143, true],
+  ] as const
+) {
+  Deno.test(
+    `run stops on ${signal}, records the trace as ERROR and exits ${exitCode}${
+      perExecution ? " (run_per_execution: its run KILLED)" : ""
+    }`,
+    async () => {
+      await using dir = await tempDirWith({
+        "echo.yaml": (await Deno.readTextFile(`${ROOT}examples/echo.yaml`)) +
+          (perExecution
+            ? "config:\n  observability:\n    mlflow: { run_per_execution: true }\n"
+            : ""),
+      });
+      const db = `${dir.path}/mlflow.db`;
+      const io = testIO({
+        cwd: dir.path,
+        // Interrupt as soon as the run has started: the mock call is waiting its latency.
+        onStderr: (text, self) => {
+          if (text.includes("(1 node)")) self.interrupt(signal);
+        },
+      });
+      const code = await main([
+        "run",
+        `${dir.path}/echo.yaml`,
+        "--mock",
+        "--mock-latency",
+        "60000",
+        "-i",
+        "message=hi",
+        "--tracking-uri",
+        `sqlite:///${db}`,
+      ], io);
+      assertEquals(code, exitCode, io.err());
+      assertStringIncludes(io.err(), `Interrupted by ${signal}`);
+      assertEquals(queryRows(db, "SELECT status FROM trace_info"), [{ status: "ERROR" }]);
+      assertEquals(
+        queryRows(db, "SELECT status FROM runs"),
+        perExecution ? [{ status: "KILLED" }] : [],
+      );
+    },
+  );
 }
 
 Deno.test("cli.ts run --mock needs no network and no write permission; tracking warns once", async () => {

@@ -227,6 +227,7 @@ Deno.test("WorkflowSchema checks execution, budget, MLflow and logging settings"
     artifact_level: "standard",
     async_logging: true,
     redact: [],
+    run_per_execution: false,
   });
   assertStrictEquals(parsed.config.observability?.logging?.level, "WARNING");
   assertEquals(

@@ -1,7 +1,8 @@
 /**
  * The spool under processes that compete or die: two `traces push` processes at once deliver
  * every spooled trace exactly once, and a batch killed with SIGKILL loses none of the runs it
- * had reported as finished (each is journaled before it is reported).
+ * had reported as finished (each is journaled before it is reported) nor their link to the
+ * batch's one MLflow run.
  */
 import { FakeMlflowServer } from "../_helpers/fake_mlflow_server.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
@@ -130,6 +131,17 @@ Deno.test("a batch killed with SIGKILL loses none of the runs it reported; trace
     }
     const counts = serverCounts(server, reported);
     assertEquals(counts.traces, exactlyOnce(reported, 3).traces);
-    assertEquals(counts.runs, exactlyOnce(reported, 3).runs);
+    assertEquals(counts.spans, exactlyOnce(reported, 3).spans);
+    // The batch has one MLflow run, created once whichever process delivered its traces, and
+    // every reported trace is linked to it.
+    const runs = [...server.runs.values()];
+    assertEquals(runs.length, 1);
+    const runId = String(runs[0]?.info.run_id);
+    for (const traceId of reported) {
+      assert(
+        server.genai.links.has(`${traceId} ${runId}`),
+        `${traceId} is not linked to the batch`,
+      );
+    }
   });
 });

@@ -2,12 +2,12 @@
  * Checks that MLflow's own client reads a run of the example back with everything the README
  * promises: the trace with its state, token usage and cost, its spans with their types (AGENT
  * root, CHAIN per node, CHAT_MODEL per call with usage, model and cost, TOOL per tool call), and
- * the run with its status and metrics.
+ * the run with its status and metrics; and MLflow 3's GenAI view of a single run and a batch.
  *
  * @module
  */
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import type { Readback, RunReport } from "./_real_mlflow.ts";
+import type { GenAiReadback, Readback, RunReport } from "./_real_mlflow.ts";
 
 type Usage = RunReport["usage"];
 
@@ -84,4 +84,54 @@ export function assertExampleRun(readback: Readback, report: RunReport, where: s
   assertClose(run.metrics.total_cost_usd, report.costUsd, `${where}: total_cost_usd`);
   assertEquals(run.metrics.node_count, 2, where);
   assertEquals(run.params.workflow_name, "article_writer", where);
+}
+
+/**
+ * Asserts MLflow 3's GenAI model as MLflow's own client sees it: the single run and the batch
+ * link their traces to one agent version (LoggedModel) that lists them
+ * (`mlflow.search_traces(model_id=...)`); the single run has no MLflow run; the batch has exactly
+ * one, with its aggregate metrics and its traces linked (`mlflow.search_traces(run_id=...)`).
+ *
+ * @param genai What MLflow's client read.
+ * @param single What `run --json` printed for the single run.
+ * @param batch What the batch printed, one report per run.
+ * @param where Names the store in failure messages.
+ */
+export function assertGenAiModel(
+  genai: GenAiReadback,
+  single: RunReport,
+  batch: readonly RunReport[],
+  where: string,
+): void {
+  const { model } = genai;
+  assert(model !== null, `${where}: trace ${single.traceId} links to no agent version`);
+  assert(/^article_writer-[0-9a-f]{8}$/.test(model.name), `${where}: version ${model.name}`);
+  assertEquals(model.params.workflow, "article_writer", where);
+  for (const report of [single, ...batch]) {
+    assert(
+      model.traces.includes(report.traceId),
+      `${where}: agent version ${model.name} does not list trace ${report.traceId}`,
+    );
+  }
+  const holding = genai.runs.filter((run) => run.traces.includes(single.traceId));
+  assertEquals(holding.map((run) => run.run_id), [], `${where}: runs of the single run`);
+  const batches = genai.runs.filter((run) => run.tags["configurable_agents.run_kind"] === "batch");
+  assertEquals(batches.length, 1, `${where}: batch runs`);
+  const [run] = batches;
+  assertEquals(run?.traces, batch.map((report) => report.traceId).sort(), `${where}: batch traces`);
+  assertEquals(
+    [run?.metrics.runs, run?.metrics.succeeded, run?.metrics.failed],
+    [batch.length, batch.length, 0],
+    `${where}: batch counts`,
+  );
+  assertEquals(
+    run?.metrics.total_tokens,
+    batch.reduce((sum, report) => sum + report.usage.total_tokens, 0),
+    `${where}: batch tokens`,
+  );
+  assertClose(
+    run?.metrics.total_cost_usd,
+    batch.reduce((sum, report) => sum + report.costUsd, 0),
+    `${where}: batch cost`,
+  );
 }

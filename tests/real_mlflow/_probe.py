@@ -15,6 +15,10 @@ Commands:
   ["register_prompt", uri, name, template, message, alias]
                              mlflow.genai.register_prompt, then set_prompt_alias when alias is
                              not null; returns the version
+  ["genai", uri, trace_id]    MLflow 3's GenAI view: the agent version (LoggedModel) the trace
+                             links to and the traces mlflow.search_traces(model_id=...) lists
+                             for it; every run with its tags and metrics and the traces
+                             mlflow.search_traces(run_id=...) lists for it
   ["load_prompt", uri, prompt_uri]
                              mlflow.genai.load_prompt: name, version, template, commit message,
                              tags, aliases, and the template formatted with every variable "x"
@@ -136,12 +140,43 @@ def load_prompt(uri: str, prompt_uri: str) -> dict:
     }
 
 
+def genai(uri: str, trace_id: str) -> dict:
+    mlflow.set_tracking_uri(uri)
+    client = MlflowClient(uri)
+    ids = [e.experiment_id for e in client.search_experiments()]
+    model_id = client.get_trace(trace_id).info.trace_metadata.get("mlflow.modelId")
+    model = client.get_logged_model(model_id) if model_id else None
+
+    def trace_ids(**where) -> list:
+        found = mlflow.search_traces(return_type="list", max_results=500, **where)
+        return sorted(trace.info.trace_id for trace in found)
+
+    return {
+        "model": None if model is None else {
+            "model_id": model.model_id,
+            "name": model.name,
+            "params": dict(model.params),
+            "traces": trace_ids(locations=ids, model_id=model.model_id),
+        },
+        "runs": [
+            {
+                "run_id": run.info.run_id,
+                "tags": dict(run.data.tags),
+                "metrics": run.data.metrics,
+                "traces": trace_ids(locations=[run.info.experiment_id], run_id=run.info.run_id),
+            }
+            for run in client.search_runs(ids, max_results=1000)
+        ],
+    }
+
+
 COMMANDS = {
     "read": read,
     "log": log,
     "trace_metrics": trace_metrics,
     "register_prompt": register_prompt,
     "load_prompt": load_prompt,
+    "genai": genai,
 }
 
 

@@ -179,7 +179,26 @@ export type ProbeCommand =
   | ["log", string, string]
   | ["trace_metrics", string]
   | ["register_prompt", string, string, string, string, string | null]
-  | ["load_prompt", string, string];
+  | ["load_prompt", string, string]
+  | ["genai", string, string];
+
+/** What `genai` returns: MLflow 3's GenAI view of a store, as its own client reads it. */
+export interface GenAiReadback {
+  /** The agent version (LoggedModel) the trace links to, with the traces listed for it. */
+  model: {
+    model_id: string;
+    name: string;
+    params: Record<string, string>;
+    traces: string[];
+  } | null;
+  /** Every run, with the traces `mlflow.search_traces(run_id=...)` lists for it. */
+  runs: {
+    run_id: string;
+    tags: Record<string, string>;
+    metrics: Record<string, number>;
+    traces: string[];
+  }[];
+}
 
 /** What `load_prompt` returns: MLflow's own view of a prompt version. */
 export interface LoadedPrompt {
@@ -284,6 +303,25 @@ export function cli(dir: string, args: readonly string[], net?: string): Promise
 /** The article writer example with the mock model: LLM calls, a tool call, cost. */
 export const EXAMPLE = `${ROOT}examples/article_writer.yaml`;
 
+/**
+ * The example as run: itself, or (`perExecution`) a copy in `dir` that sets
+ * `run_per_execution: true`, so that the run gets an MLflow run of its own.
+ *
+ * @param dir Where the copy goes.
+ * @param perExecution Whether each execution gets its own MLflow run.
+ * @returns The workflow's path.
+ */
+export function exampleFile(dir: string, perExecution: boolean): string {
+  if (!perExecution) return EXAMPLE;
+  const path = join(dir, "article_writer_per_execution.yaml");
+  // The example ends with its `config.observability.mlflow` block.
+  Deno.writeTextFileSync(
+    path,
+    Deno.readTextFileSync(EXAMPLE).trimEnd() + "\n      run_per_execution: true\n",
+  );
+  return path;
+}
+
 /** What `run --json` reports about a run. */
 export interface RunReport {
   traceId: string;
@@ -298,20 +336,48 @@ export interface RunReport {
  * @param dir Working directory.
  * @param trackingUri Where to record.
  * @param topic The example's input.
+ * @param perExecution Give the run an MLflow run of its own (`run_per_execution`).
  * @returns The run's trace id, tokens and cost.
  */
 export async function runExample(
   dir: string,
   trackingUri: string,
   topic: string,
+  perExecution = false,
 ): Promise<RunReport> {
   const net = trackingUri.startsWith("http") ? new URL(trackingUri).host : undefined;
-  const args = ["run", EXAMPLE, "--mock", "--json", "-i", `topic=${topic}`];
+  const args = ["run", exampleFile(dir, perExecution), "--mock", "--json", "-i", `topic=${topic}`];
   const result = await cli(dir, [...args, "--tracking-uri", trackingUri], net);
   if (result.code !== 0 || /warning/i.test(result.stderr)) {
     throw new Error(`run into ${trackingUri} exited ${result.code}:\n${result.stderr}`);
   }
   return JSON.parse(result.stdout).metadata;
+}
+
+/**
+ * Runs the example as a batch (`--input-file`, one topic a line) with `--mock --json` into
+ * `trackingUri` and checks it finished without a warning.
+ *
+ * @param dir Working directory.
+ * @param trackingUri Where to record.
+ * @param topics One run each.
+ * @returns Each run's trace id, tokens and cost, in input order.
+ */
+export async function runExampleBatch(
+  dir: string,
+  trackingUri: string,
+  topics: readonly string[],
+): Promise<RunReport[]> {
+  const net = trackingUri.startsWith("http") ? new URL(trackingUri).host : undefined;
+  const items = join(dir, "topics.jsonl");
+  await Deno.writeTextFile(items, topics.map((topic) => JSON.stringify({ topic })).join("\n"));
+  const args = ["run", EXAMPLE, "--mock", "--json", "--input-file", items];
+  const result = await cli(dir, [...args, "--tracking-uri", trackingUri], net);
+  if (result.code !== 0 || /warning/i.test(result.stderr)) {
+    throw new Error(`batch into ${trackingUri} exited ${result.code}:\n${result.stderr}`);
+  }
+  const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  return lines.sort((a, b) => a.line - b.line).map((line) => line.metadata);
 }
 
 /** The files in `dir/.mlflow-spool` (none when nothing was spooled). */

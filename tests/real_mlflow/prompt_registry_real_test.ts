@@ -46,7 +46,8 @@ edges:
   - { from: review, to: END }
 config:
   llm: { provider: openai, model: gpt-4o-mini }
-  observability: { mlflow: { enabled: true, experiment_name: prompts_real } }
+  # One MLflow run per execution, so that the run's prompt params can be read back too.
+  observability: { mlflow: { enabled: true, experiment_name: prompts_real, run_per_execution: true } }
 `;
 
 const V1 = "Summarize {{text}} in {{n}} words.";

@@ -6,25 +6,36 @@
  *    opens it (and takes a run over OTLP and REST); the newest MLflow's `mlflow ui` opens it and
  *    upgrades it in place; `run` writes into the upgraded file while the UI is open, another run
  *    goes to the newest server, and a spooled trace is pushed to it; MLflow's own client reads
- *    every run and trace back. No step may warn or spool.
+ *    every run and trace back. No step may warn or spool. These runs use `run_per_execution`,
+ *    so each has an MLflow run whose metrics and artifacts are checked. Then a single run and a
+ *    batch go to the newest server: `report costs` reads them back with filters through
+ *    MLflow's trace search, and MLflow 3's GenAI view holds (below).
  * 2. SQLite files that real MLflow created from scratch (MLflow 3.9 and the newest MLflow, each
  *    through its own Python client logging a run with a trace) take our runs without a warning;
  *    MLflow reads both its own run and ours back; `traces list` and `traces show` read the trace
- *    MLflow wrote; `report costs` counts our runs (it reports configurable-agents runs only).
+ *    MLflow wrote; `report costs` counts our runs (it reports configurable-agents traces only).
+ *    A single run and a batch of two follow, and MLflow 3's GenAI view holds.
+ *
+ * MLflow 3's GenAI view, as MLflow's own client reads it: the agent version (LoggedModel) lists
+ * the traces of the single run and of the batch (`mlflow.search_traces(model_id=...)`); the
+ * single run made no MLflow run; the batch made exactly one, with its aggregate metrics and its
+ * traces linked (`mlflow.search_traces(run_id=...)`).
  */
 import { assert, assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
 import { queryRows, tempDir } from "../runtime/_helpers.ts";
-import { assertExampleRun } from "./_assert_readback.ts";
+import { assertExampleRun, assertGenAiModel } from "./_assert_readback.ts";
 import {
   cli,
-  EXAMPLE,
+  exampleFile,
   freePort,
+  type GenAiReadback,
   type Logged,
   type MlflowBuild,
   NEWEST,
   probe,
   type Readback,
   runExample,
+  runExampleBatch,
   type RunReport,
   SKIP_REASON,
   spooled,
@@ -53,9 +64,10 @@ Deno.test({
     const db = `${dir.path}/mlflow.db`;
     const uri = "sqlite:///mlflow.db";
     const runs: RunReport[] = [];
+    const started = new Date().toISOString();
 
     await t.step("run creates the file at the 3.9.0 schema", async () => {
-      runs.push(await runExample(dir.path, uri, "tide pools"));
+      runs.push(await runExample(dir.path, uri, "tide pools", true));
       assertEquals(revision(db), "d3e4f5a6b7c8");
     });
 
@@ -63,7 +75,7 @@ Deno.test({
       "MLflow 3.9's server opens it, takes a run over OTLP and REST, and reads both back",
       async () => {
         await using server = await startServer(v39, { backendStoreUri: uri, dir: dir.path });
-        runs.push(await runExample(dir.path, server.url, "rock pools"));
+        runs.push(await runExample(dir.path, server.url, "rock pools", true));
         const [readback] = await probe(v39, [["read", server.url]], dir.path) as [Readback];
         assert(readback.version.startsWith("3.9"), readback.version);
         assertEquals(readback.traces.length, 2);
@@ -74,7 +86,8 @@ Deno.test({
 
     await t.step("a run to a server that is down is spooled (for traces push below)", async () => {
       const down = `http://127.0.0.1:${freePort()}`;
-      const args = ["run", EXAMPLE, "--mock", "--json", "-i", "topic=sea stars"];
+      const example = exampleFile(dir.path, true);
+      const args = ["run", example, "--mock", "--json", "-i", "topic=sea stars"];
       const result = await cli(dir.path, [...args, "--tracking-uri", down], new URL(down).host);
       assertEquals(result.code, 0, result.stderr);
       assertStringIncludes(result.stderr, "traces push");
@@ -91,9 +104,9 @@ Deno.test({
           dir: dir.path,
         });
         assertEquals(revision(db), "7d34483879f0");
-        const upgraded = await runExample(dir.path, uri, "kelp forests");
+        const upgraded = await runExample(dir.path, uri, "kelp forests", true);
         runs.push(upgraded);
-        runs.push(await runExample(dir.path, server.url, "sand dunes"));
+        runs.push(await runExample(dir.path, server.url, "sand dunes", true));
         const push = await cli(
           dir.path,
           ["traces", "push", "--tracking-uri", server.url],
@@ -159,6 +172,44 @@ Deno.test({
           Math.abs((charts[experiment]?.total_cost ?? 0) - cost) < 1e-11,
           `span cost ${charts[experiment]?.total_cost} is not ${cost}`,
         );
+
+        // A single run and a batch on the server: reported from traces, with the filters going
+        // through MLflow's own trace search, and seen by MLflow as its GenAI model has it.
+        const single = await runExample(dir.path, server.url, "tide flats");
+        const batch = await runExampleBatch(dir.path, server.url, ["reefs", "estuaries"]);
+        const all = [...runs, single, ...batch];
+        const filtered = await cli(dir.path, [
+          "report",
+          "costs",
+          "--json",
+          "--workflow",
+          "article_writer",
+          "--status",
+          "success",
+          "--since",
+          started,
+          "--tracking-uri",
+          server.url,
+        ], host);
+        assertEquals(filtered.code, 0, filtered.stderr);
+        const sums = JSON.parse(filtered.stdout).totals;
+        assertEquals(sums.runs, all.length);
+        assertEquals(sums.total_tokens, all.reduce((sum, r) => sum + r.usage.total_tokens, 0));
+        const none = await cli(dir.path, [
+          "report",
+          "costs",
+          "--json",
+          "--status",
+          "failure",
+          "--tracking-uri",
+          server.url,
+        ], host);
+        assertEquals(JSON.parse(none.stdout).totals.runs, 0, none.stderr);
+        const [genai] = await probe(newest, [["genai", server.url, single.traceId]], dir.path) as [
+          GenAiReadback,
+        ];
+        assertGenAiModel(genai, single, batch, "newest MLflow ui server");
+        assertEquals(genai.runs.length, runs.length + 1, "one run per execution, one batch run");
       },
     );
     assertEquals(spooled(dir.path), []);
@@ -180,7 +231,7 @@ async function writeAndReport(file: CreatedFile, logged: Logged): Promise<RunRep
     [{ version_num: file.revision }],
     where,
   );
-  const ours = await runExample(file.dir, uri, "tide pools");
+  const ours = await runExample(file.dir, uri, "tide pools", true);
   assertEquals(spooled(file.dir), [], where);
 
   const list = await cli(file.dir, ["traces", "list", "--tracking-uri", uri]);
@@ -220,16 +271,27 @@ Deno.test({
       ),
     );
     const ours: RunReport[] = [];
+    const singles: RunReport[] = [];
+    const batches: RunReport[][] = [];
     for (const [index, file] of files.entries()) {
       ours.push(await writeAndReport(file, logged[index]!));
+      singles.push(await runExample(file.dir, "sqlite:///mlflow.db", "sea stars"));
+      batches.push(await runExampleBatch(file.dir, "sqlite:///mlflow.db", ["reefs", "estuaries"]));
     }
     const readbacks = await Promise.all(
-      files.map(async (file) =>
-        (await probe(file.build, [["read", store(file)]], file.dir))[0] as Readback
+      files.map((file, index) =>
+        probe(
+          file.build,
+          [["read", store(file)], ["genai", store(file), singles[index]!.traceId]],
+          file.dir,
+        )
       ),
     );
     for (const [index, file] of files.entries()) {
-      const readback = readbacks[index]!;
+      const [readback, genai] = readbacks[index] as [Readback, GenAiReadback];
+      assertGenAiModel(genai, singles[index]!, batches[index]!, `${file.build.label} file`);
+      // MLflow's own run, our run of one execution, the batch's run.
+      assertEquals(genai.runs.length, 3, `${file.build.label} file`);
       const native = logged[index]!;
       assertEquals(readback.version, native.version);
       assertExampleRun(readback, ours[index]!, `${file.build.label} file`);

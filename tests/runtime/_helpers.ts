@@ -148,12 +148,17 @@ export const EXAMPLE_INPUTS: Readonly<Record<string, readonly string[]>> = {
  *
  * @param path The database.
  * @param sql A query.
+ * @param args Its parameters.
  * @returns The rows.
  */
-export function queryRows(path: string, sql: string): Record<string, unknown>[] {
+export function queryRows(
+  path: string,
+  sql: string,
+  args: (string | number | null)[] = [],
+): Record<string, unknown>[] {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
-    return db.prepare(sql).all().map((row) => ({ ...row }));
+    return db.prepare(sql).all(...args).map((row) => ({ ...row }));
   } finally {
     db.close();
   }

@@ -145,3 +145,56 @@ Deno.test("runWorkflow() keeps recording in MLflow when the OTLP collector fails
     await collector.stop();
   }
 });
+
+Deno.test("runWorkflow() twice under one traceparent: both runs' spans in the caller's trace, usage summed", async () => {
+  await using dir = await tempDir();
+  const db = `${dir.path}/mlflow.db`;
+  const run = (name: string) =>
+    runWorkflow(loaded(GREETING, { async_logging: false }), { name }, {
+      mock: true,
+      trackingUri: `sqlite:///${db}`,
+      traceparent: TRACEPARENT,
+      deps: { env: () => undefined, cwd: dir.path },
+      warn: (message) => {
+        throw new Error(`unexpected warning: ${message}`);
+      },
+    });
+  const first = await run("Ada");
+  const usageAfterFirst = queryRows(
+    db,
+    "SELECT value FROM trace_request_metadata WHERE key = 'mlflow.trace.tokenUsage'",
+  );
+  const spansAfterFirst = queryRows(db, "SELECT span_id FROM spans").length;
+  const second = await run("Bo");
+  assertEquals([first.metadata.traceId, second.metadata.traceId], [
+    `tr-${TRACE_ID}`,
+    `tr-${TRACE_ID}`,
+  ]);
+  assertEquals(queryRows(db, "SELECT request_id FROM trace_info").length, 1);
+  // Each run keeps its own root and every span of it (the second was dropped before).
+  const roots = queryRows(db, "SELECT name FROM spans WHERE parent_span_id IS NULL");
+  assertEquals(roots.map((row) => row.name), ["workflow_greeting", "workflow_greeting"]);
+  assertEquals(queryRows(db, "SELECT span_id FROM spans").length, 2 * spansAfterFirst);
+  const once = JSON.parse(String(usageAfterFirst[0]?.value));
+  const [usage] = queryRows(
+    db,
+    "SELECT value FROM trace_request_metadata WHERE key = 'mlflow.trace.tokenUsage'",
+  );
+  const both = JSON.parse(String(usage?.value));
+  assert(both.total_tokens > once.total_tokens, `${both.total_tokens} <= ${once.total_tokens}`);
+  assertEquals(
+    queryRows(db, "SELECT value FROM trace_metrics WHERE key = 'total_tokens'"),
+    [{ value: both.total_tokens }],
+  );
+  // The trace's time range covers both runs.
+  const [info] = queryRows(db, "SELECT timestamp_ms, execution_time_ms FROM trace_info");
+  const [range] = queryRows(
+    db,
+    "SELECT min(start_time_unix_nano) / 1000000 AS start, max(end_time_unix_nano) / 1000000 AS end FROM spans",
+  );
+  assertEquals(info?.timestamp_ms, range?.start);
+  // Durations are whole milliseconds, cut down: the end may fall 1 ms short.
+  const shortBy = Number(range?.end) -
+    (Number(info?.timestamp_ms) + Number(info?.execution_time_ms));
+  assert(shortBy === 0 || shortBy === 1, `the trace ends ${shortBy} ms before its last span`);
+});

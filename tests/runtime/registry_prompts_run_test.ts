@@ -1,8 +1,9 @@
 /**
  * Runs whose nodes name MLflow registry prompts: looked up when the run starts (once per
  * batch), filled from inputs and state, refused before any model call when a placeholder is
- * unfilled, and recorded on the node span, in the trace tag `mlflow.linkedPrompts` and as run
- * params — against a SQLite file and against a tracking server.
+ * unfilled, and recorded on the node span, in the trace tag `mlflow.linkedPrompts` (whether or
+ * not the run has an MLflow run of its own) and, with `run_per_execution`, as params and a tag of
+ * that run — against a SQLite file and against a tracking server.
  */
 import { runWorkflow } from "../../src/runtime/run_workflow.ts";
 import { runBatch } from "../../src/runtime/run_batch.ts";
@@ -60,6 +61,7 @@ Deno.test("runWorkflow() runs prompts:/name@production from a SQLite file and fo
     enabled: true,
     tracking_uri: trackingUri,
     async_logging: false,
+    run_per_execution: true,
   });
   const deps = { cwd: dir.path, env: () => undefined };
   const first = await runWorkflow(workflow, { text: "tide pools" }, { mock: true, deps });
@@ -89,6 +91,22 @@ Deno.test("runWorkflow() runs prompts:/name@production from a SQLite file and fo
   const attributes = JSON.parse(String(span?.content)).attributes;
   assertEquals(attributes["mlflow.linkedPrompts"], '[{"name": "summarizer", "version": "2"}]');
   assertEquals(attributes["configurable_agents.prompt_uri"], '"prompts:/summarizer@production"');
+
+  // A single run (the default) has no MLflow run: its trace carries the linked prompts.
+  const single = await runWorkflow(
+    loaded(SUMMARY, { enabled: true, tracking_uri: trackingUri, async_logging: false }),
+    { text: "tide pools" },
+    { mock: true, deps },
+  );
+  assertEquals(single.metadata.runId, undefined);
+  assertEquals(
+    queryRows(
+      db,
+      `SELECT value FROM trace_tags WHERE key = 'mlflow.linkedPrompts' AND request_id = '${single.metadata.traceId}'`,
+    ),
+    [{ value: '[{"name": "summarizer", "version": "2"}]' }],
+  );
+  assertEquals(queryRows(db, "SELECT count(*) AS n FROM runs"), [{ n: 2 }]);
 });
 
 Deno.test("runBatch() looks each registry prompt up once for the whole batch", async () => {
@@ -165,7 +183,12 @@ Deno.test("runWorkflow() resolves prompts from a tracking server and records the
       env: () => undefined,
     });
     const result = await runWorkflow(
-      loaded(SUMMARY, { enabled: true, tracking_uri: server.url, async_logging: false }),
+      loaded(SUMMARY, {
+        enabled: true,
+        tracking_uri: server.url,
+        async_logging: false,
+        run_per_execution: true,
+      }),
       { text: "tide pools" },
       { mock: true, deps: { env: () => undefined } },
     );

@@ -190,7 +190,7 @@ Deno.test("runBatch() stops reading on abort and ends the runs in flight as CANC
   }
 });
 
-Deno.test("runBatch() records every run with one tracker", async () => {
+Deno.test("runBatch() records every run with one tracker, in one MLflow run of the batch", async () => {
   await using dir = await tempDir();
   const db = `${dir.path}/mlflow.db`;
   const items = [...names(5), { line: 6, error: "Cannot read line 6 as it is not valid JSON" }];
@@ -206,9 +206,34 @@ Deno.test("runBatch() records every run with one tracker", async () => {
   await flushTracking();
   assertEquals(summary.succeeded, 5);
   assertEquals(queryRows(db, "SELECT count(*) AS n FROM trace_info"), [{ n: 5 }]);
-  assertEquals(queryRows(db, "SELECT count(*) AS n FROM runs WHERE status = 'FINISHED'"), [{
-    n: 5,
-  }]);
+  // One run for the batch (not one per item), with its aggregates; every trace links to it.
+  const runs = queryRows(db, "SELECT run_uuid, status FROM runs");
+  assertEquals(runs.map((run) => run.status), ["FINISHED"]);
+  const runId = String(runs[0]?.run_uuid);
+  assertEquals(
+    queryRows(
+      db,
+      "SELECT key, value FROM latest_metrics WHERE key IN ('runs', 'succeeded', 'failed') ORDER BY key",
+    ),
+    [{ key: "failed", value: 0 }, { key: "runs", value: 5 }, { key: "succeeded", value: 5 }],
+  );
+  assertEquals(
+    queryRows(db, "SELECT value FROM tags WHERE key = 'configurable_agents.run_kind'"),
+    [{ value: "batch" }],
+  );
+  assertEquals(
+    queryRows(
+      db,
+      "SELECT DISTINCT value FROM trace_request_metadata WHERE key = 'mlflow.sourceRun'",
+    ),
+    [{ value: runId }],
+  );
+  assertEquals(
+    queryRows(db, "SELECT count(*) AS n FROM entity_associations WHERE destination_id = ?", [
+      runId,
+    ]),
+    [{ n: 5 }],
+  );
   assertEquals(
     queryRows(db, "SELECT count(*) AS n FROM experiments WHERE name = 'configurable_agents'"),
     [{ n: 1 }],

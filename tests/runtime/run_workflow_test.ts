@@ -138,7 +138,7 @@ Deno.test("runWorkflow() reports an unpriced model as cost unknown, never 0", as
   assertEquals(result.metadata.costComplete, false);
 });
 
-Deno.test("runWorkflow() records the run and returns before the export with async_logging", async () => {
+Deno.test("runWorkflow() records the trace, linked to its agent version, and returns before the export with async_logging", async () => {
   await using dir = await tempDir();
   const db = `${dir.path}/mlflow.db`;
   const result = await runWorkflow(loaded(), { name: "Ada" }, {
@@ -155,10 +155,18 @@ Deno.test("runWorkflow() records the run and returns before the export with asyn
   assertEquals(queryRows(db, "SELECT request_id, status FROM trace_info"), [
     { request_id: result.metadata.traceId, status: "OK" },
   ]);
-  assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "FINISHED" }]);
+  // A single run has no MLflow run; its trace links to the workflow's version.
+  assertEquals(queryRows(db, "SELECT status FROM runs"), []);
+  const models = queryRows(db, "SELECT model_id, name FROM logged_models");
+  assertEquals(models.length, 1);
+  assert(/^greeting-[0-9a-f]{8}$/.test(String(models[0]?.name)));
+  assertEquals(
+    queryRows(db, "SELECT value FROM trace_request_metadata WHERE key = 'mlflow.modelId'"),
+    [{ value: models[0]?.model_id }],
+  );
 });
 
-Deno.test("runWorkflow() writes the trace and run before returning without async_logging", async () => {
+Deno.test("runWorkflow() writes the trace before returning without async_logging", async () => {
   await using dir = await tempDir();
   const db = `${dir.path}/mlflow.db`;
   const workflow = loaded(GREETING, {
@@ -166,6 +174,26 @@ Deno.test("runWorkflow() writes the trace and run before returning without async
     tracking_uri: `sqlite:///${db}`,
     async_logging: false,
     experiment_name: "sync",
+  });
+  const result = await runWorkflow(workflow, { name: "Ada" }, {
+    mock: true,
+    deps: { cwd: dir.path, env: () => undefined },
+  });
+  assertEquals(result.metadata.runId, undefined);
+  const traces = queryRows(db, "SELECT request_id FROM trace_info");
+  assertEquals(traces, [{ request_id: result.metadata.traceId }]);
+  assertEquals(queryRows(db, "SELECT run_uuid FROM runs"), []);
+});
+
+Deno.test("runWorkflow() writes the trace and its own run before returning with run_per_execution", async () => {
+  await using dir = await tempDir();
+  const db = `${dir.path}/mlflow.db`;
+  const workflow = loaded(GREETING, {
+    enabled: true,
+    tracking_uri: `sqlite:///${db}`,
+    async_logging: false,
+    experiment_name: "sync",
+    run_per_execution: true,
   });
   const result = await runWorkflow(workflow, { name: "Ada" }, {
     mock: true,

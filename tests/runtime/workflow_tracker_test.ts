@@ -2,7 +2,12 @@ import {
   createWorkflowTracker,
   type WorkflowTrackerOptions,
 } from "../../src/runtime/workflow_tracker.ts";
-import type { TraceBundle, TraceSink } from "../../src/tracking/trace_bundle.ts";
+import {
+  isRunBundle,
+  type TraceBundle,
+  type TraceSink,
+  type TrackingBundle,
+} from "../../src/tracking/trace_bundle.ts";
 import { isWorkflowError } from "../../src/errors.ts";
 import { serializeBundle } from "../../src/tracking/delivery/spool.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
@@ -13,7 +18,8 @@ function memorySink(): TraceSink & { bundles: TraceBundle[]; closed: number } {
   const sink = {
     bundles: [] as TraceBundle[],
     closed: 0,
-    deliver(bundle: TraceBundle) {
+    deliver(bundle: TrackingBundle) {
+      if (isRunBundle(bundle)) throw new Error("A single run has no group run");
       sink.bundles.push(bundle);
       return Promise.resolve({
         experimentId: "1",
@@ -86,10 +92,38 @@ Deno.test("createWorkflowTracker() records with the workflow's settings, USER an
   const [bundle] = sink.bundles;
   assert(bundle);
   assertEquals(bundle.experimentName, "demo");
-  assertEquals(bundle.run.tags["mlflow.user"], "ada");
-  assertEquals(bundle.run.tags["mlflow.source.name"], "flows/greeting.yaml");
+  // A single run records its trace only (no run_per_execution), linked to its agent version.
+  assertEquals(bundle.run, undefined);
+  assertEquals(bundle.trace.metadata["mlflow.user"], "ada");
+  assertEquals(bundle.trace.metadata["mlflow.source.name"], "flows/greeting.yaml");
+  assertEquals(bundle.agentVersion?.tags["mlflow.user"], "ada");
+  assertEquals(bundle.agentVersion?.tags["mlflow.source.name"], "flows/greeting.yaml");
   assert(!serializeBundle(bundle).includes("sk-very-secret-123"), "the key was recorded");
   assertEquals(sink.closed, 1);
+});
+
+Deno.test("createWorkflowTracker() gives each run an MLflow run of its own with run_per_execution", async () => {
+  for (
+    const [setting, option, expected] of [[true, undefined, true], [false, true, true]] as const
+  ) {
+    const sink = memorySink();
+    const workflow = {
+      ...loaded(GREETING, { enabled: true, async_logging: false, run_per_execution: setting }),
+      file: "flows/greeting.yaml",
+    };
+    const handle = await createWorkflowTracker(
+      workflow,
+      options(sink, option === undefined ? {} : { runPerExecution: option }),
+    );
+    assert(handle);
+    assertEquals(handle.runPerExecution, expected);
+    await recordOne(handle, { name: "x" });
+    await handle.close();
+    const run = sink.bundles[0]?.run;
+    assertEquals(run?.tags["mlflow.user"], "ada");
+    assertEquals(run?.tags["mlflow.source.name"], "flows/greeting.yaml");
+    assertEquals(run?.params.workflow_name, "greeting");
+  }
 });
 
 Deno.test("createWorkflowTracker() applies schema defaults when the workflow has no mlflow block", async () => {
@@ -109,7 +143,7 @@ Deno.test("createWorkflowTracker() applies schema defaults when the workflow has
   assertEquals(sink.bundles[0]?.trackingUri, "sqlite:///runs.db");
 });
 
-Deno.test("createWorkflowTracker() close ends an open run as ERROR and writes it", async () => {
+Deno.test("createWorkflowTracker() close ends an open run as ERROR and writes its trace", async () => {
   await using dir = await tempDir();
   const uri = `sqlite:///${dir.path}/mlflow.db`;
   const handle = await createWorkflowTracker(loaded(), {
@@ -132,8 +166,10 @@ Deno.test("createWorkflowTracker() close ends an open run as ERROR and writes it
   await handle.close({ timeoutMs: 2000 });
   const rows = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
   assertEquals(rows, [{ status: "ERROR" }]);
+  // A single run records its trace only (the KILLED run of run_per_execution is tested with
+  // the tracker).
   const runs = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM runs");
-  assertEquals(runs, [{ status: "KILLED" }]);
+  assertEquals(runs, []);
 });
 
 Deno.test("createWorkflowTracker() warns once and records nothing when neither the file nor the spool is writable", async () => {

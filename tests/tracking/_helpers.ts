@@ -7,7 +7,14 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { MlflowTracker, type MlflowTrackerOptions } from "../../src/tracking/mlflow_tracker.ts";
-import type { TraceBundle, TraceSink } from "../../src/tracking/trace_bundle.ts";
+import {
+  isRunBundle,
+  type RunBundle,
+  type RunRecord,
+  type TraceBundle,
+  type TraceSink,
+  type TrackingBundle,
+} from "../../src/tracking/trace_bundle.ts";
 import type { LlmCallRecord, RunRecordIds, Tracer } from "../../src/tracking/tracer.ts";
 
 /**
@@ -81,12 +88,28 @@ export function fakeClock(startMs = 1_795_758_413_000, stepMs = 1.5): () => numb
   };
 }
 
-/** A sink that keeps every bundle in memory (and answers with run ids `run-1`, `run-2`, ...). */
-export function memorySink(): TraceSink & { bundles: TraceBundle[]; closed: number } {
+/**
+ * A sink that keeps every bundle in memory: traces in `bundles` (answered with run ids `run-1`,
+ * `run-2`, ...), the ends of group runs in `runEnds` (answered with their key).
+ */
+export function memorySink(): TraceSink & {
+  bundles: TraceBundle[];
+  runEnds: RunBundle[];
+  closed: number;
+} {
   const sink = {
     bundles: [] as TraceBundle[],
+    runEnds: [] as RunBundle[],
     closed: 0,
-    deliver(bundle: TraceBundle) {
+    deliver(bundle: TrackingBundle) {
+      if (isRunBundle(bundle)) {
+        sink.runEnds.push(bundle);
+        return Promise.resolve({
+          experimentId: "1",
+          runId: bundle.group.key,
+          alreadyPresent: false,
+        });
+      }
       sink.bundles.push(bundle);
       return Promise.resolve({
         experimentId: "1",
@@ -122,6 +145,19 @@ export function syncTracker(
     ...options,
     sink,
   });
+}
+
+/**
+ * The MLflow run of one execution a bundle carries (`runPerExecution`); throws when it has none.
+ *
+ * @param bundle A trace bundle.
+ * @returns Its run.
+ */
+export function ownRun(bundle: TrackingBundle | undefined): RunRecord {
+  if (bundle === undefined || bundle.run === undefined) {
+    throw new Error("Expected a bundle with a run of its own");
+  }
+  return bundle.run;
 }
 
 /** The LLM call of the golden trace: 12 + 30 tokens of gpt-4o-mini at OpenAI's price. */
@@ -180,7 +216,8 @@ export async function recordGoldenShapedRun(
 }
 
 /**
- * The bundle of one golden-shaped run (artifact level `standard`), recorded with a fake clock.
+ * The bundle of one golden-shaped run (artifact level `standard`) with an MLflow run of its own,
+ * as the golden rows hold, recorded with a fake clock.
  *
  * @param experimentName Experiment of the bundle.
  * @param call The LLM call of the run.
@@ -195,6 +232,8 @@ export async function recordGoldenBundle(
     experimentName,
     mlflow: { artifact_level: "standard" },
     now: fakeClock(),
+    // The golden rows hold a run with the trace: one run per execution.
+    runPerExecution: true,
   });
   await recordGoldenShapedRun(tracker, call);
   const result = sink.bundles[0];

@@ -10,6 +10,7 @@ import {
   fakeClock,
   GOLDEN_CALL,
   memorySink,
+  ownRun,
   recordGoldenShapedRun,
   syncTracker,
 } from "./_helpers.ts";
@@ -29,6 +30,8 @@ async function record(
     nodes: options.nodes ?? [],
     secrets: options.secrets ?? [],
     now: fakeClock(),
+    // Artifacts belong to the MLflow run of one execution.
+    runPerExecution: true,
   });
   await drive(tracker);
   const bundle = sink.bundles[0];
@@ -71,7 +74,7 @@ Deno.test("log_prompts false records only sizes and hashes in the root and node 
   assertEquals(span(bundle, "ChatOpenAI").attributes["mlflow.chat.tokenUsage"], GOLDEN_CALL.usage);
   assertEquals(bundle.trace.requestPreview, pythonJsonDumps(digestOf({ topic: "tide pools" })));
   assert(!everything(bundle.trace as unknown as TraceBundle).includes("Write about tide pools"));
-  assert(!bundle.run.artifacts.some((file) => file.path.startsWith("nodes/")));
+  assert(!ownRun(bundle).artifacts.some((file) => file.path.startsWith("nodes/")));
 });
 
 Deno.test("a node's log_prompts overrides the workflow setting for that node's spans only", async () => {
@@ -98,7 +101,7 @@ Deno.test("redact masks a state field everywhere, including copies of its value 
   });
   assertEquals(span(bundle, "serper_search").attributes["mlflow.spanInputs"], { query: REDACTED });
   assert(!everything(bundle).includes("tide pools"));
-  const inputs = bundle.run.artifacts.find((file) => file.path === "inputs.json");
+  const inputs = ownRun(bundle).artifacts.find((file) => file.path === "inputs.json");
   assertEquals(JSON.parse(inputs?.content ?? "{}"), { topic: REDACTED });
 });
 
@@ -177,7 +180,7 @@ Deno.test("secrets are scrubbed from spans, events, metadata, params, tags and a
   const tool = span(bundle, "http_get");
   assertEquals(tool.attributes.url, `https://x/?key=${REDACTED}`);
   assertEquals(tool.events[0]?.attributes["exception.message"], `401 for key ${REDACTED}`);
-  assert(bundle.run.artifacts.some((file) => file.path === "snapshots/001_n.json"));
+  assert(ownRun(bundle).artifacts.some((file) => file.path === "snapshots/001_n.json"));
 });
 
 Deno.test("CapturePolicy refuses a redact entry that is not a valid regular expression", () => {
@@ -236,7 +239,7 @@ Deno.test("redact patterns mask content but never span types, node names or para
   assertEquals(root.attributes.workflow_version, "ABCDE");
   assertEquals(root.attributes["mlflow.spanInputs"], { text: `say ${REDACTED}` });
   assertEquals(span(bundle, "SHOUT").attributes["mlflow.spanType"], "CHAIN");
-  assertEquals(bundle.run.params.workflow_name, "WORDS");
+  assertEquals(ownRun(bundle).params.workflow_name, "WORDS");
   assertEquals(bundle.trace.tags["mlflow.traceName"], "workflow_WORDS");
-  assertEquals(typeof bundle.run.metrics.node_SHOUT_duration_ms, "number");
+  assertEquals(typeof ownRun(bundle).metrics.node_SHOUT_duration_ms, "number");
 });

@@ -6,14 +6,24 @@ import {
   fakeClock,
   GOLDEN_CALL,
   memorySink,
+  ownRun,
   recordGoldenShapedRun,
   syncTracker,
 } from "./_helpers.ts";
 
+/**
+ * A tracker giving each run an MLflow run of its own (the opt-in `run_per_execution`): most tests
+ * here are about that run; the default (a trace without a run) is tested on its own below.
+ */
 function tracker(delivery = memorySink(), mlflow = {}) {
   return {
     delivery,
-    tracker: syncTracker(delivery, { mlflow, now: fakeClock(), user: "tester" }),
+    tracker: syncTracker(delivery, {
+      mlflow,
+      now: fakeClock(),
+      user: "tester",
+      runPerExecution: true,
+    }),
   };
 }
 
@@ -95,7 +105,7 @@ Deno.test("MlflowTracker.startRun() records the span tree with MLflow's types an
     "TypeError: model returned",
   );
   assertEquals(bundle.trace.state, "OK");
-  assertEquals(bundle.run.status, "FINISHED");
+  assertEquals(ownRun(bundle).status, "FINISHED");
 });
 
 Deno.test("MlflowTracker records the trace info, metadata and tags MLflow expects", async () => {
@@ -106,7 +116,10 @@ Deno.test("MlflowTracker records the trace info, metadata and tags MLflow expect
   assertEquals(trace.requestTimeMs, 1_795_758_413_000);
   assertEquals(trace.requestPreview, '{"topic": "tide pools"}');
   assertEquals(trace.responsePreview, '{"draft": "Tide pools are...", "approved": false}');
-  assertEquals(trace.tags, { "mlflow.traceName": "workflow_demo" });
+  assertEquals(trace.tags, {
+    "mlflow.traceName": "workflow_demo",
+    "configurable_agents.workflow": "demo",
+  });
   assertEquals(trace.metadata["mlflow.trace_schema.version"], "3");
   assertEquals(trace.metadata["mlflow.user"], "tester");
   assertEquals(trace.metadata["mlflow.source.type"], "LOCAL");
@@ -129,7 +142,7 @@ Deno.test("MlflowTracker records one MLflow run with params, metrics and tags", 
   await recordGoldenShapedRun(t);
   const bundle = delivery.bundles[0];
   assert(bundle !== undefined);
-  const { run } = bundle;
+  const run = ownRun(bundle);
   assertEquals(run.params, {
     workflow_name: "demo",
     workflow_version: "unversioned",
@@ -164,7 +177,7 @@ Deno.test("MlflowTracker names the run from the run_name template", async () => 
     run_name: "{flow_name}@{version} {date}",
   });
   await t.startRun(start("named")).finish({ status: "success", outputs: {} });
-  assertEquals(delivery.bundles[0]?.run.runName, "named@2 2026-11-27");
+  assertEquals(ownRun(delivery.bundles[0]).runName, "named@2 2026-11-27");
 });
 
 Deno.test("MlflowTracker marks cost unknown when a call has no price (NaN, tag, no trace cost)", async () => {
@@ -177,14 +190,14 @@ Deno.test("MlflowTracker marks cost unknown when a call has no price (NaN, tag, 
   });
   const bundle = delivery.bundles[0];
   assert(bundle !== undefined);
-  assert(Number.isNaN(bundle.run.metrics.total_cost_usd));
-  assert(Number.isNaN(bundle.run.metrics.node_write_cost_usd));
-  assertEquals(bundle.run.metrics.node_review_cost_usd, 0);
-  assertEquals(bundle.run.tags["configurable_agents.cost_unknown_models"], "openai/gpt-x");
+  assert(Number.isNaN(ownRun(bundle).metrics.total_cost_usd));
+  assert(Number.isNaN(ownRun(bundle).metrics.node_write_cost_usd));
+  assertEquals(ownRun(bundle).metrics.node_review_cost_usd, 0);
+  assertEquals(ownRun(bundle).tags["configurable_agents.cost_unknown_models"], "openai/gpt-x");
   assertEquals(bundle.trace.metadata["mlflow.trace.cost"], undefined);
   assertEquals(byName(bundle, "ChatOpenAI").attributes["mlflow.llm.cost"], undefined);
   const summary = JSON.parse(
-    bundle.run.artifacts.find((file) => file.path === "cost_summary.json")?.content ?? "{}",
+    ownRun(bundle).artifacts.find((file) => file.path === "cost_summary.json")?.content ?? "{}",
   );
   assertEquals(summary.complete, false);
   assertEquals(summary.unpriced_models, ["openai/gpt-x"]);
@@ -200,9 +213,9 @@ Deno.test("MlflowTracker prices a mock call as its real model and says so", asyn
   const chat = byName(bundle, "ChatOpenAI");
   assertEquals(chat.attributes["mlflow.llm.provider"], "mock");
   assertEquals(chat.attributes["configurable_agents.priced_as"], "openai/gpt-4o-mini");
-  assertEquals(bundle.run.metrics.total_cost_usd, 1.98e-5);
+  assertEquals(ownRun(bundle).metrics.total_cost_usd, 1.98e-5);
   const summary = JSON.parse(
-    bundle.run.artifacts.find((file) => file.path === "cost_summary.json")?.content ?? "{}",
+    ownRun(bundle).artifacts.find((file) => file.path === "cost_summary.json")?.content ?? "{}",
   );
   assertEquals(Object.keys(summary.by_model), ["openai/gpt-4o-mini"]);
   assertEquals(summary.by_node.write.cost_usd, 1.98e-5);
@@ -234,14 +247,14 @@ Deno.test("RunTrace.span() rethrows after recording the exception, and ends the 
   assert(bundle !== undefined);
   assertEquals(ids.traceId, bundle.trace.traceId);
   assertEquals(bundle.trace.state, "ERROR");
-  assertEquals(bundle.run.status, "FAILED");
-  assertEquals(bundle.run.metrics.status, 0);
+  assertEquals(ownRun(bundle).status, "FAILED");
+  assertEquals(ownRun(bundle).metrics.status, 0);
   const root = byName(bundle, "workflow_fails");
   assertEquals(root.status, { code: "ERROR", message: "RangeError: budget exhausted" });
   assertEquals(root.attributes["configurable_agents.stop_reason"], "budget_exceeded");
   assertEquals(bundle.trace.tags["configurable_agents.stop_reason"], "budget_exceeded");
-  assertEquals(bundle.run.tags["configurable_agents.stop_reason"], "budget_exceeded");
-  const errorFile = bundle.run.artifacts.find((file) => file.path === "error.json");
+  assertEquals(ownRun(bundle).tags["configurable_agents.stop_reason"], "budget_exceeded");
+  const errorFile = ownRun(bundle).artifacts.find((file) => file.path === "error.json");
   assertEquals(JSON.parse(errorFile?.content ?? "{}"), {
     status: "failed",
     reason: "budget_exceeded",
@@ -309,7 +322,7 @@ Deno.test("RunTrace.finish() with status cancelled ends every open span and the 
   const bundle = delivery.bundles[0];
   assert(bundle !== undefined);
   assertEquals(bundle.trace.state, "ERROR");
-  assertEquals(bundle.run.status, "KILLED");
+  assertEquals(ownRun(bundle).status, "KILLED");
   for (const span of bundle.trace.spans) {
     assertEquals(span.status.code, "ERROR", span.name);
     assert(span.endTimeUnixNano >= span.startTimeUnixNano);
@@ -320,7 +333,7 @@ Deno.test("RunTrace.finish() with status cancelled ends every open span and the 
 
 Deno.test("MlflowTracker.close() ends open runs as ERROR, waits for the sink, and records nothing after", async () => {
   const sink = memorySink();
-  const t = syncTracker(sink, { now: fakeClock() });
+  const t = syncTracker(sink, { now: fakeClock(), runPerExecution: true });
   const run = t.startRun(start("open"));
   const entered = Promise.withResolvers<void>();
   const never = Promise.withResolvers<void>();
@@ -336,7 +349,7 @@ Deno.test("MlflowTracker.close() ends open runs as ERROR, waits for the sink, an
   const bundle = sink.bundles[0];
   assert(bundle !== undefined);
   assertEquals(bundle.trace.state, "ERROR");
-  assertEquals(bundle.run.status, "KILLED");
+  assertEquals(ownRun(bundle).status, "KILLED");
   assertEquals(bundle.trace.tags["configurable_agents.stop_reason"], "interrupted");
   assertEquals(byName(bundle, "stuck").status.code, "ERROR");
   const later = await run.finish({ status: "success" });
@@ -423,9 +436,9 @@ Deno.test("MlflowTracker logs artifacts per artifact_level and log_artifacts", a
     nodes: { id: string; log_artifacts?: boolean }[] = [],
   ) => {
     const sink = memorySink();
-    const t = syncTracker(sink, { mlflow, nodes, now: fakeClock() });
+    const t = syncTracker(sink, { mlflow, nodes, now: fakeClock(), runPerExecution: true });
     await recordGoldenShapedRun(t);
-    return sink.bundles[0]?.run.artifacts.map((file) => file.path);
+    return ownRun(sink.bundles[0]).artifacts.map((file) => file.path);
   };
   assertEquals(await paths({ artifact_level: "minimal" }), [
     "inputs.json",

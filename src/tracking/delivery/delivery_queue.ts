@@ -9,7 +9,12 @@
  * @module
  */
 import { errorMessage } from "../../errors.ts";
-import type { DeliveryOutcome, TraceBundle, TraceSink } from "../trace_bundle.ts";
+import {
+  type DeliveryOutcome,
+  describeBundle,
+  type TraceSink,
+  type TrackingBundle,
+} from "../trace_bundle.ts";
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
 import { defaultSleep, type PreflightResult, type Sleep } from "./preflight.ts";
 import type { Spool, SpoolClaim } from "./spool.ts";
@@ -66,7 +71,7 @@ export interface DeliveryQueueOptions {
 }
 
 interface Item {
-  bundle: TraceBundle;
+  bundle: TrackingBundle;
   claim: SpoolClaim | undefined;
   done: boolean;
   resolve: (outcome: DeliveryOutcome) => void;
@@ -140,7 +145,7 @@ export class DeliveryQueue {
    * @param bundle The bundle.
    * @returns `queued`, or once it is settled: `delivered`, `spooled` or `lost`.
    */
-  async submit(bundle: TraceBundle): Promise<DeliveryOutcome> {
+  async submit(bundle: TrackingBundle): Promise<DeliveryOutcome> {
     let resolve: (outcome: DeliveryOutcome) => void = () => {};
     const outcome = new Promise<DeliveryOutcome>((done) => resolve = done);
     const item: Item = { bundle, claim: undefined, done: false, resolve, outcome };
@@ -325,7 +330,7 @@ export class DeliveryQueue {
     if (item.done) return await item.outcome;
     const outcome = await this.#spool(item);
     if (warn) {
-      const trace = `trace "${item.bundle.trace.traceId}"`;
+      const trace = describeBundle(item.bundle);
       this.#warnOnce(
         outcome.state === "lost"
           ? `${failure.message}, and ${trace} ${outcome.reason}`
@@ -348,18 +353,18 @@ export class DeliveryQueue {
       const reason = `cannot be kept in the spool "${this.#options.spool.dir}" as ${
         errorMessage(error)
       }: it is lost; ${spoolFix(error, this.#options.spool.dir)}`;
-      if (this.#warned) this.#warnLostOnce(`Trace "${bundle.trace.traceId}" ${reason}`);
+      if (this.#warned) this.#warnLostOnce(`${capitalize(describeBundle(bundle))} ${reason}`);
       return { state: "lost", reason };
     }
   }
 
-  #failureOf(bundle: TraceBundle, error: unknown): Failure {
+  #failureOf(bundle: TrackingBundle, error: unknown): Failure {
     const hint = error instanceof Error && "hint" in error && typeof error.hint === "string"
       ? ` (${error.hint})`
       : "";
     const unreachable = isMlflowRequestError(error) && error.unreachable;
     return {
-      message: `Cannot deliver trace "${bundle.trace.traceId}" to "${this.#options.destination}": ${
+      message: `Cannot deliver ${describeBundle(bundle)} to "${this.#options.destination}": ${
         errorMessage(error)
       }${hint}`,
       degrade: unreachable,
@@ -402,6 +407,10 @@ export class DeliveryQueue {
       // A sink that cannot even close has nothing left to lose: bundles are spooled.
     }
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** How to make a spool writable again after `error`. */

@@ -9,7 +9,7 @@
  */
 import { errorMessage } from "../../errors.ts";
 import { isMlflowRequestError } from "../http/mlflow_request_error.ts";
-import type { TraceSink } from "../trace_bundle.ts";
+import { bundleId, type TraceSink } from "../trace_bundle.ts";
 import { parseTrackingUri, type TrackingDestination } from "../tracking_destination.ts";
 import type { Spool } from "./spool.ts";
 
@@ -35,7 +35,7 @@ export interface PushSpoolOptions {
 export interface PushFailure {
   /** Spool file. */
   file: string;
-  /** Trace id, when the file could be read. */
+  /** Trace id (`run-<key>` for the end of a group run), when the file could be read. */
   traceId: string | undefined;
   /** Destination, without credentials, when the file could be read. */
   trackingUri: string | undefined;
@@ -47,9 +47,9 @@ export interface PushFailure {
 export interface PushReport {
   /** Spool files found. */
   total: number;
-  /** Trace ids written now. */
+  /** Trace ids (and `run-<key>` of group runs' ends) written now. */
   delivered: string[];
-  /** Trace ids that were already at their destination (files removed, nothing written). */
+  /** Ids that were already at their destination (files removed, nothing written). */
   alreadyPresent: string[];
   /** Bundles left in the spool because they failed. */
   failed: PushFailure[];
@@ -102,7 +102,7 @@ export async function pushSpool(options: PushSpoolOptions): Promise<PushReport> 
     let uri: string | undefined;
     try {
       const bundle = await spool.read(claim.file);
-      traceId = bundle.trace.traceId;
+      traceId = bundleId(bundle);
       const destination = override ?? parseTrackingUri(bundle.trackingUri);
       uri = destination.uri;
       const unreachable = down.get(uri);

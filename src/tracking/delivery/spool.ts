@@ -1,6 +1,6 @@
 /**
  * The local spool: one JSON file per bundle that is not (yet) at its destination, named by trace
- * id, written atomically (temporary file, then rename), kept until it is delivered. Every file
+ * id (the end of a group run by `run-<key>`), written atomically (temporary file, then rename), kept until it is delivered. Every file
  * is delivered by one process only: a deliverer first claims it by renaming it to a name of its
  * own (`<trace id>.json.claim-<id>`), which one rename can win; a claim whose holder stopped
  * (its lease ran out: the holder refreshes it while it lives) can be claimed again. A recording
@@ -15,7 +15,7 @@ import { basename, join } from "node:path";
 import { z } from "zod";
 import { encodeMetricValue } from "../http/_log_batch.ts";
 import { redactUri } from "../http/mlflow_auth.ts";
-import type { TraceBundle } from "../trace_bundle.ts";
+import { bundleId, type RunRecord, type TrackingBundle } from "../trace_bundle.ts";
 
 /** Default spool directory, relative to the current directory. */
 export const DEFAULT_SPOOL_DIR = ".mlflow-spool";
@@ -118,7 +118,7 @@ export interface SpoolOptions {
 export interface SpoolClaim {
   /** The claimed file. */
   readonly file: string;
-  /** The trace id of the bundle. */
+  /** The id of the bundle (its trace id, or `run-<key>`). */
   readonly traceId: string;
   /** The bundle was delivered: removes the file. */
   done(): Promise<void>;
@@ -164,7 +164,7 @@ export class Spool {
   /**
    * The file a trace is spooled in.
    *
-   * @param traceId `tr-` + 32 hex digits.
+   * @param traceId `tr-` + 32 hex digits, or the `run-<key>` of a group run's end.
    * @returns `<dir>/<trace id>.json`.
    */
   fileFor(traceId: string): string {
@@ -179,8 +179,8 @@ export class Spool {
    * @throws {Error} The directory or file cannot be written (permission, disk); no file is
    *   left behind then.
    */
-  async write(bundle: TraceBundle): Promise<string> {
-    const file = this.fileFor(bundle.trace.traceId);
+  async write(bundle: TrackingBundle): Promise<string> {
+    const file = this.fileFor(bundleId(bundle));
     await this.#writeAtomically(file, bundle);
     return file;
   }
@@ -193,11 +193,11 @@ export class Spool {
    * @returns The claim.
    * @throws {Error} The directory or file cannot be written; no file is left behind then.
    */
-  async journal(bundle: TraceBundle): Promise<SpoolClaim> {
-    const entry = this.fileFor(bundle.trace.traceId);
+  async journal(bundle: TrackingBundle): Promise<SpoolClaim> {
+    const entry = this.fileFor(bundleId(bundle));
     const file = `${entry}${CLAIM_MARK}${this.#randomId()}`;
     await this.#writeAtomically(file, bundle);
-    return this.#hold(file, entry, bundle.trace.traceId);
+    return this.#hold(file, entry, bundleId(bundle));
   }
 
   /**
@@ -250,7 +250,7 @@ export class Spool {
    * @returns The bundle, `bigint` times restored.
    * @throws {SyntaxError} The file is not a spooled bundle.
    */
-  async read(file: string): Promise<TraceBundle> {
+  async read(file: string): Promise<TrackingBundle> {
     return parseBundle(await this.#files.readTextFile(file), file);
   }
 
@@ -263,7 +263,7 @@ export class Spool {
     await this.#files.remove(file);
   }
 
-  async #writeAtomically(file: string, bundle: TraceBundle): Promise<void> {
+  async #writeAtomically(file: string, bundle: TrackingBundle): Promise<void> {
     const temporary = `${file}.${this.#randomId()}${TEMPORARY_SUFFIX}`;
     await this.#files.mkdir(this.dir);
     try {
@@ -334,15 +334,47 @@ function entryOf(file: string): string {
  * @param bundle The bundle.
  * @returns JSON text ending with a newline.
  */
-export function serializeBundle(bundle: TraceBundle): string {
-  const metrics = Object.fromEntries(
-    Object.entries(bundle.run.metrics).map(([key, value]) => [key, encodeMetricValue(value)]),
-  );
+export function serializeBundle(bundle: TrackingBundle): string {
+  const encoded: Record<string, unknown> = {
+    ...bundle,
+    trackingUri: redactUri(bundle.trackingUri),
+  };
+  if (bundle.run) encoded.run = encodeRun(bundle.run);
   return JSON.stringify(
-    { ...bundle, trackingUri: redactUri(bundle.trackingUri), run: { ...bundle.run, metrics } },
+    encoded,
     (_key, value: unknown) => typeof value === "bigint" ? value.toString() : value,
   ) + "\n";
 }
+
+/** A run with its non-finite metrics as the strings JSON can hold. */
+function encodeRun(run: RunRecord): Record<string, unknown> {
+  const metrics = Object.fromEntries(
+    Object.entries(run.metrics).map(([key, value]) => [key, encodeMetricValue(value)]),
+  );
+  return { ...run, metrics };
+}
+
+const Run = z.object({
+  runName: z.string(),
+  startTimeMs: z.number(),
+  endTimeMs: z.number(),
+  status: z.enum(["FINISHED", "FAILED", "KILLED"]),
+  params: z.record(z.string(), z.string()),
+  // JSON has no NaN or infinities: they are spooled as "NaN", "Infinity", "-Infinity".
+  metrics: z.record(
+    z.string(),
+    z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"]).transform(Number)]),
+  ),
+  tags: z.record(z.string(), z.string()),
+  artifacts: z.array(z.object({ path: z.string(), content: z.string() })),
+});
+
+const GroupLink = z.object({
+  key: z.string().regex(/^[0-9a-f]{32}$/, "expected 32 hex digits"),
+  runName: z.string(),
+  startTimeMs: z.number(),
+  tags: z.record(z.string(), z.string()),
+});
 
 const Nanos = z.string().regex(/^\d+$/, "expected nanoseconds as a decimal string")
   .transform((text) => BigInt(text));
@@ -375,20 +407,41 @@ const BundleSchema = z.object({
       events: z.array(z.object({ name: z.string(), timeUnixNano: Nanos, attributes: Attributes })),
     })),
   }),
-  run: z.object({
-    runName: z.string(),
-    startTimeMs: z.number(),
-    endTimeMs: z.number(),
-    status: z.enum(["FINISHED", "FAILED", "KILLED"]),
+  run: Run.optional(),
+  group: GroupLink.optional(),
+  agentVersion: z.object({
+    name: z.string().min(1),
     params: Strings,
-    // JSON has no NaN or infinities: they are spooled as "NaN", "Infinity", "-Infinity".
-    metrics: z.record(
-      z.string(),
-      z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"]).transform(Number)]),
-    ),
     tags: Strings,
     artifacts: z.array(z.object({ path: z.string(), content: z.string() })),
-  }),
+  }).optional(),
+  assessments: z.array(z.object({
+    assessmentId: z.string().regex(/^a-[0-9a-f]{32}$/, "expected a- and 32 hex digits"),
+    name: z.string().min(1),
+    kind: z.enum(["feedback", "expectation"]),
+    value: z.json(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    rationale: z.string().optional(),
+    source: z.object({ type: z.enum(["CODE", "LLM_JUDGE", "HUMAN"]), id: z.string() }),
+    createdMs: z.number(),
+    metadata: Strings,
+  })).optional(),
+});
+
+const RunBundleSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal("run"),
+  trackingUri: z.string(),
+  experimentName: z.string(),
+  group: GroupLink,
+  run: Run,
+  dataset: z.object({
+    name: z.string(),
+    digest: z.string(),
+    sourceType: z.string(),
+    source: z.string(),
+    profile: z.string(),
+  }).optional(),
 });
 
 /**
@@ -399,14 +452,15 @@ const BundleSchema = z.object({
  * @returns The bundle.
  * @throws {SyntaxError} Not JSON, or not a spooled bundle.
  */
-export function parseBundle(text: string, file = "spool file"): TraceBundle {
+export function parseBundle(text: string, file = "spool file"): TrackingBundle {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
     throw new SyntaxError(`Cannot read spooled bundle "${file}" as it is not JSON`, { cause });
   }
-  const parsed = BundleSchema.safeParse(json);
+  const isRun = json !== null && typeof json === "object" && "kind" in json && json.kind === "run";
+  const parsed = isRun ? RunBundleSchema.safeParse(json) : BundleSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SyntaxError(

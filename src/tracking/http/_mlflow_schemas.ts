@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type {
+  MlflowAssessmentInfo,
   MlflowExperiment,
   MlflowModelVersion,
   MlflowModelVersionPage,
@@ -83,6 +84,27 @@ const RunSchema = z.object({
   metrics: Object.fromEntries(run.data.metrics.map(({ key, value }) => [key, value])),
 }));
 
+const AssessmentSchema = z.object({
+  assessment_name: z.string().default(""),
+  source: z.object({
+    source_type: z.string().optional(),
+    source_id: z.string().optional(),
+  }).optional(),
+  feedback: z.unknown().optional(),
+  expectation: z.unknown().optional(),
+  metadata: z.record(z.string(), z.string()).default({}),
+}).transform((assessment): MlflowAssessmentInfo => ({
+  name: assessment.assessment_name,
+  kind: assessment.feedback !== undefined
+    ? "feedback"
+    : assessment.expectation !== undefined
+    ? "expectation"
+    : "other",
+  sourceType: assessment.source?.source_type,
+  sourceId: assessment.source?.source_id,
+  sourceRunId: assessment.metadata["mlflow.assessment.sourceRunId"],
+}));
+
 const TraceState = z.enum(["OK", "ERROR", "IN_PROGRESS", "STATE_UNSPECIFIED"]);
 
 const TraceInfoSchema = z.object({
@@ -98,6 +120,7 @@ const TraceInfoSchema = z.object({
   response_preview: z.string().optional(),
   trace_metadata: z.record(z.string(), z.string()).default({}),
   tags: z.record(z.string(), z.string()).default({}),
+  assessments: z.array(AssessmentSchema).default([]),
 }).transform((info): MlflowTraceInfo => ({
   traceId: info.trace_id,
   experimentId: info.trace_location?.mlflow_experiment?.experiment_id,
@@ -108,6 +131,7 @@ const TraceInfoSchema = z.object({
   responsePreview: info.response_preview,
   metadata: info.trace_metadata,
   tags: info.tags,
+  assessments: info.assessments,
 }));
 
 /** `GET experiments/get-by-name`, `GET experiments/get`. */

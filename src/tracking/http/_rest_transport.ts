@@ -11,7 +11,7 @@ import { MlflowRequestError } from "./mlflow_request_error.ts";
 import { ErrorBody } from "./_mlflow_schemas.ts";
 
 /** The HTTP methods MLflow's REST API uses. */
-export type Method = "GET" | "POST" | "PUT";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** One request. */
 export interface RequestSpec<T> {

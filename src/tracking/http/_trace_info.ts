@@ -1,10 +1,16 @@
 /**
  * The StartTraceV3 payload of a bundle: the trace info with the run it belongs to
- * (`mlflow.sourceRun`) and the token usage summed over its spans (`mlflow.trace.tokenUsage`).
+ * (`mlflow.sourceRun`), its agent version (`mlflow.modelId`) and the token usage summed over
+ * its spans (`mlflow.trace.tokenUsage`).
  *
  * @module
  */
-import { SOURCE_RUN_METADATA, type SpanRecord, type TraceBundle } from "../trace_bundle.ts";
+import {
+  MODEL_ID_METADATA,
+  SOURCE_RUN_METADATA,
+  type SpanRecord,
+  type TraceBundle,
+} from "../trace_bundle.ts";
 import type { StartTraceInput } from "./mlflow_client.ts";
 
 const USAGE_KEYS = [
@@ -47,20 +53,23 @@ export function tokenUsageMetadata(spans: readonly SpanRecord[]): string | undef
  *
  * @param bundle The finished run.
  * @param experimentId Experiment the trace goes into.
- * @param runId The MLflow run the trace belongs to.
+ * @param runId The MLflow run the trace belongs to, when it belongs to one.
+ * @param modelId The LoggedModel (agent version) of the trace, when it has one.
  * @returns Input for `MlflowClient.startTrace`.
  */
 export function startTraceInput(
   bundle: TraceBundle,
   experimentId: string,
-  runId: string,
+  runId?: string,
+  modelId?: string,
 ): StartTraceInput {
   const { trace } = bundle;
   const metadata: Record<string, string> = {
     "mlflow.trace_schema.version": "3",
     ...trace.metadata,
-    [SOURCE_RUN_METADATA]: runId,
   };
+  if (runId !== undefined) metadata[SOURCE_RUN_METADATA] = runId;
+  if (modelId !== undefined) metadata[MODEL_ID_METADATA] = modelId;
   const usage = tokenUsageMetadata(trace.spans);
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = usage;
   const { "mlflow.artifactLocation": _set_by_server, ...tags } = trace.tags;

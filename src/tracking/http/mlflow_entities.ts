@@ -83,6 +83,22 @@ export interface MlflowTraceInfo {
   metadata: Record<string, string>;
   /** Mutable tags (`mlflow.traceName`, `mlflow.artifactLocation`, ...). */
   tags: Record<string, string>;
+  /** The trace's assessments, as far as telling them apart needs. */
+  assessments: MlflowAssessmentInfo[];
+}
+
+/** An assessment of a trace: who made it, on what, in which evaluation run. */
+export interface MlflowAssessmentInfo {
+  /** Assessment name. */
+  name: string;
+  /** `feedback` or `expectation`. */
+  kind: "feedback" | "expectation" | "other";
+  /** `CODE`, `LLM_JUDGE`, `HUMAN`. */
+  sourceType: string | undefined;
+  /** The scorer, judge model or user. */
+  sourceId: string | undefined;
+  /** `mlflow.assessment.sourceRunId` of its metadata. */
+  sourceRunId: string | undefined;
 }
 
 /** A model version of the model registry (`model-versions/get`, `model-versions/create`). */

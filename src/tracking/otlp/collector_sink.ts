@@ -8,7 +8,14 @@
  * @module
  */
 import { redactUri } from "../http/mlflow_auth.ts";
-import type { DeliveryReceipt, SpanRecord, TraceBundle, TraceSink } from "../trace_bundle.ts";
+import {
+  type DeliveryReceipt,
+  isRunBundle,
+  type SpanRecord,
+  type TraceBundle,
+  type TraceSink,
+  type TrackingBundle,
+} from "../trace_bundle.ts";
 import { encodeOtlp } from "./encode_otlp.ts";
 import type { OtlpCollectorConfig } from "./otlp_env.ts";
 import { exportOtlp } from "./otlp_export.ts";
@@ -94,7 +101,9 @@ export function withCollector(
     );
   };
   return {
-    async deliver(bundle: TraceBundle): Promise<DeliveryReceipt> {
+    async deliver(bundle: TrackingBundle): Promise<DeliveryReceipt> {
+      // A group run's end has no spans: only MLflow gets it.
+      if (isRunBundle(bundle)) return await sink.deliver(bundle);
       const [receipt] = await Promise.all([sink.deliver(bundle), send(bundle)]);
       return receipt;
     },

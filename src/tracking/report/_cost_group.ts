@@ -1,10 +1,10 @@
 /**
- * The sums of one row of a cost report: runs, LLM calls, tokens, known and unknown cost,
- * durations.
+ * The sums of one row of a cost report: runs (traces), LLM calls, tokens, known and unknown
+ * cost, durations.
  *
  * @module
  */
-import type { StoredRun } from "./tracking_reader.ts";
+import type { TracedRun } from "./_traced_run.ts";
 
 /** One row of a report. */
 export interface CostReportRow {
@@ -13,7 +13,7 @@ export interface CostReportRow {
    * mock calls), node id, `2026-11-27`, `2026-W48` or `2026-11`.
    */
   group: string;
-  /** Runs in the group. */
+  /** Workflow runs (traces) in the group. */
   runs: number;
   /** LLM calls (for `model` and `node` groupings). */
   calls: number | undefined;
@@ -53,25 +53,22 @@ export class CostGroup {
     this.key = key;
   }
 
-  /** Adds a run by its own metrics. */
-  addRun(run: StoredRun): void {
-    const metric = (key: string): number => finite(run.metrics[key]) ?? 0;
-    this.#runs.add(run.runId);
-    this.#input += metric("total_input_tokens");
-    this.#output += metric("total_output_tokens");
-    this.#total += metric("total_tokens");
-    this.addCost(run.metrics.total_cost_usd);
-    const duration = finite(run.metrics.duration_seconds) ??
-      (run.endTimeMs === undefined ? undefined : (run.endTimeMs - run.startTimeMs) / 1000);
-    if (duration !== undefined) this.#durations.push(duration);
+  /** Adds a run by its trace's token usage, cost and duration. */
+  addRun(run: TracedRun): void {
+    this.#runs.add(run.traceId);
+    this.#input += run.usage.input_tokens;
+    this.#output += run.usage.output_tokens;
+    this.#total += run.usage.total_tokens;
+    this.addCost(run.costUsd);
+    this.#durations.push(run.durationSeconds);
   }
 
   /** Adds tokens and cost of a part of a run (a node or a model's calls). */
   addPart(
-    runId: string,
+    traceId: string,
     part: { calls: number; input: number; output: number; total: number },
   ): void {
-    this.#runs.add(runId);
+    this.#runs.add(traceId);
     this.#calls = (this.#calls ?? 0) + part.calls;
     this.#input += part.input;
     this.#output += part.output;

@@ -1,18 +1,15 @@
 /**
- * How each grouping of a cost report turns runs into rows: by a key of the run (its own
- * metrics) or from the CHAT_MODEL and CHAIN spans of the run's own trace.
+ * How each grouping of a cost report turns workflow runs (traces) into rows: by a key of the
+ * trace (its workflow or its day), summing the trace's own usage and cost, or from the trace's
+ * CHAT_MODEL and CHAIN spans.
  *
  * @module
  */
 import type { SpanRecord } from "../trace_bundle.ts";
-import { type CostGroup, type CostReportRow, finite } from "./_cost_group.ts";
-import { llmCallOf, nodeOfSpans, type SpanLlmCall } from "../span_llm_call.ts";
-import {
-  type StoredRun,
-  type StoredTrace,
-  TRACE_ID_TAG,
-  type TrackingReader,
-} from "./tracking_reader.ts";
+import type { CostGroup, CostReportRow } from "./_cost_group.ts";
+import type { TracedRun } from "./_traced_run.ts";
+import { llmCallOf, nodeOfSpans, type SpanLlmCall, spanTypeOf } from "../span_llm_call.ts";
+import type { TrackingReader } from "./tracking_reader.ts";
 
 /** How rows are grouped. */
 export const GROUPINGS = ["workflow", "model", "node", "day", "week", "month"] as const;
@@ -31,7 +28,7 @@ export interface GroupContext {
 /** How one grouping turns runs into rows. */
 export interface Grouper {
   /** Adds one run to its row or rows. */
-  add(run: StoredRun, context: GroupContext): Promise<void>;
+  add(run: TracedRun, context: GroupContext): Promise<void>;
   /** Rows count LLM calls (read from spans). */
   perCall: boolean;
   /** Row order. */
@@ -47,8 +44,8 @@ function chronological(a: CostReportRow, b: CostReportRow): number {
   return a.group.localeCompare(b.group);
 }
 
-/** A grouping by a key of the run, summing the run's own metrics. */
-function byRun(key: (run: StoredRun) => string, order = chronological): Grouper {
+/** A grouping by a key of the run, summing the trace's own usage and cost. */
+function byRun(key: (run: TracedRun) => string, order = chronological): Grouper {
   return {
     add: (run, context) => Promise.resolve(context.groupOf(key(run)).addRun(run)),
     perCall: false,
@@ -56,15 +53,15 @@ function byRun(key: (run: StoredRun) => string, order = chronological): Grouper 
   };
 }
 
-/** A grouping read from the spans of each run's own trace. */
+/** A grouping read from the spans of each run's trace. */
 function bySpans(
-  addRows: (run: StoredRun, spans: readonly SpanRecord[], context: GroupContext) => void,
+  addRows: (run: TracedRun, spans: readonly SpanRecord[], context: GroupContext) => void,
 ): Grouper {
   return {
     async add(run, context) {
-      const trace = await traceOfRun(context.reader, run);
-      if (trace) addRows(run, trace.spans, context);
-      else context.groupOf("(no trace)").addRun(run);
+      const spans = (await context.reader.readTrace(run.traceId))?.spans ?? [];
+      if (spans.length > 0) addRows(run, spans, context);
+      else context.groupOf("(no spans)").addRun(run);
     },
     perCall: true,
     order: byCost,
@@ -73,7 +70,7 @@ function bySpans(
 
 /** The grouper of each grouping. */
 export const GROUPERS: Readonly<Record<Grouping, Grouper>> = {
-  workflow: byRun((run) => run.params.workflow_name ?? "", byCost),
+  workflow: byRun((run) => run.workflow, byCost),
   model: bySpans(addModelRows),
   node: bySpans(addNodeRows),
   day: byRun((run) => utcDay(run.startTimeMs)),
@@ -81,47 +78,46 @@ export const GROUPERS: Readonly<Record<Grouping, Grouper>> = {
   month: byRun((run) => utcDay(run.startTimeMs).slice(0, 7)),
 };
 
-function addModelRows(run: StoredRun, spans: readonly SpanRecord[], context: GroupContext): void {
+function addModelRows(run: TracedRun, spans: readonly SpanRecord[], context: GroupContext): void {
   for (const span of spans) {
     const call = llmCallOf(span);
     if (!call) continue;
     // A mock call counts as the model it estimates, on a row of its own.
     const estimated = call.provider === "mock" && call.pricedAs !== "mock/" + call.model;
     const group = context.groupOf(estimated ? `${call.pricedAs} (mock)` : call.pricedAs);
-    group.addPart(run.runId, partOf([call]));
+    group.addPart(run.traceId, partOf([call]));
     group.addCost(call.cost?.total_cost);
     if (!call.cost) context.unpriced.add(call.pricedAs);
   }
 }
 
-function addNodeRows(run: StoredRun, spans: readonly SpanRecord[], context: GroupContext): void {
+/**
+ * One row per node that ran: its calls' tokens and cost (unknown when a call had no price) and
+ * the summed duration of its executions (CHAIN spans).
+ */
+function addNodeRows(run: TracedRun, spans: readonly SpanRecord[], context: GroupContext): void {
   const nodeOf = nodeOfSpans(spans);
-  const callsByNode = new Map<string, SpanLlmCall[]>();
+  const nodes = new Map<string, { calls: SpanLlmCall[]; durationMs: number }>();
   for (const span of spans) {
-    const node = nodeOf.get(span.spanId);
-    if (node === undefined) continue;
-    const calls = callsByNode.get(node) ?? [];
-    callsByNode.set(node, calls);
+    const nodeId = nodeOf.get(span.spanId);
+    if (nodeId === undefined) continue;
+    const node = nodes.get(nodeId) ?? { calls: [], durationMs: 0 };
+    nodes.set(nodeId, node);
     const call = llmCallOf(span);
-    if (call) calls.push(call);
+    if (call) node.calls.push(call);
+    if (spanTypeOf(span) === "CHAIN" && span.name === nodeId) {
+      node.durationMs += Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
+    }
   }
-  for (const key of Object.keys(run.metrics)) {
-    const node = /^node_(.+)_(?:cost_usd|duration_ms)$/.exec(key)?.[1];
-    if (node !== undefined && !callsByNode.has(node)) callsByNode.set(node, []);
-  }
-  for (const [node, calls] of callsByNode) {
-    const group = context.groupOf(node);
-    group.addPart(run.runId, partOf(calls));
-    const metricCost = run.metrics[`node_${node}_cost_usd`];
+  for (const [nodeId, { calls, durationMs }] of nodes) {
+    const group = context.groupOf(nodeId);
+    group.addPart(run.traceId, partOf(calls));
     group.addCost(
-      metricCost !== undefined
-        ? metricCost
-        : calls.some((call) => !call.cost)
+      calls.some((call) => !call.cost)
         ? undefined
         : calls.reduce((sum, call) => sum + (call.cost?.total_cost ?? 0), 0),
     );
-    const durationMs = finite(run.metrics[`node_${node}_duration_ms`]);
-    if (durationMs !== undefined) group.addDuration(durationMs / 1000);
+    group.addDuration(durationMs / 1000);
   }
 }
 
@@ -132,20 +128,6 @@ function partOf(calls: readonly SpanLlmCall[]) {
     output: calls.reduce((sum, call) => sum + call.usage.output_tokens, 0),
     total: calls.reduce((sum, call) => sum + call.usage.total_tokens, 0),
   };
-}
-
-/** The run's own trace: by the run's trace-id tag, else by the trace's `mlflow.sourceRun`. */
-async function traceOfRun(
-  reader: TrackingReader,
-  run: StoredRun,
-): Promise<StoredTrace | undefined> {
-  const tagged = run.tags[TRACE_ID_TAG];
-  if (tagged) {
-    const trace = await reader.readTrace(tagged);
-    if (trace) return trace;
-  }
-  const [info] = await reader.readTraceInfos({ runId: run.runId, limit: 1 });
-  return info ? await reader.readTrace(info.traceId) : undefined;
 }
 
 function utcDay(ms: number): string {

@@ -1,17 +1,19 @@
 /**
- * `report costs`: token usage and dollar cost of tracked runs, filtered and grouped. Run-level
- * groupings (workflow, day, week, month) read the runs' own metrics; `model` and `node` read
- * the CHAT_MODEL and CHAIN spans of each run's own trace. The totals always equal the sums of
- * the runs' metrics, and a cost that is unknown anywhere in a group is shown as unknown, never
- * as 0.
+ * `report costs`: token usage and dollar cost of tracked workflow runs, filtered and grouped.
+ * It reads traces, which every run records (a single run, a run of a batch or an evaluation, a
+ * run with `run_per_execution`), never MLflow runs: run-level groupings (workflow, day, week,
+ * month) read each trace's token usage and cost metadata; `model` and `node` read its
+ * CHAT_MODEL and CHAIN spans. The totals always equal the sums over the traces, and a cost that
+ * is unknown anywhere in a group is shown as unknown, never as 0.
  *
  * @module
  */
 import { CostGroup, type CostReportRow } from "./_cost_group.ts";
 import { type GroupContext, GROUPERS, type Grouping, GROUPINGS } from "./_groupers.ts";
+import { tracedRunOf } from "./_traced_run.ts";
 import { findExperimentIds } from "./find_experiment_ids.ts";
 import { resolveTimeWindow, type TimeWindow } from "./time_window.ts";
-import { COST_UNKNOWN_MODELS_TAG, type TrackingReader } from "./tracking_reader.ts";
+import type { TrackingReader } from "./tracking_reader.ts";
 
 export type { CostReportRow } from "./_cost_group.ts";
 export { type Grouping, GROUPINGS } from "./_groupers.ts";
@@ -20,7 +22,7 @@ export { type Grouping, GROUPINGS } from "./_groupers.ts";
 export interface CostReportOptions {
   /** Only runs of this experiment (by name); all experiments when absent. */
   experiment?: string | undefined;
-  /** Only runs of this workflow (param `workflow_name`). */
+  /** Only runs of this workflow (trace tag `configurable_agents.workflow`). */
   workflow?: string | undefined;
   /** `today`, `yesterday`, `last_7_days`, `last_30_days` or `this_month` (UTC). */
   period?: string | undefined;
@@ -28,7 +30,7 @@ export interface CostReportOptions {
   since?: string | undefined;
   /** Runs started before this ISO date or date-time. */
   until?: string | undefined;
-  /** `success` (FINISHED) or `failure` (FAILED or KILLED); every status when absent. */
+  /** `success` (trace state OK) or `failure` (ERROR); every state when absent. */
   status?: string | undefined;
   /**
    * Grouping of the rows.
@@ -52,7 +54,7 @@ export interface CostReport {
   window: TimeWindow;
   /** One row per group. */
   rows: CostReportRow[];
-  /** Sums over all runs, from the runs' own metrics. */
+  /** Sums over all runs, from their traces' usage and cost. */
   totals: CostReportRow;
   /** `provider/model` of the calls that could not be priced, sorted. */
   unpricedModels: string[];
@@ -67,12 +69,15 @@ export interface CostReport {
  * const reader: TrackingReader = {
  *   location: "memory",
  *   listExperiments: () => Promise.resolve([]),
- *   readRuns: () => Promise.resolve([{
- *     runId: "r1", runName: "a", experimentId: "1", status: "FINISHED", startTimeMs: 0,
- *     endTimeMs: 1000, params: { workflow_name: "demo" }, tags: {},
- *     metrics: { total_input_tokens: 12, total_output_tokens: 30, total_tokens: 42, total_cost_usd: 0.0000198 },
+ *   readRuns: () => Promise.resolve([]),
+ *   readTraceInfos: () => Promise.resolve([{
+ *     traceId: "tr-1", experimentId: "1", requestTimeMs: 0, executionTimeMs: 1000, state: "OK",
+ *     requestPreview: "", responsePreview: "", tags: { "configurable_agents.workflow": "demo" },
+ *     metadata: {
+ *       "mlflow.trace.tokenUsage": '{"input_tokens": 12, "output_tokens": 30, "total_tokens": 42}',
+ *       "mlflow.trace.cost": '{"input_cost": 0.0000018, "output_cost": 0.000018, "total_cost": 0.0000198}',
+ *     },
  *   }]),
- *   readTraceInfos: () => Promise.resolve([]),
  *   readTrace: () => Promise.resolve(undefined),
  *   close: () => Promise.resolve(),
  * };
@@ -80,7 +85,7 @@ export interface CostReport {
  * if (report.rows[0]?.group !== "demo" || report.totals.costUsd !== 0.0000198) throw new Error();
  * ```
  *
- * @param reader Where the runs are.
+ * @param reader Where the traces are.
  * @param options Filters, grouping and now.
  * @returns The report.
  * @throws {RangeError} When a filter or the grouping is not valid, or no experiment has the name.
@@ -99,22 +104,19 @@ export async function buildCostReport(
     );
   }
   const grouping = by as Grouping;
-  const statuses = statusesOf(filters.status);
+  const states = statesOf(filters.status);
   const window = resolveTimeWindow({ ...filters, now });
   const experimentIds = await findExperimentIds(reader, filters.experiment);
-  const runs = await reader.readRuns({
+  const traces = await reader.readTraceInfos({
     experimentIds,
+    workflowsOnly: true,
+    workflow: filters.workflow,
     startedFromMs: window.fromMs,
     startedBeforeMs: window.beforeMs,
-    workflow: filters.workflow,
-    statuses,
+    states,
   });
-  const unpriced = new Set<string>();
-  for (const run of runs) {
-    for (const model of (run.tags[COST_UNKNOWN_MODELS_TAG] ?? "").split(",")) {
-      if (model.trim()) unpriced.add(model.trim());
-    }
-  }
+  const runs = traces.map(tracedRunOf);
+  const unpriced = new Set(runs.flatMap((run) => run.unpricedModels));
   const groups = new Map<string, CostGroup>();
   const context: GroupContext = {
     reader,
@@ -143,10 +145,11 @@ export async function buildCostReport(
   };
 }
 
-function statusesOf(status: string | undefined): string[] | undefined {
+/** The trace states of a status filter: a failed or cancelled run's trace is in state ERROR. */
+function statesOf(status: string | undefined): string[] | undefined {
   if (status === undefined) return undefined;
-  if (status === "success") return ["FINISHED"];
-  if (status === "failure") return ["FAILED", "KILLED"];
+  if (status === "success") return ["OK"];
+  if (status === "failure") return ["ERROR"];
   throw new RangeError(
     `Cannot filter runs by status "${status}" as it is not "success" or "failure"`,
   );

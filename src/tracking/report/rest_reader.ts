@@ -12,6 +12,7 @@ import { RestTransport } from "../http/_rest_transport.ts";
 import { decodeOtlpJsonSpan } from "./_span_decoding.ts";
 import type {
   RunQuery,
+  StoredAssessment,
   StoredExperiment,
   StoredRun,
   StoredTrace,
@@ -19,7 +20,7 @@ import type {
   TraceQuery,
   TrackingReader,
 } from "./tracking_reader.ts";
-import { SOURCE_RUN_METADATA } from "./tracking_reader.ts";
+import { SOURCE_RUN_METADATA, WORKFLOW_TAG } from "./tracking_reader.ts";
 
 /** Options of {@linkcode createRestReader}. */
 export interface RestReaderOptions {
@@ -188,7 +189,16 @@ class RestReader implements TrackingReader {
   async readTraceInfos(query: TraceQuery): Promise<StoredTraceInfo[]> {
     const experimentIds = query.experimentIds ??
       (await this.listExperiments()).map((e) => e.experimentId);
-    const limit = Math.max(0, Math.floor(query.limit));
+    const limit = query.limit === undefined ? Infinity : Math.max(0, Math.floor(query.limit));
+    const filter = traceFilter(query);
+    // The server filters; every condition is checked here too, so that one the filter does not
+    // carry (the workflow tag's presence, several states) or a server ignores never widens it.
+    const keep = (info: StoredTraceInfo) =>
+      (!query.workflowsOnly || info.tags[WORKFLOW_TAG] !== undefined) &&
+      (query.workflow === undefined || info.tags[WORKFLOW_TAG] === query.workflow) &&
+      (query.states === undefined || query.states.includes(info.state)) &&
+      (query.startedFromMs === undefined || info.requestTimeMs >= query.startedFromMs) &&
+      (query.startedBeforeMs === undefined || info.requestTimeMs < query.startedBeforeMs);
     const traces: StoredTraceInfo[] = [];
     let pageToken: string | undefined;
     while (experimentIds.length > 0 && traces.length < limit) {
@@ -197,16 +207,14 @@ class RestReader implements TrackingReader {
           type: "MLFLOW_EXPERIMENT",
           mlflow_experiment: { experiment_id: id },
         })),
-        ...(query.runId === undefined
-          ? {}
-          : { filter: `metadata.\`${SOURCE_RUN_METADATA}\` = ${quote(query.runId)}` }),
+        ...(filter ? { filter } : {}),
         max_results: Math.min(TRACE_PAGE_LIMIT, limit - traces.length),
         order_by: ["timestamp_ms DESC"],
         ...(pageToken ? { page_token: pageToken } : {}),
       });
       for (const value of arrayOf(page.traces)) {
         const info = decodeTraceInfo(value);
-        if (info && traces.length < limit) traces.push(info);
+        if (info && keep(info) && traces.length < limit) traces.push(info);
       }
       pageToken = tokenOf(page);
       if (!pageToken) break;
@@ -239,6 +247,36 @@ class RestReader implements TrackingReader {
   }
 
   /** A search: `POST` with a JSON body, the answer an object. */
+  async readAssessments(traceIds: readonly string[]): Promise<StoredAssessment[]> {
+    const assessments: StoredAssessment[] = [];
+    for (const traceId of traceIds) {
+      const body = await this.#transport.request({
+        action: `read the assessments of trace "${traceId}"`,
+        method: "GET",
+        path: `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}`,
+        query: { trace_id: traceId },
+        schema: JsonObject,
+        notFound: "undefined",
+      });
+      const trace = isRecord(body?.trace) ? body.trace : {};
+      const info = isRecord(trace.trace_info) ? trace.trace_info : {};
+      for (const value of arrayOf(info.assessments)) {
+        if (!isRecord(value) || value.valid === false) continue;
+        const feedback = isRecord(value.feedback) ? value.feedback : undefined;
+        const expectation = isRecord(value.expectation) ? value.expectation : undefined;
+        const error = feedback && isRecord(feedback.error) ? feedback.error : undefined;
+        assessments.push({
+          traceId,
+          name: String(value.assessment_name ?? ""),
+          kind: expectation ? "expectation" : "feedback",
+          value: (feedback ?? expectation)?.value ?? null,
+          ...(error ? { error: String(error.error_message ?? "") } : {}),
+        });
+      }
+    }
+    return assessments;
+  }
+
   #post(action: string, path: string, json: unknown): Promise<Record<string, unknown>> {
     return this.#transport.request({ action, method: "POST", path, json, schema: JsonObject });
   }
@@ -313,6 +351,30 @@ function tokenOf(page: Record<string, unknown>): string | undefined {
   return typeof page.next_page_token === "string" && page.next_page_token
     ? page.next_page_token
     : undefined;
+}
+
+/**
+ * The `traces/search` filter of a query, in the grammar MLflow 3.9 and later accept: clauses
+ * joined by `AND` on metadata, tags and the `timestamp_ms` and `status` attributes.
+ */
+function traceFilter(query: TraceQuery): string {
+  const clauses: string[] = [];
+  if (query.runId !== undefined) {
+    clauses.push(`metadata.\`${SOURCE_RUN_METADATA}\` = ${quote(query.runId)}`);
+  }
+  if (query.workflow !== undefined) {
+    clauses.push(`tags.\`${WORKFLOW_TAG}\` = ${quote(query.workflow)}`);
+  }
+  if (query.startedFromMs !== undefined) {
+    clauses.push(`attributes.timestamp_ms >= ${Math.floor(query.startedFromMs)}`);
+  }
+  if (query.startedBeforeMs !== undefined) {
+    clauses.push(`attributes.timestamp_ms < ${Math.ceil(query.startedBeforeMs)}`);
+  }
+  if (query.states !== undefined && query.states.length === 1) {
+    clauses.push(`attributes.status = ${quote(query.states[0] ?? "")}`);
+  }
+  return clauses.join(" AND ");
 }
 
 /** A string literal of MLflow's search filter syntax. */

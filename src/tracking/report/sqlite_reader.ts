@@ -10,6 +10,7 @@ import { errorMessage, WorkflowError } from "../../errors.ts";
 import { decodeStoredSpan } from "./_span_decoding.ts";
 import type {
   RunQuery,
+  StoredAssessment,
   StoredExperiment,
   StoredRun,
   StoredTrace,
@@ -17,7 +18,7 @@ import type {
   TraceQuery,
   TrackingReader,
 } from "./tracking_reader.ts";
-import { SOURCE_RUN_METADATA } from "./tracking_reader.ts";
+import { SOURCE_RUN_METADATA, WORKFLOW_TAG } from "./tracking_reader.ts";
 
 /** Tables a tracking database must have to be read. */
 const REQUIRED_TABLES = [
@@ -178,6 +179,8 @@ class SqliteReader implements TrackingReader {
   }
 
   readTraceInfos(query: TraceQuery): Promise<StoredTraceInfo[]> {
+    // Every condition is index-friendly: experiment and request time use the trace_info index
+    // (experiment_id, timestamp_ms); tags and metadata their primary keys (key, request_id).
     const where: string[] = [];
     const args: SQLInputValue[] = [];
     if (query.experimentIds !== undefined) {
@@ -186,6 +189,18 @@ class SqliteReader implements TrackingReader {
       );
       args.push(...query.experimentIds.map(Number));
     }
+    if (query.startedFromMs !== undefined) {
+      where.push("t.timestamp_ms >= ?");
+      args.push(Math.floor(query.startedFromMs));
+    }
+    if (query.startedBeforeMs !== undefined) {
+      where.push("t.timestamp_ms < ?");
+      args.push(Math.ceil(query.startedBeforeMs));
+    }
+    if (query.states !== undefined) {
+      where.push(`t.status IN (${query.states.map(() => "?").join(", ") || "NULL"})`);
+      args.push(...query.states);
+    }
     if (query.runId !== undefined) {
       where.push(
         "EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.request_id = t.request_id " +
@@ -193,12 +208,20 @@ class SqliteReader implements TrackingReader {
       );
       args.push(SOURCE_RUN_METADATA, query.runId);
     }
-    args.push(Math.max(0, Math.floor(query.limit)));
+    if (query.workflowsOnly || query.workflow !== undefined) {
+      where.push(
+        "EXISTS (SELECT 1 FROM trace_tags g WHERE g.request_id = t.request_id AND g.key = ?" +
+          (query.workflow === undefined ? ")" : " AND g.value = ?)"),
+      );
+      args.push(WORKFLOW_TAG, ...(query.workflow === undefined ? [] : [query.workflow]));
+    }
+    if (query.limit !== undefined) args.push(Math.max(0, Math.floor(query.limit)));
     const rows = this.#all(
       "SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, " +
         "t.request_preview, t.response_preview FROM trace_info t" +
         (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-        " ORDER BY t.timestamp_ms DESC, t.request_id LIMIT ?",
+        " ORDER BY t.timestamp_ms DESC, t.request_id" +
+        (query.limit === undefined ? "" : " LIMIT ?"),
       args,
     );
     return Promise.resolve(this.#withMetadataAndTags(rows));
@@ -225,6 +248,34 @@ class SqliteReader implements TrackingReader {
       return span ? [span] : [];
     });
     return Promise.resolve({ ...info, spans });
+  }
+
+  readAssessments(traceIds: readonly string[]): Promise<StoredAssessment[]> {
+    const table = this.#all(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'assessments'",
+    );
+    if (table.length === 0) return Promise.resolve([]);
+    const rows = this.#allIn(
+      "SELECT trace_id, name, assessment_type, value, error, valid FROM assessments",
+      "trace_id",
+      traceIds,
+    ).filter((row) => Number(row.valid) === 1);
+    return Promise.resolve(rows.map((row): StoredAssessment => {
+      const error = row.error === null || row.error === undefined
+        ? undefined
+        : parseJson(String(row.error));
+      return {
+        traceId: String(row.trace_id),
+        name: String(row.name),
+        kind: row.assessment_type === "expectation" ? "expectation" : "feedback",
+        value: row.value === null || row.value === undefined ? null : parseJson(String(row.value)),
+        ...(error === undefined ? {} : {
+          error: typeof error === "object" && error !== null && "error_message" in error
+            ? String(error.error_message)
+            : String(error),
+        }),
+      };
+    }));
   }
 
   close(): Promise<void> {
@@ -296,4 +347,13 @@ function toBigInt(value: SQLInputValue | undefined): bigint | undefined {
   if (typeof value === "bigint") return value;
   if (typeof value === "number" && Number.isFinite(value)) return BigInt(Math.trunc(value));
   return undefined;
+}
+
+/** A stored JSON text, decoded; the text itself when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

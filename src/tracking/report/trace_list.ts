@@ -7,22 +7,17 @@
 import { findExperimentIds } from "./find_experiment_ids.ts";
 import { alignColumns, formatCount, formatSeconds, formatUsd } from "./_format.ts";
 import { roundUsd } from "./round_numbers.ts";
-import { costOf, usageOf } from "../span_llm_call.ts";
+import { tracedRunOf } from "./_traced_run.ts";
 import type { TokenUsage } from "../tracer.ts";
-import {
-  COST_UNKNOWN_MODELS_TAG,
-  SOURCE_RUN_METADATA,
-  type StoredRun,
-  type TrackingReader,
-} from "./tracking_reader.ts";
+import { SOURCE_RUN_METADATA, type TrackingReader } from "./tracking_reader.ts";
 
 /** One listed trace. */
 export interface TraceListEntry {
   /** Trace id (`tr-...`). */
   traceId: string;
-  /** The MLflow run of the trace, when known. */
+  /** The MLflow run the trace belongs to (its batch, evaluation or own run), when any. */
   runId: string | undefined;
-  /** Workflow name (run param `workflow_name`, else the root span name without `workflow_`). */
+  /** Workflow name (tag `configurable_agents.workflow`, else the trace name without `workflow_`). */
   workflow: string;
   /** Start, ms since the epoch. */
   startTimeMs: number;
@@ -49,9 +44,9 @@ export interface ListTracesOptions {
 }
 
 /**
- * Lists the newest traces. Cost comes from the trace's run (`total_cost_usd`; NaN or a
- * `configurable_agents.cost_unknown_models` tag is unknown), else from the trace's
- * `mlflow.trace.cost` metadata, else it is unknown.
+ * Lists the newest traces, each read from its own trace info whether or not an MLflow run holds
+ * it: cost from `mlflow.trace.cost`, unknown when the trace names unpriced models
+ * (`configurable_agents.cost_unknown_models`) or used tokens without a cost.
  *
  * @example Usage
  * ```ts
@@ -85,30 +80,17 @@ export async function listTraces(
   const { experiment, limit = 20 } = options;
   const experimentIds = await findExperimentIds(reader, experiment);
   const infos = await reader.readTraceInfos({ experimentIds, limit });
-  const runIds = [...new Set(infos.flatMap((info) => info.metadata[SOURCE_RUN_METADATA] ?? []))];
-  const runs = new Map<string, StoredRun>();
-  if (runIds.length > 0) {
-    for (const run of await reader.readRuns({ runIds })) runs.set(run.runId, run);
-  }
   return infos.map((info) => {
-    const runId = info.metadata[SOURCE_RUN_METADATA];
-    const run = runId === undefined ? undefined : runs.get(runId);
-    const traceName = info.tags["mlflow.traceName"] ?? "";
-    const usageText = info.metadata["mlflow.trace.tokenUsage"];
-    const usage = usageText !== undefined || !run ? usageOf(usageText) : {
-      input_tokens: metric(run, "total_input_tokens") ?? 0,
-      output_tokens: metric(run, "total_output_tokens") ?? 0,
-      total_tokens: metric(run, "total_tokens") ?? 0,
-    };
+    const run = tracedRunOf(info);
     return {
       traceId: info.traceId,
-      runId,
-      workflow: run?.params.workflow_name ?? traceName.replace(/^workflow_/, ""),
+      runId: info.metadata[SOURCE_RUN_METADATA],
+      workflow: run.workflow,
       startTimeMs: info.requestTimeMs,
       durationMs: info.executionTimeMs,
       state: info.state,
-      usage,
-      costUsd: costFor(run, info.metadata["mlflow.trace.cost"]),
+      usage: run.usage,
+      costUsd: run.costUsd,
     };
   });
 }
@@ -155,15 +137,4 @@ export function traceListToJson(entries: readonly TraceListEntry[]): Record<stri
     total_tokens: entry.usage.total_tokens,
     cost_usd: entry.costUsd === undefined ? null : roundUsd(entry.costUsd),
   }));
-}
-
-function costFor(run: StoredRun | undefined, traceCost: string | undefined): number | undefined {
-  if (run?.tags[COST_UNKNOWN_MODELS_TAG]) return undefined;
-  if (run && "total_cost_usd" in run.metrics) return metric(run, "total_cost_usd");
-  return costOf(traceCost)?.total_cost;
-}
-
-function metric(run: StoredRun, key: string): number | undefined {
-  const value = run.metrics[key];
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }

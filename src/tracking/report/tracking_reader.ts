@@ -1,6 +1,7 @@
 /**
  * What reports read back from a tracking store (an MLflow SQLite file or a tracking server):
- * experiments, runs with their params, metrics and tags, and traces with their spans.
+ * experiments, runs with their params, metrics and tags, and traces with their spans. Reports
+ * work from traces: every workflow run records one, with or without an MLflow run.
  *
  * @module
  */
@@ -64,6 +65,20 @@ export interface StoredTrace extends StoredTraceInfo {
   spans: SpanRecord[];
 }
 
+/** An assessment of a trace as stored (an evaluation's feedback or expectation). */
+export interface StoredAssessment {
+  /** The trace it is on. */
+  traceId: string;
+  /** The scorer's name, or the expectation's key. */
+  name: string;
+  /** `feedback` or `expectation`. */
+  kind: "feedback" | "expectation";
+  /** The value as JSON decodes it (`null` when the scorer errored). */
+  value: unknown;
+  /** The error's message, when the scorer errored. */
+  error?: string | undefined;
+}
+
 /** Which runs to read. Only runs recorded by this toolkit (with a `workflow_name` param). */
 export interface RunQuery {
   /** Only these experiments; all when absent. */
@@ -86,8 +101,21 @@ export interface TraceQuery {
   experimentIds?: readonly string[] | undefined;
   /** Only the traces of this run (trace metadata `mlflow.sourceRun`). */
   runId?: string | undefined;
-  /** At most this many. */
-  limit: number;
+  /**
+   * Only the traces of workflow runs this toolkit recorded (trace tag
+   * `configurable_agents.workflow`), whether or not an MLflow run holds them.
+   */
+  workflowsOnly?: boolean | undefined;
+  /** Only the traces of this workflow (trace tag `configurable_agents.workflow`). */
+  workflow?: string | undefined;
+  /** Only traces whose request started at or after this time (ms since the epoch). */
+  startedFromMs?: number | undefined;
+  /** Only traces whose request started before this time (ms since the epoch). */
+  startedBeforeMs?: number | undefined;
+  /** Only traces in one of these states (`OK`, `ERROR`). */
+  states?: readonly string[] | undefined;
+  /** At most this many; every match when absent. */
+  limit?: number | undefined;
 }
 
 /** Reads runs and traces from one tracking store. */
@@ -102,8 +130,18 @@ export interface TrackingReader {
   readTraceInfos(query: TraceQuery): Promise<StoredTraceInfo[]>;
   /** One trace with its spans, or `undefined` when there is no such trace. */
   readTrace(traceId: string): Promise<StoredTrace | undefined>;
+  /**
+   * The valid assessments of these traces, in no particular order (readers written before
+   * evaluations existed may lack it).
+   */
+  readAssessments?(traceIds: readonly string[]): Promise<StoredAssessment[]>;
   /** Releases the file or connections. */
   close(): Promise<void>;
 }
 
-export { COST_UNKNOWN_MODELS_TAG, SOURCE_RUN_METADATA, TRACE_ID_TAG } from "../trace_bundle.ts";
+export {
+  COST_UNKNOWN_MODELS_TAG,
+  SOURCE_RUN_METADATA,
+  TRACE_ID_TAG,
+  WORKFLOW_TAG,
+} from "../trace_bundle.ts";

@@ -1,9 +1,12 @@
 /**
  * The rows of one bundle, written the way MLflow's `SqlAlchemyStore` writes them (see the golden
- * rows in the shared MLflow notes): the experiment (found or created by name), the run with its
+ * rows in the shared MLflow notes): the experiment (found or created by name), a run with its
  * params, tags, metrics and latest metrics, and the trace with its tags, metadata, token metrics,
  * spans in stored JSON form and span cost metrics; and the lookup that finds a trace already
- * written, so a repeated delivery writes nothing. Runs inside the caller's transaction.
+ * written, so a repeated delivery writes nothing (a run that shares the trace of another is
+ * appended by `_shared_trace_rows.ts`). Runs inside the caller's transaction. The
+ * group runs, agent versions and assessments of a bundle have files of their own
+ * (`_group_run_rows.ts`, `_logged_model_rows.ts`, `_assessment_rows.ts`).
  *
  * @module
  */
@@ -14,6 +17,8 @@ import { storedSpanJson } from "../stored_span_json.ts";
 import { aggregateTokenUsage } from "../_trace_record.ts";
 import {
   type DeliveryReceipt,
+  MODEL_ID_METADATA,
+  type RunRecord,
   SOURCE_RUN_METADATA,
   type SpanRecord,
   type TraceBundle,
@@ -38,8 +43,12 @@ const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 /**
  * The prepared statement of `sql` on `db`, prepared once per connection (preparing costs more
  * than running a small insert).
+ *
+ * @param db An open database.
+ * @param sql The statement's text.
+ * @returns The prepared statement.
  */
-function statement(db: DatabaseSync, sql: string): StatementSync {
+export function statement(db: DatabaseSync, sql: string): StatementSync {
   let cache = statements.get(db);
   if (cache === undefined) {
     cache = new Map();
@@ -53,7 +62,14 @@ function statement(db: DatabaseSync, sql: string): StatementSync {
   return prepared;
 }
 
-function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputValue>): void {
+/**
+ * Inserts one row.
+ *
+ * @param db An open database.
+ * @param table The table.
+ * @param row Values by column.
+ */
+export function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputValue>): void {
   const columns = Object.keys(row);
   const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${
     columns.map(() => "?").join(", ")
@@ -61,26 +77,52 @@ function insert(db: DatabaseSync, table: string, row: Record<string, SQLInputVal
   statement(db, sql).run(...Object.values(row));
 }
 
+/** Where a trace stands in the database before a delivery. */
+export type StoredTraceState =
+  /** Not there: insert it. */
+  | { kind: "absent" }
+  /** There with this delivery's root span: a repeated delivery, write nothing. */
+  | { kind: "delivered"; receipt: DeliveryReceipt }
+  /**
+   * There without this delivery's root span: another run under the same foreign parent
+   * (`traceparent`) recorded it first; append this run's spans to it.
+   */
+  | { kind: "shared"; experimentId: number };
+
 /**
- * The receipt of a trace that is already in the database (a repeated delivery).
+ * Finds a trace already in the database. A trace is this delivery's when it holds the
+ * delivery's root span: runs nested under one foreign parent share the parent's trace id, and
+ * each adds its own spans to that trace, as MLflow's own span logging does.
  *
  * @param db The database, inside a write transaction.
  * @param traceId The trace id (`tr-...`).
- * @returns Its experiment and run with `alreadyPresent: true`, or `undefined` when the trace is
- * not there.
+ * @param rootSpanId The delivery's root span (`undefined` when it has none).
+ * @returns Absent, delivered (with its experiment and run) or shared.
  */
-export function findDeliveredTrace(db: DatabaseSync, traceId: string): DeliveryReceipt | undefined {
+export function findStoredTrace(
+  db: DatabaseSync,
+  traceId: string,
+  rootSpanId: string | undefined,
+): StoredTraceState {
   const existing = statement(db, "SELECT experiment_id FROM trace_info WHERE request_id = ?")
     .get(traceId);
-  if (existing === undefined) return undefined;
+  if (existing === undefined) return { kind: "absent" };
+  const ownRoot = rootSpanId === undefined || statement(
+        db,
+        "SELECT 1 AS found FROM spans WHERE trace_id = ? AND span_id = ?",
+      ).get(traceId, rootSpanId) !== undefined;
+  if (!ownRoot) return { kind: "shared", experimentId: Number(existing.experiment_id) };
   const source = statement(
     db,
     "SELECT value FROM trace_request_metadata WHERE request_id = ? AND key = ?",
   ).get(traceId, SOURCE_RUN_METADATA);
   return {
-    experimentId: String(existing.experiment_id),
-    runId: String(source?.value ?? ""),
-    alreadyPresent: true,
+    kind: "delivered",
+    receipt: {
+      experimentId: String(existing.experiment_id),
+      runId: String(source?.value ?? ""),
+      alreadyPresent: true,
+    },
   };
 }
 
@@ -138,8 +180,13 @@ export function findOrCreateExperiment(
   return { id, artifactLocation: `${artifactRoot}/${id}` };
 }
 
-/** MLflow's stored form of a metric value: `[value, is_nan]`. */
-function metricValue(value: unknown): [number, number] {
+/**
+ * MLflow's stored form of a metric value: `[value, is_nan]`.
+ *
+ * @param value A metric value (NaN and infinities included).
+ * @returns The stored value and the NaN flag.
+ */
+export function metricValue(value: unknown): [number, number] {
   if (typeof value !== "number" || Number.isNaN(value)) return [0, 1];
   if (value === Infinity) return [MAX_DOUBLE, 0];
   if (value === -Infinity) return [-MAX_DOUBLE, 0];
@@ -147,18 +194,17 @@ function metricValue(value: unknown): [number, number] {
 }
 
 /**
- * Writes the MLflow run of a bundle: `runs`, `tags`, `params`, `metrics`, `latest_metrics`.
+ * Writes an MLflow run: `runs`, `tags`, `params`, `metrics`, `latest_metrics`.
  *
  * @param db The database, inside a write transaction.
- * @param bundle The bundle.
+ * @param run The run.
  * @param options The run id, its experiment and artifact URI.
  */
 export function insertRun(
   db: DatabaseSync,
-  bundle: TraceBundle,
+  run: RunRecord,
   options: { runId: string; experimentId: number; artifactUri: string },
 ): void {
-  const { run } = bundle;
   const { runId, experimentId, artifactUri } = options;
   insert(db, "runs", {
     run_uuid: runId,
@@ -183,10 +229,29 @@ export function insertRun(
   for (const [key, value] of Object.entries(run.params)) {
     insert(db, "params", { key, value, run_uuid: runId });
   }
-  for (const [key, raw] of Object.entries(run.metrics)) {
+  insertMetrics(db, runId, run.metrics, run.endTimeMs);
+}
+
+/**
+ * Logs metrics of a run at step 0: `metrics` and `latest_metrics` (a later value replaces the
+ * latest one).
+ *
+ * @param db The database, inside a write transaction.
+ * @param runId The run.
+ * @param metrics Values by key (NaN and infinities as MLflow stores them).
+ * @param timestamp Milliseconds since the epoch.
+ */
+export function insertMetrics(
+  db: DatabaseSync,
+  runId: string,
+  metrics: Readonly<Record<string, number>>,
+  timestamp: number,
+): void {
+  for (const [key, raw] of Object.entries(metrics)) {
     const [value, isNan] = metricValue(raw);
-    const row = { key, value, timestamp: run.endTimeMs, step: 0, is_nan: isNan, run_uuid: runId };
+    const row = { key, value, timestamp, step: 0, is_nan: isNan, run_uuid: runId };
     insert(db, "metrics", row);
+    statement(db, "DELETE FROM latest_metrics WHERE run_uuid = ? AND key = ?").run(runId, key);
     insert(db, "latest_metrics", row);
   }
 }
@@ -232,20 +297,27 @@ export function spanCostMetrics(cost: unknown): [string, number][] {
 
 /**
  * Writes the trace of a bundle: `trace_info`, `trace_tags` (plus `mlflow.artifactLocation` and
- * `mlflow.trace.spansLocation`), `trace_request_metadata` (plus `mlflow.sourceRun`),
- * `trace_metrics`, `spans` and, where the table exists, `span_metrics`.
+ * `mlflow.trace.spansLocation`), `trace_request_metadata` (plus `mlflow.sourceRun` and
+ * `mlflow.modelId` when the trace has a run and a version), `trace_metrics`, `spans` and, where
+ * the table exists, `span_metrics`.
  *
  * @param db The database, inside a write transaction.
  * @param bundle The bundle.
- * @param options The run id, the experiment and the schema features.
+ * @param options The run id and the model id (when there are), the experiment and the schema
+ * features.
  */
 export function insertTrace(
   db: DatabaseSync,
   bundle: TraceBundle,
-  options: { runId: string; experiment: ExperimentRow; schema: MlflowSchemaInfo },
+  options: {
+    runId: string | undefined;
+    modelId?: string | undefined;
+    experiment: ExperimentRow;
+    schema: MlflowSchemaInfo;
+  },
 ): void {
   const { trace } = bundle;
-  const { runId, experiment, schema } = options;
+  const { runId, modelId, experiment, schema } = options;
   const traceId = trace.traceId;
   insert(db, "trace_info", {
     request_id: traceId,
@@ -266,7 +338,9 @@ export function insertTrace(
     insert(db, "trace_tags", { key, value, request_id: traceId });
   }
   const usage = aggregateTokenUsage(trace.spans);
-  const metadata: Record<string, string> = { ...trace.metadata, [SOURCE_RUN_METADATA]: runId };
+  const metadata: Record<string, string> = { ...trace.metadata };
+  if (runId !== undefined) metadata[SOURCE_RUN_METADATA] = runId;
+  if (modelId !== undefined) metadata[MODEL_ID_METADATA] = modelId;
   if (usage !== undefined && metadata["mlflow.trace.tokenUsage"] === undefined) {
     metadata["mlflow.trace.tokenUsage"] = pythonJsonDumps(usage);
   }
@@ -278,12 +352,32 @@ export function insertTrace(
       insert(db, "trace_metrics", { request_id: traceId, key, value: usage[key] });
     }
   }
-  for (const record of trace.spans) {
+  insertSpans(db, traceId, experiment.id, trace.spans, schema);
+}
+
+/**
+ * Inserts the spans of a trace, in MLflow's stored JSON form, with their cost metrics where the
+ * schema has `span_metrics`.
+ *
+ * @param db The database, inside a write transaction.
+ * @param traceId The trace (`tr-...`).
+ * @param experimentId The trace's experiment.
+ * @param spans The spans.
+ * @param schema Schema features.
+ */
+export function insertSpans(
+  db: DatabaseSync,
+  traceId: string,
+  experimentId: number,
+  spans: readonly SpanRecord[],
+  schema: MlflowSchemaInfo,
+): void {
+  for (const record of spans) {
     const span = withRequestId(record, traceId);
     const type = span.attributes["mlflow.spanType"];
     const row: Record<string, SQLInputValue> = {
       trace_id: traceId,
-      experiment_id: experiment.id,
+      experiment_id: experimentId,
       span_id: span.spanId,
       parent_span_id: span.parentSpanId,
       name: span.name,

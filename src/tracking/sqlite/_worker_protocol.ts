@@ -5,7 +5,7 @@
  * @module
  */
 import { isWorkflowError, WorkflowError, type WorkflowErrorCode } from "../../errors.ts";
-import type { DeliveryReceipt, TraceBundle } from "../trace_bundle.ts";
+import type { DeliveryReceipt, TrackingBundle } from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
 import type { MlflowSchemaChoice } from "./mlflow_schema_choice.ts";
 
@@ -26,7 +26,7 @@ export interface WorkerSinkSettings {
 /** A request to the worker. */
 export type WorkerRequest =
   | { type: "open"; path: string; settings: WorkerSinkSettings }
-  | { type: "deliver"; id: number; bundle: TraceBundle }
+  | { type: "deliver"; id: number; bundle: TrackingBundle }
   | { type: "close" };
 
 /** An error as plain data. */

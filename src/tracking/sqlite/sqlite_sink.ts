@@ -12,15 +12,21 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { errorMessage, isWorkflowError, WorkflowError } from "../../errors.ts";
-import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
 import {
-  findDeliveredTrace,
-  findOrCreateExperiment,
-  insertRun,
-  insertTrace,
-} from "./_bundle_rows.ts";
+  type ArtifactRecord,
+  type DeliveryReceipt,
+  isRunBundle,
+  type RunBundle,
+  type TraceBundle,
+  type TraceSink,
+  type TrackingBundle,
+} from "../trace_bundle.ts";
+import { findOrCreateExperiment, findStoredTrace, insertRun, insertTrace } from "./_bundle_rows.ts";
+import { ensureGroupRun, finishGroupRun, linkTraceToRun } from "./_group_run_rows.ts";
+import { ensureLoggedModel, loggedModelArtifacts } from "./_logged_model_rows.ts";
+import { appendToSharedTrace } from "./_shared_trace_rows.ts";
+import { insertAssessments } from "./_assessment_rows.ts";
 import { MLFLOW_SCHEMA_SCRIPTS, type MlflowSchemaScript } from "./mlflow_schema_sql.ts";
 import {
   DEFAULT_MLFLOW_SCHEMA,
@@ -29,6 +35,8 @@ import {
   type MlflowSchemaChoice,
 } from "./mlflow_schema_choice.ts";
 import { checkMlflowSchema, type MlflowSchemaInfo } from "./schema_check.ts";
+import type { ExperimentRow } from "./_bundle_rows.ts";
+import { type ArtifactFile, localArtifactFiles, writeArtifactFiles } from "./_artifact_files.ts";
 import { backfillSpanMetrics, tracesToBackfill } from "./_backfill_span_metrics.ts";
 
 /** Options of {@linkcode SqliteSink.open}. */
@@ -81,7 +89,8 @@ export interface SqliteSinkOptions {
    */
   random?: () => number;
   /**
-   * New MLflow run ids (32 hex digits).
+   * New MLflow run ids (32 hex digits); also the ids of logged models (after `m-`), assessments
+   * (after `a-`), trace links, datasets and inputs.
    *
    * @default {a random UUID without dashes}
    */
@@ -146,34 +155,6 @@ function openHint(error: unknown): string | undefined {
     return "Create the file's directory first, or point the tracking URI at a file in an existing one";
   }
   return undefined;
-}
-
-/**
- * Writes files the default way: each distinct directory created once (a run's 20-odd files
- * share a handful of directories), then every file at once. Creating a file costs about 0.5 ms
- * on a virtual disk, and Deno runs asynchronous file calls on a thread pool, so writing them
- * side by side takes a third less time than one after another, and less than synchronous calls
- * (see bench/RESULTS.md).
- */
-async function writeFiles(files: readonly ArtifactFile[]): Promise<void> {
-  const directories = [...new Set(files.map((file) => dirname(file.path)))];
-  await settleAll(directories.map((directory) => Deno.mkdir(directory, { recursive: true })));
-  await settleAll(files.map((file) => Deno.writeTextFile(file.path, file.content)));
-}
-
-/**
- * Waits for every write, then fails with the first failure: a write still under way when
- * another fails would otherwise recreate a directory after the cleanup removed it.
- */
-async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
-  const failed = (await Promise.allSettled(writes)).find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
-}
-
-/** An artifact with its absolute path. */
-interface ArtifactFile {
-  path: string;
-  content: string;
 }
 
 /**
@@ -271,21 +252,22 @@ export class SqliteSink implements TraceSink {
   }
 
   /**
-   * Writes a bundle's run, trace and artifacts in one transaction. A bundle whose trace is
-   * already in the database is not written again.
+   * Writes a bundle in one transaction: a trace with its run, agent version, group run link,
+   * assessments and artifacts, or the end of a group run. A trace already in the database, or a
+   * group run that has already ended, is not written again.
    *
    * @param bundle The bundle.
-   * @returns The experiment id, run id and whether the trace was already present.
+   * @returns The experiment id, run id and whether it was already present.
    * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the database or an artifact cannot be
    * written; nothing is committed then.
    */
-  deliver(bundle: TraceBundle): Promise<DeliveryReceipt> {
+  deliver(bundle: TrackingBundle): Promise<DeliveryReceipt> {
     const result = this.#queue.then(() => this.#deliver(bundle));
     this.#queue = result.catch(() => {});
     return result;
   }
 
-  async #deliver(bundle: TraceBundle): Promise<DeliveryReceipt> {
+  async #deliver(bundle: TrackingBundle): Promise<DeliveryReceipt> {
     if (this.#closed) {
       throw new WorkflowError(
         "TRACKING_UNAVAILABLE",
@@ -306,75 +288,118 @@ export class SqliteSink implements TraceSink {
     }
   }
 
-  async #write(bundle: TraceBundle): Promise<DeliveryReceipt> {
+  async #write(bundle: TrackingBundle): Promise<DeliveryReceipt> {
+    if (isRunBundle(bundle)) return await this.#writeRunEnd(bundle);
     const db = this.#db;
-    const delivered = findDeliveredTrace(db, bundle.trace.traceId);
-    if (delivered !== undefined) return delivered;
-    const experiment = findOrCreateExperiment(db, bundle.experimentName, {
-      schema: this.schema,
-      artifactRoot: this.#options.artifactRoot,
-      nowMs: this.#options.now(),
+    const { trace } = bundle;
+    const stored = findStoredTrace(db, trace.traceId, rootSpanId(bundle));
+    if (stored.kind === "delivered") return stored.receipt;
+    const nowMs = this.#options.now();
+    const experiment = this.#experiment(bundle.experimentName, nowMs);
+    const files: ArtifactFile[] = [];
+    /** Directories this delivery makes (a new run's, a new model's): removed if it fails. */
+    const created: string[] = [];
+    let runId: string | undefined;
+    if (bundle.run) {
+      runId = this.#options.newRunId();
+      const artifactUri = `${experiment.artifactLocation}/${runId}/artifacts`;
+      insertRun(db, bundle.run, { runId, experimentId: experiment.id, artifactUri });
+      const runFiles = this.#files(artifactUri, bundle.run.artifacts);
+      if (runFiles.length > 0) created.push(dirname(dirname(runFiles[0]!.path)));
+      files.push(...runFiles);
+    }
+    if (bundle.group) {
+      runId = ensureGroupRun(db, bundle.group, {
+        experiment,
+        user: trace.metadata["mlflow.user"] ?? "unknown",
+      }).runId;
+    }
+    let modelId: string | undefined;
+    if (bundle.agentVersion) {
+      const model = ensureLoggedModel(db, bundle.agentVersion, {
+        experimentId: experiment.id,
+        experimentArtifactLocation: experiment.artifactLocation,
+        newModelId: () => `m-${this.#options.newRunId()}`,
+        nowMs,
+      });
+      modelId = model.modelId;
+      if (model.created) {
+        const artifacts = loggedModelArtifacts(bundle.agentVersion, model, nowMs);
+        const modelFiles = this.#files(model.artifactLocation, artifacts);
+        if (modelFiles.length > 0) created.push(dirname(dirname(modelFiles[0]!.path)));
+        files.push(...modelFiles);
+      }
+    }
+    if (stored.kind === "shared") {
+      const { experimentId } = stored;
+      appendToSharedTrace(db, bundle, { experimentId, runId, modelId, schema: this.schema });
+    } else {
+      insertTrace(db, bundle, { runId, modelId, experiment, schema: this.schema });
+    }
+    if (bundle.group && runId !== undefined) {
+      linkTraceToRun(db, trace.traceId, runId, {
+        associationId: this.#options.newRunId(),
+        nowMs,
+      });
+    }
+    if (bundle.assessments?.length) {
+      insertAssessments(db, bundle.assessments, {
+        traceId: trace.traceId,
+        spanId: rootSpanId(bundle),
+        runId: bundle.group ? runId : undefined,
+      });
+    }
+    await this.#writeFiles(files, {
+      created,
+      what: bundle.run ? `run "${bundle.run.runName}"` : `trace "${trace.traceId}"`,
     });
-    const runId = this.#options.newRunId();
-    const artifactUri = `${experiment.artifactLocation}/${runId}/artifacts`;
-    insertRun(db, bundle, { runId, experimentId: experiment.id, artifactUri });
-    insertTrace(db, bundle, { runId, experiment, schema: this.schema });
-    await this.#writeArtifacts(bundle, artifactUri);
     return { experimentId: String(experiment.id), runId, alreadyPresent: false };
   }
 
-  async #writeArtifacts(bundle: TraceBundle, artifactUri: string): Promise<void> {
-    if (bundle.run.artifacts.length === 0) return;
-    let directory: string;
-    if (artifactUri.startsWith("file://")) {
-      directory = fileURLToPath(artifactUri);
-    } else if (
-      !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(artifactUri) || /^[A-Za-z]:[\\/]/.test(artifactUri)
-    ) {
-      directory = resolve(artifactUri);
-    } else {
-      if (!this.#warnedArtifacts) {
-        this.#warnedArtifacts = true;
-        this.#options.warn(
-          `Cannot write run artifacts to "${artifactUri}" as it is not a local path: the runs are recorded without their artifact files`,
-        );
-      }
-      return;
-    }
-    const files: ArtifactFile[] = bundle.run.artifacts.map((artifact) => {
-      const relative = artifact.path.replaceAll("\\", "/");
-      if (relative.startsWith("/") || relative.split("/").includes("..")) {
-        throw new WorkflowError(
-          "TRACKING_UNAVAILABLE",
-          `Cannot write artifact "${artifact.path}" as its path leaves the run's artifact directory`,
-          { phase: "track" },
-        );
-      }
-      return { path: join(directory, ...relative.split("/")), content: artifact.content };
+  /** The end of a group run: its status, params, metrics, dataset and artifacts. */
+  async #writeRunEnd(bundle: RunBundle): Promise<DeliveryReceipt> {
+    const nowMs = this.#options.now();
+    const experiment = this.#experiment(bundle.experimentName, nowMs);
+    const { row, alreadyPresent } = finishGroupRun(this.#db, bundle, {
+      experiment,
+      nowMs,
+      newId: this.#options.newRunId,
     });
-    const { writeFile } = this.#options;
-    try {
-      // The files are independent: write them at once rather than one after another.
-      if (writeFile) await settleAll(files.map((file) => writeFile(file.path, file.content)));
-      else await writeFiles(files);
-    } catch (error) {
-      // The transaction is rolled back: leave no files of a run that is not recorded. The run's
-      // directory (`<experiment>/<run id>`) is new, its id being new.
-      await Deno.remove(dirname(directory), { recursive: true }).catch(() => {});
-      throw new WorkflowError(
-        "TRACKING_UNAVAILABLE",
-        `Cannot write the artifacts of run "${bundle.run.runName}" to "${directory}" as ${
-          errorMessage(error)
-        }: nothing of the run was recorded`,
-        {
-          phase: "track",
-          cause: error,
-          hint: /no space left|os error 28|ENOSPC|quota/i.test(errorMessage(error))
-            ? `Free space on the disk of "${directory}"`
-            : `Check that "${directory}" can be written`,
-        },
+    if (!alreadyPresent) {
+      await this.#writeFiles(this.#files(row.artifactUri, bundle.run.artifacts), {
+        created: [],
+        what: `run "${bundle.run.runName}"`,
+      });
+    }
+    return { experimentId: String(experiment.id), runId: row.runId, alreadyPresent };
+  }
+
+  #experiment(name: string, nowMs: number): ExperimentRow {
+    return findOrCreateExperiment(this.#db, name, {
+      schema: this.schema,
+      artifactRoot: this.#options.artifactRoot,
+      nowMs,
+    });
+  }
+
+  /** Absolute paths of artifacts under a local artifact URI; none (with a warning) elsewhere. */
+  #files(artifactUri: string, artifacts: readonly ArtifactRecord[]): ArtifactFile[] {
+    const files = localArtifactFiles(artifactUri, artifacts);
+    if (files === undefined && !this.#warnedArtifacts) {
+      this.#warnedArtifacts = true;
+      this.#options.warn(
+        `Cannot write run artifacts to "${artifactUri}" as it is not a local path: the runs are recorded without their artifact files`,
       );
     }
+    return files ?? [];
+  }
+
+  /** Writes the artifacts of a delivery (see `writeArtifactFiles`). */
+  async #writeFiles(
+    files: readonly ArtifactFile[],
+    options: { created: readonly string[]; what: string },
+  ): Promise<void> {
+    await writeArtifactFiles(files, { ...options, writeFile: this.#options.writeFile });
   }
 
   /**
@@ -388,6 +413,11 @@ export class SqliteSink implements TraceSink {
     this.#closed = true;
     this.#db.close();
   }
+}
+
+/** The root span of a bundle's trace (where MLflow's evaluation puts assessments). */
+function rootSpanId(bundle: TraceBundle): string | undefined {
+  return bundle.trace.spans.find((span) => span.parentSpanId === null)?.spanId;
 }
 
 /** Runs `fn`, retrying with exponential backoff and jitter while the database is locked. */

@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { errorMessage, WorkflowError } from "../../errors.ts";
-import type { DeliveryReceipt, TraceBundle, TraceSink } from "../trace_bundle.ts";
+import type { DeliveryReceipt, TraceSink, TrackingBundle } from "../trace_bundle.ts";
 import type { MlflowSchemaInfo } from "./schema_check.ts";
 import type { MlflowSchemaChoice } from "./mlflow_schema_choice.ts";
 import {
@@ -240,7 +240,7 @@ export class SqliteWorkerSink implements TraceSink {
    * @throws {WorkflowError} `TRACKING_UNAVAILABLE` when the database or an artifact cannot be
    * written (nothing is committed then), or when the sink is closed or its worker stopped.
    */
-  deliver(bundle: TraceBundle): Promise<DeliveryReceipt> {
+  deliver(bundle: TrackingBundle): Promise<DeliveryReceipt> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closing) return Promise.reject(unavailable(this.path, "the sink is closed"));
     const id = this.#nextId++;

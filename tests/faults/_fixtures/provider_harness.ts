@@ -10,7 +10,11 @@ import type { LoadedWorkflow } from "../../../src/config/loaded_workflow.ts";
 import { prepareWorkflow } from "../../../src/config/prepare_workflow.ts";
 import type { EngineDeps } from "../../../src/engine/engine_types.ts";
 import { MlflowTracker } from "../../../src/tracking/mlflow_tracker.ts";
-import type { SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
+import {
+  isRunBundle,
+  type SpanRecord,
+  type TraceBundle,
+} from "../../../src/tracking/trace_bundle.ts";
 import {
   chatCompletion,
   type RecordedRequest,
@@ -156,9 +160,11 @@ export function memoryTracker(): { tracker: MlflowTracker; bundles: TraceBundle[
     now: () => NOW,
     async: false,
     preflight: false,
+    // Each run with an MLflow run of its own: the faults tests check its status too.
+    runPerExecution: true,
     sink: {
       deliver: (bundle) => {
-        bundles.push(bundle);
+        if (!isRunBundle(bundle)) bundles.push(bundle);
         return Promise.resolve({ experimentId: "1", runId: "r", alreadyPresent: false });
       },
       close: () => Promise.resolve(),

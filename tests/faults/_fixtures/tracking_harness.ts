@@ -67,6 +67,11 @@ export interface RunTrackedOptions {
   beforeClose?: () => Promise<void>;
   /** Bound of the final flush, milliseconds. @default 2000 */
   closeTimeoutMs?: number;
+  /**
+   * One MLflow run per execution (`run_per_execution`), so that the faults hit every request a
+   * run can make, its own run's creation and end included. @default true
+   */
+  runPerExecution?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export async function runTracked(
     env: () => undefined,
     warn: (message) => warnings.push(message),
     async: options.async ?? false,
+    runPerExecution: options.runPerExecution ?? true,
     spool: { dir: options.spoolDir },
     ...(options.preflight ? { preflight: options.preflight } : {}),
     ...(options.sinkOptions ? { sinkOptions: options.sinkOptions } : {}),

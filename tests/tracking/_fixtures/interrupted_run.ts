@@ -17,6 +17,8 @@ const sink = await SqliteSink.open(path, { artifactRoot });
 const tracker = syncTracker(sink, {
   trackingUri: `sqlite:///${path}`,
   experimentName: "interrupted",
+  // With a run of its own, whose status (KILLED) the test checks too.
+  runPerExecution: true,
 });
 const keepAlive = setInterval(() => {}, 60_000);
 Deno.addSignalListener("SIGINT", async () => {

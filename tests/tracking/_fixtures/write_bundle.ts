@@ -1,6 +1,7 @@
 /**
  * One process of the concurrency test: records a golden-shaped run through the tracker into the
- * SQLite file given as the first argument (creating it when new) and prints the trace id.
+ * SQLite file given as the first argument (creating it when new), with an MLflow run of its own
+ * and the agent version every process shares, and prints the trace id.
  *
  * Usage: deno run --allow-read --allow-write --allow-env write_bundle.ts <db> <artifact root> <n>
  *
@@ -21,6 +22,13 @@ const tracker = syncTracker(sink, {
   mlflow: { artifact_level: "minimal" },
   user: `process-${index}`,
   warn: (message) => warnings.push(message),
+  runPerExecution: true,
+  agentVersion: {
+    name: "demo-0123abcd",
+    params: { workflow: "demo", workflow_sha256: "0123abcd" },
+    tags: { "mlflow.model.isExternal": "true" },
+    artifacts: [{ path: "demo.yaml", content: "flow: { name: demo }\n" }],
+  },
 });
 const ids = await recordGoldenShapedRun(tracker);
 await tracker.close();

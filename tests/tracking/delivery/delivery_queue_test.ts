@@ -6,10 +6,11 @@ import { checkDestination } from "../../../src/tracking/delivery/preflight.ts";
 import { parseTrackingUri } from "../../../src/tracking/tracking_destination.ts";
 import { Spool } from "../../../src/tracking/delivery/spool.ts";
 import { HttpSink } from "../../../src/tracking/http/http_sink.ts";
-import type {
-  DeliveryReceipt,
-  TraceBundle,
-  TraceSink,
+import {
+  bundleId,
+  type DeliveryReceipt,
+  type TraceBundle,
+  type TraceSink,
 } from "../../../src/tracking/trace_bundle.ts";
 import { FakeMlflowServer } from "../../_helpers/fake_mlflow_server.ts";
 import { assert, assertEquals, assertStringIncludes } from "../../_helpers/assert.ts";
@@ -62,7 +63,7 @@ Deno.test("DeliveryQueue in sync mode resolves once the bundle is written", asyn
     const written: string[] = [];
     const delivery = queue({
       sink: {
-        deliver: (b) => Promise.resolve(void written.push(b.trace.traceId)).then(() => receipt),
+        deliver: (b) => Promise.resolve(void written.push(bundleId(b))).then(() => receipt),
         close: () => Promise.resolve(),
       },
       async: false,

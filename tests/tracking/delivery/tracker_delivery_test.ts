@@ -20,9 +20,15 @@ Deno.test("MlflowTracker delivers to a reachable server through the checks", asy
       });
       const ids = await recordGoldenShapedRun(tracker);
       await tracker.close();
-      assert(ids.runId !== undefined);
+      assert(ids.traceId !== undefined);
       assertEquals([warnings, await new Spool({ dir }).list()], [[], []]);
       assertEquals(server.traces.size, 1);
+      // A single run records its trace only: no MLflow run, no mlflow.sourceRun.
+      assertEquals([ids.runId, server.runs.size], [undefined, 0]);
+      assertEquals(
+        server.traces.get(ids.traceId)?.info.trace_metadata["mlflow.sourceRun"],
+        undefined,
+      );
     });
   } finally {
     await server.stop();

@@ -5,7 +5,10 @@
  *
  * @module
  */
-import type { SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
+import type { RunRecord, SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
+
+/** A bundle with an MLflow run of its own (one run per execution). */
+export type BundleWithRun = TraceBundle & { run: RunRecord };
 import {
   attributesToNative,
   base64ToHex,
@@ -59,7 +62,7 @@ const STATUS: Record<string, SpanRecord["status"]["code"]> = {
  * @param trackingUri Destination.
  * @returns The bundle.
  */
-export async function goldenBundle(trackingUri: string): Promise<TraceBundle> {
+export async function goldenBundle(trackingUri: string): Promise<BundleWithRun> {
   const wire = await goldenWire();
   const spans = goldenSpans(wire).map((span): SpanRecord => ({
     traceId: base64ToHex(span.traceId),
@@ -137,7 +140,7 @@ export async function goldenBundle(trackingUri: string): Promise<TraceBundle> {
 }
 
 /** A copy of a bundle with another trace id (spans included), for tests that need several. */
-export function withTraceId(bundle: TraceBundle, hex: string): TraceBundle {
+export function withTraceId<T extends TraceBundle>(bundle: T, hex: string): T {
   const traceId = `tr-${hex}`;
   return {
     ...bundle,
@@ -146,6 +149,13 @@ export function withTraceId(bundle: TraceBundle, hex: string): TraceBundle {
       traceId,
       spans: bundle.trace.spans.map((span) => ({ ...span, traceId: hex })),
     },
-    run: { ...bundle.run, tags: { ...bundle.run.tags, "configurable_agents.trace_id": traceId } },
+    ...(bundle.run
+      ? {
+        run: {
+          ...bundle.run,
+          tags: { ...bundle.run.tags, "configurable_agents.trace_id": traceId },
+        },
+      }
+      : {}),
   };
 }

@@ -117,7 +117,7 @@ Deno.test("HttpSink.deliver() makes MLflow's calls in MLflow's order with the go
       "mlflow.sourceRun": receipt.runId,
     });
     assertEquals(receipt.alreadyPresent, false);
-    assertEquals(server.runs.get(receipt.runId)?.info.status, "FINISHED");
+    assertEquals(server.runs.get(receipt.runId ?? "")?.info.status, "FINISHED");
     assertEquals(
       server.artifacts.get(`${receipt.experimentId}/${receipt.runId}/artifacts/cost_summary.json`),
       '{"total_cost_usd": 1.98e-05}',
@@ -248,7 +248,7 @@ Deno.test("HttpSink.deliver() falls back to StartTraceV3 and traces.json when /v
     }
     const root = stored.spans.find((span) => span.parent_span_id === null);
     assertEquals((root?.attributes as Record<string, string>)["mlflow.spanType"], '"AGENT"');
-    assertEquals(server.runs.get(receipt.runId)?.info.status, "FINISHED");
+    assertEquals(server.runs.get(receipt.runId ?? "")?.info.status, "FINISHED");
   });
 });
 
@@ -286,7 +286,7 @@ Deno.test("HttpSink.deliver() completes a delivery that failed half-way without 
     assertEquals(server.runs.size, 1);
     assertEquals(server.requestsTo("/v1/traces").length, 1);
     assertEquals(server.requestsTo("/api/3.0/mlflow/traces", "POST").length, 1);
-    const run = server.runs.get(receipt.runId);
+    const run = server.runs.get(receipt.runId ?? "");
     assertEquals(run?.metrics.length, 2);
     assertEquals(run?.info.status, "FINISHED");
     assertEquals(server.traces.get("tr-aacef014b86e5dbb8364939c5fc5e208")?.spans.length, 5);
@@ -320,7 +320,7 @@ Deno.test("HttpSink.deliver() writes artifacts into a local artifact location on
         assertEquals(written, []);
         assertEquals(warnings.length, 1);
         assertStringIncludes(warnings[0] ?? "", "--allow-write=/srv/mlflow/artifacts/");
-        assertEquals(server.runs.get(receipt.runId)?.info.status, "FINISHED");
+        assertEquals(server.runs.get(receipt.runId ?? "")?.info.status, "FINISHED");
       },
     );
   } finally {

@@ -2,7 +2,7 @@
  * A loopback MLflow tracking server (Deno.serve on 127.0.0.1, port 0) answering the reads of
  * `report costs` and `traces` in MLflow's REST shapes: `experiments/search`, `runs/search`
  * (the filter clauses the reader sends, `max_results`, `page_token`), `traces/search`
- * (`locations`, the `mlflow.sourceRun` metadata filter, at most 500 per page) and
+ * (`locations`, filters on metadata, tags, `timestamp_ms` and `status`, at most 500 per page) and
  * `traces/get` (trace info plus OTLP JSON spans, as `message_to_json` writes them). Every
  * request is recorded.
  *
@@ -12,6 +12,7 @@ import type {
   StoredExperiment,
   StoredRun,
   StoredTrace,
+  StoredTraceInfo,
   TrackingReader,
 } from "../../../src/tracking/report/tracking_reader.ts";
 
@@ -162,12 +163,10 @@ export class FakeSearchServer {
     if (max > 500) throw new Error("max_results must be at most 500");
     const locations = body.locations as { mlflow_experiment: { experiment_id: string } }[];
     const ids = locations.map((l) => l.mlflow_experiment.experiment_id);
-    const filter = String(body.filter ?? "");
-    const source = /^metadata\.`mlflow\.sourceRun` = '([^']*)'$/.exec(filter);
-    if (filter && !source) throw new Error(`Unsupported filter '${filter}'`);
+    const clauses = String(body.filter ?? "").split(" AND ").filter((c) => c.trim());
+    const tests = clauses.map(traceClause);
     const traces = this.#data.traces
-      .filter((t) => ids.includes(t.experimentId))
-      .filter((t) => !source || t.metadata["mlflow.sourceRun"] === source[1])
+      .filter((t) => ids.includes(t.experimentId) && tests.every((test) => test(t)))
       .sort((a, b) => b.requestTimeMs - a.requestTimeMs)
       .map(traceInfoJson);
     return Response.json(this.#page("traces", traces, body));
@@ -183,6 +182,29 @@ export class FakeSearchServer {
       ...(next ? { next_page_token: next } : {}),
     };
   }
+}
+
+/** The filter clauses `traces/search` accepts here (a subset of MLflow's grammar). */
+function traceClause(clause: string): (trace: StoredTraceInfo) => boolean {
+  const text = clause.trim();
+  let match = /^(metadata|tags)\.`([^`]+)` = '((?:[^'\\]|\\.)*)'$/.exec(text);
+  if (match) {
+    const [, scope, key = "", quoted = ""] = match;
+    const value = quoted.replace(/\\(.)/g, "$1");
+    return scope === "tags"
+      ? (trace) => trace.tags[key] === value
+      : (trace) => trace.metadata[key] === value;
+  }
+  match = /^attributes\.timestamp_ms (>=|<) (\d+)$/.exec(text);
+  if (match) {
+    const bound = Number(match[2]);
+    return match[1] === ">="
+      ? (trace) => trace.requestTimeMs >= bound
+      : (trace) => trace.requestTimeMs < bound;
+  }
+  match = /^attributes\.status = '(OK|ERROR|IN_PROGRESS)'$/.exec(text);
+  if (match) return (trace) => trace.state === match?.[1];
+  throw new Error(`Unsupported filter '${text}'`);
 }
 
 /** The filter clauses `runs/search` accepts here (a subset of MLflow's grammar). */

@@ -1,7 +1,8 @@
 /**
  * Builds MLflow SQLite files for the report tests: the complete schema of one MLflow release
  * (tests/fixtures/mlflow/*.sql), its alembic revision and experiment 0, then runs and traces
- * inserted with the row shapes of golden-trace-rows.json (span JSON as `Span.to_dict()` writes
+ * inserted as the tracker writes them with `run_per_execution` (one MLflow run per execution,
+ * its trace tagged with its workflow and cost), with the row shapes of golden-trace-rows.json (span JSON as `Span.to_dict()` writes
  * it: base64 ids, every attribute value a JSON string; NaN metrics as value 0 with is_nan 1).
  *
  * @module
@@ -216,18 +217,24 @@ function insertTrace(db: DatabaseSync, spec: RunSpec, ids: TraceIds): void {
   ).run(
     traceId,
     spec.experimentId,
-    spec.startTimeMs + 5,
-    spec.durationMs - 10,
+    spec.startTimeMs,
+    spec.durationMs,
     failed ? "ERROR" : "OK",
     '{"topic": "tide pools"}',
     failed ? "" : '{"draft": "Tide pools are..."}',
   );
-  const tags = {
+  const unpriced = [
+    ...new Set(calls.filter((c) => c.cost === undefined).map((c) => `${c.provider}/${c.model}`)),
+  ];
+  // As the tracker tags a trace: its workflow, and the models it could not price.
+  const tags: Record<string, string> = {
     "mlflow.traceName": `workflow_${spec.workflow}`,
     "mlflow.artifactLocation":
       `/home/user/project/mlruns/${spec.experimentId}/traces/${traceId}/artifacts`,
     "mlflow.trace.spansLocation": "TRACKING_STORE",
+    "configurable_agents.workflow": spec.workflow,
   };
+  if (unpriced.length) tags["configurable_agents.cost_unknown_models"] = unpriced.join(",");
   const metadata: Record<string, string> = {
     "mlflow.user": "root",
     "mlflow.trace_schema.version": "3",
@@ -235,6 +242,15 @@ function insertTrace(db: DatabaseSync, spec: RunSpec, ids: TraceIds): void {
     "mlflow.traceInputs": '{"topic": "tide pools"}',
     "mlflow.trace.tokenUsage": JSON.stringify(usage),
   };
+  // `mlflow.trace.cost` only when every call had a price, as the tracker writes it.
+  if (calls.length > 0 && unpriced.length === 0) {
+    const total = calls.reduce((a, c) => a + (c.cost ?? 0), 0);
+    metadata["mlflow.trace.cost"] = JSON.stringify({
+      input_cost: total / 2,
+      output_cost: total / 2,
+      total_cost: total,
+    });
+  }
   for (const [key, value] of Object.entries(tags)) {
     db.prepare("INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)").run(
       key,
@@ -253,7 +269,7 @@ function insertTrace(db: DatabaseSync, spec: RunSpec, ids: TraceIds): void {
       value,
     );
   }
-  const start = BigInt(spec.startTimeMs + 5) * 1_000_000n;
+  const start = BigInt(spec.startTimeMs) * 1_000_000n;
   const ms = (value: number) => BigInt(value) * 1_000_000n;
   const rootId = hexId(8);
   const spans: SpanRow[] = [{
@@ -262,7 +278,7 @@ function insertTrace(db: DatabaseSync, spec: RunSpec, ids: TraceIds): void {
     name: `workflow_${spec.workflow}`,
     type: "AGENT",
     start,
-    end: start + ms(spec.durationMs - 10),
+    end: start + ms(spec.durationMs),
     error: failed ? "WorkflowError: the run failed" : undefined,
     attributes: {
       workflow_name: spec.workflow,

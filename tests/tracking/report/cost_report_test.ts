@@ -30,8 +30,28 @@ function sumOf(runs: InsertedRun[], key: string): number | undefined {
   return sum;
 }
 
-/** The totals equal the runs' own metric sums. */
+/**
+ * The totals equal the sums of the rows: tokens always; runs and cost where each run is on one
+ * row (workflow, day, week, month); an unknown cost anywhere makes the total unknown.
+ */
+function assertRowsSumToTotals(result: CostReport): void {
+  const sum = (key: "inputTokens" | "outputTokens" | "totalTokens" | "knownCostUsd") =>
+    result.rows.reduce((total, row) => total + row[key], 0);
+  assertEquals(sum("inputTokens"), result.totals.inputTokens);
+  assertEquals(sum("outputTokens"), result.totals.outputTokens);
+  assertEquals(sum("totalTokens"), result.totals.totalTokens);
+  if (result.by === "model" || result.by === "node") return;
+  assertEquals(result.rows.reduce((total, row) => total + row.runs, 0), result.totals.runs);
+  assertAlmostEquals(sum("knownCostUsd"), result.totals.knownCostUsd, 1e-15);
+  assertEquals(
+    result.rows.some((row) => row.costUsd === undefined),
+    result.totals.costUsd === undefined,
+  );
+}
+
+/** The totals equal the runs' own metric sums, and the sums of the rows. */
 function assertTotals(result: CostReport, runs: InsertedRun[]): void {
+  assertRowsSumToTotals(result);
   assertEquals(result.totals.runs, runs.length);
   assertEquals(result.totals.inputTokens, sumOf(runs, "total_input_tokens"));
   assertEquals(result.totals.outputTokens, sumOf(runs, "total_output_tokens"));
@@ -130,7 +150,7 @@ for (const release of Object.keys(MLFLOW_SCHEMAS) as MlflowRelease[]) {
       assertTotals(exact, pick(runs, "articleToday"));
     });
 
-    await t.step("--status success is FINISHED, failure is FAILED or KILLED", async () => {
+    await t.step("--status success is a trace in state OK, failure in state ERROR", async () => {
       const success = await report(reader, { status: "success" });
       assertTotals(success, pick(runs, "articleToday", "summaryUnpriced", "articleLastMonth"));
       const failure = await report(reader, { status: "failure" });
@@ -138,7 +158,7 @@ for (const release of Object.keys(MLFLOW_SCHEMAS) as MlflowRelease[]) {
       await assertRejects(() => report(reader, { status: "ok" }), RangeError, `status "ok"`);
     });
 
-    await t.step("--by model reads the CHAT_MODEL spans of each run's own trace", async () => {
+    await t.step("--by model reads the CHAT_MODEL spans of each run's trace", async () => {
       const result = await report(reader, { by: "model" });
       assertTotals(result, all);
       assertEquals(groups(result).sort(), [
@@ -148,7 +168,6 @@ for (const release of Object.keys(MLFLOW_SCHEMAS) as MlflowRelease[]) {
         "openai/gpt-99",
       ]);
       const mini = result.rows.find((row) => row.group === "openai/gpt-4o-mini");
-      // The killed run has no trace-id tag: its trace is found through mlflow.sourceRun.
       assertEquals([mini?.runs, mini?.calls], [4, 4]);
       assertEquals([mini?.inputTokens, mini?.outputTokens], [12 + 20 + 10 + 5, 30 + 10 + 10 + 5]);
       assertAlmostEquals(
@@ -168,7 +187,7 @@ for (const release of Object.keys(MLFLOW_SCHEMAS) as MlflowRelease[]) {
       );
     });
 
-    await t.step("--by node reads node metrics and CHAIN spans", async () => {
+    await t.step("--by node reads the CHAIN spans and the calls under them", async () => {
       const result = await report(reader, { by: "node" });
       assertTotals(result, all);
       assertEquals(groups(result).sort(), ["review", "summarize", "write"]);
@@ -223,7 +242,10 @@ Deno.test("buildCostReport() rejects an unknown grouping before reading", async 
       read = true;
       return Promise.resolve([]);
     },
-    readTraceInfos: () => Promise.resolve([]),
+    readTraceInfos: () => {
+      read = true;
+      return Promise.resolve([]);
+    },
     readTrace: () => Promise.resolve(undefined),
     close: () => Promise.resolve(),
   };
@@ -237,37 +259,40 @@ Deno.test("buildCostReport() rejects an unknown grouping before reading", async 
     SyntaxError,
     `Cannot use "soon" as the since date`,
   );
+  await assertRejects(
+    () => buildCostReport(reader, { status: "ok", now: NOW }),
+    RangeError,
+    `Cannot filter runs by status "ok"`,
+  );
   assertEquals(read, false);
 });
 
-Deno.test("buildCostReport() puts a run without a trace in its own model row", async () => {
+Deno.test("buildCostReport() puts a trace whose spans cannot be read in its own model row", async () => {
   const reader: TrackingReader = {
     location: "memory",
     listExperiments: () => Promise.resolve([]),
-    readRuns: () =>
+    readRuns: () => Promise.reject(new Error("reports read traces, not runs")),
+    readTraceInfos: () =>
       Promise.resolve([{
-        runId: "r1",
-        runName: "r",
+        traceId: "tr-gone",
         experimentId: "1",
-        status: "FINISHED",
-        startTimeMs: NOW,
-        endTimeMs: NOW + 1000,
-        params: { workflow_name: "demo" },
-        tags: { "configurable_agents.trace_id": "tr-gone" },
-        metrics: {
-          total_input_tokens: 3,
-          total_output_tokens: 4,
-          total_tokens: 7,
-          total_cost_usd: 0.5,
+        requestTimeMs: NOW,
+        executionTimeMs: 1000,
+        state: "OK",
+        requestPreview: "",
+        responsePreview: "",
+        tags: { "configurable_agents.workflow": "demo" },
+        metadata: {
+          "mlflow.trace.tokenUsage": '{"input_tokens": 3, "output_tokens": 4, "total_tokens": 7}',
+          "mlflow.trace.cost": '{"input_cost": 0.2, "output_cost": 0.3, "total_cost": 0.5}',
         },
       }]),
-    readTraceInfos: () => Promise.resolve([]),
     readTrace: () => Promise.resolve(undefined),
     close: () => Promise.resolve(),
   };
   const result = await buildCostReport(reader, { by: "model", now: NOW });
   assertEquals(result.rows.map((row) => [row.group, row.totalTokens, row.costUsd]), [[
-    "(no trace)",
+    "(no spans)",
     7,
     0.5,
   ]]);

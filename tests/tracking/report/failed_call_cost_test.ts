@@ -56,7 +56,7 @@ Deno.test("report costs --by model prices a failed call as its node's model, at 
     usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
     cost: { input_cost: 0, output_cost: 0, total_cost: 0 },
   });
-  assertEquals(bundle!.run.tags["configurable_agents.cost_unknown_models"], undefined);
+  assertEquals(bundle!.trace.tags["configurable_agents.cost_unknown_models"], undefined);
 
   const dir = await Deno.makeTempDir();
   try {

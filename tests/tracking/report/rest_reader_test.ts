@@ -44,7 +44,9 @@ Deno.test("createRestReader() gives the same reports as the SQLite file, page by
     assert(fromFile.totals.runs > 0 && fromFile.rows.length > 0, JSON.stringify(options));
     assertEquals(withoutLocation(overRest), withoutLocation(fromFile), JSON.stringify(options));
   }
-  assert(server.requestsTo("/api/2.0/mlflow/runs/search").some((r) => r.body?.page_token));
+  // Reports read traces, page by page, never runs.
+  assert(server.requestsTo("/api/3.0/mlflow/traces/search").some((r) => r.body?.page_token));
+  assertEquals(server.requestsTo("/api/2.0/mlflow/runs/search"), []);
   assert(server.requestsTo("/api/2.0/mlflow/experiments/search").some((r) => r.body?.page_token));
   assertEquals(rest.location, server.url);
 });

@@ -10,7 +10,10 @@ const GOLDEN = new URL("../../fixtures/mlflow/golden-trace-rows.json", import.me
 const GOLDEN_TRACE = "tr-89d9ba1822e0a3e4e7aeb75c9d868c9d";
 const GOLDEN_RUN = "87078971f838452ab261b48d9bd29c7c";
 
-/** A 3.11.1 database holding exactly the rows MLflow itself wrote (golden-trace-rows.json). */
+/**
+ * A 3.11.1 database holding the rows MLflow itself wrote (golden-trace-rows.json), plus the
+ * workflow tag of the trace.
+ */
 async function goldenDb(): Promise<{ path: string; dir: string }> {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/golden.db`;
@@ -40,6 +43,9 @@ async function goldenDb(): Promise<{ path: string; dir: string }> {
       ).run(...values);
     }
   }
+  // The tag this toolkit gives the trace of every workflow run (MLflow's client wrote the rest).
+  db.prepare("INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)")
+    .run("configurable_agents.workflow", "demo", GOLDEN_TRACE);
   db.close();
   return { path, dir };
 }

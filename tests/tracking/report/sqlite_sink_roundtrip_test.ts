@@ -1,6 +1,7 @@
 /**
- * The report reads back what the tracker's own SQLite sink writes (the shared conventions:
- * metric names, NaN cost, the trace-id tag, `mlflow.sourceRun`, `configurable_agents.priced_as`).
+ * The report reads back what the tracker's own SQLite sink writes (the shared conventions: the
+ * trace's workflow tag, cost metadata and unpriced-models tag, `configurable_agents.priced_as`),
+ * for a trace recorded alone (a single run) and one with its own run (`run_per_execution`).
  */
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import type { SpanRecord, TraceBundle } from "../../../src/tracking/trace_bundle.ts";
@@ -34,7 +35,7 @@ function span(
   };
 }
 
-function bundle(traceHex: string, options: { unpriced: boolean }): TraceBundle {
+function bundle(traceHex: string, options: { unpriced: boolean; withRun: boolean }): TraceBundle {
   const usage = { input_tokens: 12, output_tokens: 30, total_tokens: 42 };
   const spans = [
     span("1", null, "workflow_demo", "AGENT", 0),
@@ -50,7 +51,7 @@ function bundle(traceHex: string, options: { unpriced: boolean }): TraceBundle {
     }),
   ].map((s) => ({ ...s, traceId: traceHex }));
   const cost = options.unpriced ? Number.NaN : 1.98e-5;
-  return {
+  const traced: TraceBundle = {
     version: 1,
     trackingUri: "sqlite:///mlflow.db",
     experimentName: "configurable_agents",
@@ -64,47 +65,57 @@ function bundle(traceHex: string, options: { unpriced: boolean }): TraceBundle {
       metadata: {
         "mlflow.trace_schema.version": "3",
         "mlflow.trace.tokenUsage": JSON.stringify(usage),
-      },
-      tags: { "mlflow.traceName": "workflow_demo" },
-      spans,
-    },
-    run: {
-      runName: "demo-run",
-      startTimeMs: NOW,
-      endTimeMs: NOW + 10,
-      status: "FINISHED",
-      params: {
-        workflow_name: "demo",
-        workflow_version: "1",
-        provider: "openai",
-        model: "gpt-4o-mini",
-      },
-      metrics: {
-        total_cost_usd: cost,
-        total_input_tokens: 12,
-        total_output_tokens: 30,
-        total_tokens: 42,
-        duration_seconds: 0.01,
-        node_count: 1,
-        status: 1,
-        node_write_duration_ms: 5,
-        node_write_cost_usd: cost,
+        ...(options.unpriced ? {} : {
+          "mlflow.trace.cost":
+            '{"input_cost": 1.8e-06, "output_cost": 1.8e-05, "total_cost": 1.98e-05}',
+        }),
       },
       tags: {
-        "mlflow.runName": "demo-run",
-        "configurable_agents.trace_id": `tr-${traceHex}`,
+        "mlflow.traceName": "workflow_demo",
+        "configurable_agents.workflow": "demo",
         ...(options.unpriced ? { "configurable_agents.cost_unknown_models": "openai/gpt-x" } : {}),
       },
-      artifacts: [],
+      spans,
     },
   };
+  if (!options.withRun) return traced;
+  traced.run = {
+    runName: "demo-run",
+    startTimeMs: NOW,
+    endTimeMs: NOW + 10,
+    status: "FINISHED",
+    params: {
+      workflow_name: "demo",
+      workflow_version: "1",
+      provider: "openai",
+      model: "gpt-4o-mini",
+    },
+    metrics: {
+      total_cost_usd: cost,
+      total_input_tokens: 12,
+      total_output_tokens: 30,
+      total_tokens: 42,
+      duration_seconds: 0.01,
+      node_count: 1,
+      status: 1,
+      node_write_duration_ms: 5,
+      node_write_cost_usd: cost,
+    },
+    tags: {
+      "mlflow.runName": "demo-run",
+      "configurable_agents.trace_id": `tr-${traceHex}`,
+      ...(options.unpriced ? { "configurable_agents.cost_unknown_models": "openai/gpt-x" } : {}),
+    },
+    artifacts: [],
+  };
+  return traced;
 }
 
 Deno.test("buildCostReport() reads back what the tracker's SqliteSink writes", async () => {
   const dir = await Deno.makeTempDir();
   const sink = await SqliteSink.open(`${dir}/mlflow.db`, { artifactRoot: `${dir}/mlruns` });
-  await sink.deliver(bundle("ab".repeat(16), { unpriced: false }));
-  await sink.deliver(bundle("cd".repeat(16), { unpriced: true }));
+  await sink.deliver(bundle("ab".repeat(16), { unpriced: false, withRun: false }));
+  await sink.deliver(bundle("cd".repeat(16), { unpriced: true, withRun: true }));
   await sink.close();
   const reader = openSqliteReader(`${dir}/mlflow.db`);
   try {

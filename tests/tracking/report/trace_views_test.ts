@@ -25,7 +25,7 @@ Deno.test("listTraces() lists the newest traces with workflow, tokens and cost",
   assertEquals(killed?.runId, data.runs.summaryKilledUntagged.runId);
   assertEquals(today?.usage, { input_tokens: 112, output_tokens: 80, total_tokens: 192 });
   assertEquals(today?.costUsd, data.runs.articleToday.metrics.total_cost_usd);
-  assertEquals([failed?.state, failed?.durationMs], ["ERROR", 1190]);
+  assertEquals([failed?.state, failed?.durationMs], ["ERROR", 1200]);
   const unpriced = (await listTraces(data.reader(), { limit: 10 })).find((entry) =>
     entry.traceId === data.runs.summaryUnpriced.traceId
   );

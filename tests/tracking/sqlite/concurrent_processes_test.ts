@@ -5,7 +5,7 @@ const FIXTURE = new URL("../_fixtures/write_bundle.ts", import.meta.url).pathnam
 const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
 const PROCESSES = 20;
 
-Deno.test("SqliteSink lets 20 processes record into one new file at once without a lock error", async () => {
+Deno.test("SqliteSink lets 20 processes record into one new file at once without a lock error, and one agent version", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/shared.db`;
@@ -39,6 +39,13 @@ Deno.test("SqliteSink lets 20 processes record into one new file at once without
     const stored = tableRows(path, "trace_info").map((row) => String(row.request_id));
     assertEquals(new Set(stored), traceIds);
     assertEquals(tableRows(path, "runs").length, PROCESSES);
+    // One logged model for the version all of them ran, which every trace links to.
+    const models = tableRows(path, "logged_models");
+    assertEquals(models.map((row) => row.name), ["demo-0123abcd"]);
+    assertEquals(tableRows(path, "logged_model_params").length, 2);
+    const linked = tableRows(path, "trace_request_metadata")
+      .filter((row) => row.key === "mlflow.modelId").map((row) => row.value);
+    assertEquals(linked, Array(PROCESSES).fill(models[0]?.model_id));
     assertEquals(tableRows(path, "spans").length, PROCESSES * 5);
     assertEquals(tableRows(path, "alembic_version"), [{ version_num: "d3e4f5a6b7c8" }]);
     assertEquals(

@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
+import { WORKFLOW_TAG } from "../../../src/tracking/trace_bundle.ts";
 import { base64ToHex, parseExactJson } from "../_golden_json.ts";
 import {
   createMlflowDatabase,
@@ -55,6 +56,8 @@ async function recordIntoSchema(schema: (typeof MLFLOW_SCHEMAS)[number]) {
     now: fakeClock(),
     user: "root",
     sourceName: "make_golden.py",
+    // MLflow's client wrote the golden trace inside a run: one run per execution.
+    runPerExecution: true,
   });
   const ids = await recordGoldenShapedRun(tracker);
   await tracker.close();
@@ -87,7 +90,9 @@ for (const schema of MLFLOW_SCHEMAS) {
 
       const tags = rows("trace_tags");
       assertEquals(columns(tags), columns(golden.trace_tags ?? []));
-      assertEquals(keys(tags), keys(golden.trace_tags ?? []));
+      // MLflow's keys, plus the tag that marks the traces of this toolkit with their workflow.
+      assertEquals(keys(tags), [...keys(golden.trace_tags ?? []), WORKFLOW_TAG].sort());
+      assertEquals(valueOf(tags, WORKFLOW_TAG), "demo");
       assertEquals(valueOf(tags, "mlflow.traceName"), "workflow_demo");
       assertEquals(valueOf(tags, "mlflow.trace.spansLocation"), "TRACKING_STORE");
       assertEquals(

@@ -322,3 +322,32 @@ Deno.test("SqliteSink.deliver() gives up with a clear error when the lock is nev
     await sink.close();
   });
 });
+
+Deno.test("SqliteSink.deliver() appends a second run that shares a trace id, and a repeated delivery of either adds nothing", async () => {
+  await withDir(async (dir) => {
+    const sink = await SqliteSink.open(`${dir}/m.db`, { artifactRoot: `${dir}/mlruns` });
+    // Another run under the same foreign parent: same trace id, spans of its own.
+    const renamed = new Map(
+      bundle0.trace.spans.map((span, i) => [span.spanId, `${i}`.padStart(16, "a")]),
+    );
+    const second: TraceBundle = {
+      ...bundle0,
+      trace: {
+        ...bundle0.trace,
+        spans: bundle0.trace.spans.map((span) => ({
+          ...span,
+          spanId: renamed.get(span.spanId)!,
+          parentSpanId: span.parentSpanId === null ? null : renamed.get(span.parentSpanId)!,
+        })),
+      },
+    };
+    const receipts = [];
+    for (const delivery of [bundle0, second, bundle0, second]) {
+      receipts.push((await sink.deliver(delivery)).alreadyPresent);
+    }
+    await sink.close();
+    assertEquals(receipts, [false, false, true, true]);
+    assertEquals(tableRows(`${dir}/m.db`, "trace_info").length, 1);
+    assertEquals(tableRows(`${dir}/m.db`, "spans").length, 2 * bundle0.trace.spans.length);
+  });
+});

@@ -4,7 +4,7 @@ import { isWorkflowError, WorkflowError } from "../../../src/errors.ts";
 import { SqliteSink } from "../../../src/tracking/sqlite/sqlite_sink.ts";
 import { SqliteWorkerSink } from "../../../src/tracking/sqlite/sqlite_worker_sink.ts";
 import type { TraceBundle } from "../../../src/tracking/trace_bundle.ts";
-import { recordGoldenBundle, tableRows } from "../_helpers.ts";
+import { ownRun, recordGoldenBundle, tableRows } from "../_helpers.ts";
 import { withTempDir } from "../delivery/_temp_dir.ts";
 
 function bundle(): Promise<TraceBundle> {
@@ -40,9 +40,9 @@ Deno.test("SqliteWorkerSink.deliver() writes the same rows and artifacts as Sqli
     const receipt = await sink.deliver(item);
     await sink.close();
     assertEquals([receipt.experimentId, receipt.alreadyPresent], [expected.experimentId, false]);
-    assert(/^[0-9a-f]{32}$/.test(receipt.runId));
+    assert(/^[0-9a-f]{32}$/.test(receipt.runId ?? ""));
     assertEquals(rowsOf(`${dir}/b.db`), rowsOf(`${dir}/a.db`));
-    const files = (runId: string) =>
+    const files = (runId: string | undefined) =>
       [...Deno.readDirSync(`${dir}/mlruns/1/${runId}/artifacts/nodes/write`)]
         .map((entry) => entry.name).sort();
     assertEquals(files(receipt.runId), files(expected.runId));
@@ -100,7 +100,7 @@ Deno.test("SqliteWorkerSink.deliver() passes a failed write back with its code",
     const sink = await SqliteWorkerSink.open(`${dir}/m.db`, { artifactRoot: `${dir}/mlruns` });
     const item = await bundle();
     const broken = structuredClone(item);
-    broken.run.artifacts = [{ path: "../outside.json", content: "{}" }];
+    broken.run = { ...ownRun(broken), artifacts: [{ path: "../outside.json", content: "{}" }] };
     const error = await assertRejects(
       () => sink.deliver(broken),
       WorkflowError,
