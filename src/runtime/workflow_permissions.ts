@@ -70,6 +70,12 @@ export interface WorkflowPermissionsOptions {
    */
   inputFile?: string | undefined;
   /**
+   * The results file of a batch (`--output`), which the run reads (to resume) and appends to.
+   *
+   * @default {undefined}
+   */
+  outputFile?: string | undefined;
+  /**
    * Permissions of a batch (a JSONL `--input-file`). A batch tracked in SQLite writes from a
    * worker thread, whose modules Deno loads under the read permission when the package runs
    * from local files (a checkout): the package's `src/` is then readable too.
@@ -191,6 +197,10 @@ export function workflowPermissions(
   const prices = env(PRICES_ENV_VAR)?.trim();
   if (prices) read.add(prices);
   if (options.inputFile !== undefined) read.add(options.inputFile);
+  if (options.outputFile !== undefined) {
+    read.add(options.outputFile);
+    write.add(options.outputFile);
+  }
   add(read, options.toolModules ?? []);
 
   if (!mock) {

@@ -117,6 +117,9 @@ Deno.test("runBatch() reports bad lines and invalid inputs with their line numbe
     failed: 2,
     invalid: 2,
     cancelled: false,
+    rateLimited: 0,
+    retries: 0,
+    lowestConcurrency: 2,
     usage: undefined,
     costUsd: undefined,
     knownCostUsd: undefined,
@@ -266,9 +269,8 @@ Deno.test("runBatch() waits for its own delivery to a tracking server and tells 
       concurrency: 4,
       trackingUri: server.url,
       deps: { cwd: dir.path, env: () => undefined },
-      deliveryProgressMs: 10,
-      onDelivery: (pending) => {
-        told.push(pending);
+      onDelivering: (pending) => {
+        told.push(pending());
         server.release();
       },
       warn: (message) => {
