@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { runWorkflow } from "../../src/runtime/run_workflow.ts";
 import { hexIdToBase64 } from "../../src/tracking/stored_span_json.ts";
 import { FakeOtlpCollector } from "../_helpers/fake_otlp_collector.ts";
+import { FakeMlflowServer } from "../_helpers/fake_mlflow_server.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 import { GREETING, loaded, queryRows, tempDir } from "./_helpers.ts";
 
@@ -197,4 +198,34 @@ Deno.test("runWorkflow() twice under one traceparent: both runs' spans in the ca
   const shortBy = Number(range?.end) -
     (Number(info?.timestamp_ms) + Number(info?.execution_time_ms));
   assert(shortBy === 0 || shortBy === 1, `the trace ends ${shortBy} ms before its last span`);
+});
+
+Deno.test("runWorkflow() twice under one traceparent onto a tracking server: both runs' spans in the caller's trace", async () => {
+  await using dir = await tempDir();
+  const server = await FakeMlflowServer.start();
+  try {
+    const run = (name: string) =>
+      runWorkflow(loaded(GREETING, { async_logging: false }), { name }, {
+        mock: true,
+        trackingUri: server.url,
+        traceparent: TRACEPARENT,
+        deps: { env: () => undefined, cwd: dir.path },
+        warn: (message) => {
+          throw new Error(`unexpected warning: ${message}`);
+        },
+      });
+    await run("Ada");
+    const spansOfOne = server.traces.get(`tr-${TRACE_ID}`)?.spans.length ?? 0;
+    assert(spansOfOne > 0);
+    await run("Bo");
+    assertEquals([...server.traces.keys()], [`tr-${TRACE_ID}`]);
+    const spans = server.traces.get(`tr-${TRACE_ID}`)!.spans;
+    // The second run's spans joined the trace (they were dropped as already present before).
+    assertEquals(spans.length, 2 * spansOfOne);
+    assertEquals(new Set(spans.map((span) => span.spanId)).size, spans.length);
+    const roots = spans.filter((span) => span.name === "workflow_greeting");
+    assertEquals(roots.length, 2);
+  } finally {
+    await server.stop();
+  }
 });

@@ -196,8 +196,11 @@ export class TraceBatchWriter {
     plan.traceInfo = existing;
     plan.missing = missingAssessments(bundle.assessments ?? [], existing, plan.runId);
     const inStore = existing?.tags["mlflow.trace.spansLocation"] === "TRACKING_STORE";
-    // A trace recorded before its spans (the order of finalizing servers) may lack them.
-    plan.needsSpans = !existing || (startFirst && !inStore);
+    // A trace recorded before its spans (the order of finalizing servers) may lack them. Runs
+    // under one foreign parent share its trace: a later run's spans join the stored ones (MLflow
+    // merges spans by id, so sending a run's spans again adds nothing).
+    const shared = inStore && bundle.trace.remoteParentSpanId !== undefined;
+    plan.needsSpans = !existing || (startFirst && !inStore) || shared;
     plan.active = !plan.recorded || plan.missing.length > 0 || plan.needsSpans;
     // A trace from an earlier, partial delivery keeps where its spans went.
     if (existing && !plan.needsSpans) plan.spansAsArtifact = !inStore;
