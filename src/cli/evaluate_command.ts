@@ -12,6 +12,7 @@
 import type { EvaluationInput } from "../config/workflow_types.ts";
 import { errorMessage } from "../errors.ts";
 import { checkFailUnder, parseFailUnder } from "../evaluation/fail_under.ts";
+import { scorersOf } from "../evaluation/scorers_of.ts";
 import type { FailUnderOutcome } from "../evaluation/fail_under.ts";
 import type { EvaluationResult } from "../runtime/evaluate_workflow.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
@@ -61,9 +62,10 @@ export async function evaluateCommand(
   };
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
-  const scorers = options.scorers === undefined ? undefined : await readScorers(options.scorers);
-  const names = (scorers ?? loaded.config.evaluation)?.scorers.map((scorer) => scorer.name) ?? [];
-  if (names.length === 0) {
+  const declared = options.scorers === undefined
+    ? loaded.config.evaluation
+    : await readScorers(options.scorers);
+  if (declared === undefined || declared.scorers.length === 0) {
     throw new UsageError(
       `Cannot evaluate "${loaded.config.flow.name}" as it has no scorers`,
       {
@@ -71,9 +73,13 @@ export async function evaluateCommand(
       },
     );
   }
+  const scorers = scorersOf(declared, loaded);
   let thresholds;
   try {
-    thresholds = parseFailUnder(options.failUnder, { names });
+    thresholds = parseFailUnder(options.failUnder, {
+      names: scorers.map((scorer) => scorer.name),
+      passFail: scorers.filter((scorer) => scorer.passFail).map((scorer) => scorer.name),
+    });
   } catch (error) {
     throw new UsageError(errorMessage(error), { cause: error });
   }
@@ -120,7 +126,7 @@ export async function evaluateCommand(
       );
     }
     result = await runtime.evaluateWorkflow(loaded, dataset, {
-      ...(scorers ? { scorers } : {}),
+      scorers,
       concurrency: options.concurrency,
       mock: options.mock,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
