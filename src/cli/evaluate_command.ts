@@ -26,6 +26,7 @@ import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { loadToolModules } from "./_tool_modules.ts";
+import { checkRunModeFlags, readRunModeFlags, runModeSettings } from "./_run_mode_flags.ts";
 import {
   evaluationJson,
   type EvaluationReportExtras,
@@ -50,6 +51,7 @@ export async function evaluateCommand(
   io: CliIO,
 ): Promise<number> {
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
+  checkRunModeFlags(options);
   if (options.compare !== undefined && options.compare.trim() === "") {
     throw new UsageError("Cannot use --compare with an empty value: give a run id or a run name");
   }
@@ -62,6 +64,7 @@ export async function evaluateCommand(
   };
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
+  const mockAnswers = await readRunModeFlags(options, loaded, io);
   const declared = options.scorers === undefined
     ? loaded.config.evaluation
     : await readScorers(options.scorers);
@@ -128,8 +131,7 @@ export async function evaluateCommand(
     result = await runtime.evaluateWorkflow(loaded, dataset, {
       scorers,
       concurrency: options.concurrency,
-      mock: options.mock,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...runModeSettings(options, mockAnswers),
       signal: controller.signal,
       ...(destination ? { trackingUri: destination } : { tracker: false }),
       priceTable,

@@ -29,14 +29,8 @@ export interface GraphOptions extends GlobalOptions {
   direction: "TD" | "LR";
 }
 
-/** `run <file>`. */
-export interface RunOptions extends GlobalOptions {
-  /** `-i key=value`, repeatable, in order. */
-  input: string[];
-  /** `--input-file`: JSON or YAML object, or JSONL for a batch. */
-  inputFile: string | undefined;
-  /** `--concurrency`: batch runs at once. */
-  concurrency: number;
+/** The flags `run` and `evaluate` share for how their runs go. */
+export interface RunModeOptions {
   /** `--mock`: every node uses the mock model; no network. */
   mock: boolean;
   /** `--seed`: seed of the mock model. */
@@ -45,13 +39,11 @@ export interface RunOptions extends GlobalOptions {
   mockLatency: number | undefined;
   /** `--mock-answers`: a YAML or JSON file of scripted mock answers by node id. */
   mockAnswers: string | undefined;
-  /** `--json`: machine output. */
-  json: boolean;
-  /** `--tracking-uri`: record the run there (turns tracking on). */
-  trackingUri: string | undefined;
-  /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
-  tracking: boolean;
-  /** `--traceparent`: the W3C trace context the run nests under. */
+  /**
+   * `--traceparent` (`run` only): the W3C trace context the run nests under. `evaluate` has no
+   * such flag, as runs under one parent share its trace and an evaluation needs a trace per
+   * record.
+   */
   traceparent?: string | undefined;
   /** `--tools`: modules whose exported tools the workflow may name. */
   tools: string[];
@@ -59,18 +51,30 @@ export interface RunOptions extends GlobalOptions {
   mlflowSchema: MlflowSchemaChoice | undefined;
 }
 
+/** `run <file>`. */
+export interface RunOptions extends GlobalOptions, RunModeOptions {
+  /** `-i key=value`, repeatable, in order. */
+  input: string[];
+  /** `--input-file`: JSON or YAML object, or JSONL for a batch. */
+  inputFile: string | undefined;
+  /** `--concurrency`: batch runs at once. */
+  concurrency: number;
+  /** `--json`: machine output. */
+  json: boolean;
+  /** `--tracking-uri`: record the run there (turns tracking on). */
+  trackingUri: string | undefined;
+  /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
+  tracking: boolean;
+}
+
 /** `evaluate <file>`. */
-export interface EvaluateOptions extends GlobalOptions {
+export interface EvaluateOptions extends GlobalOptions, RunModeOptions {
   /** `--dataset`: a JSONL, JSON or YAML list of `{inputs, expectations, tags}` records. */
   dataset: string;
   /** `--scorers`: a YAML file with a top-level `scorers:` list (instead of the workflow's). */
   scorers: string | undefined;
   /** `--concurrency`: records run (and judges asked) at once. */
   concurrency: number;
-  /** `--mock`: every node and judge uses the mock model; no network. */
-  mock: boolean;
-  /** `--seed`: seed of the mock model. */
-  seed: number | undefined;
   /** `--tracking-uri`: record the evaluation there (turns tracking on). */
   trackingUri: string | undefined;
   /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
@@ -83,8 +87,6 @@ export interface EvaluateOptions extends GlobalOptions {
   json: boolean;
   /** `--rationale`: show each score's rationale under its record. */
   rationale: boolean;
-  /** `--tools`: modules whose exported tools the workflow may name. */
-  tools: string[];
 }
 
 /** Filters shared by the commands that read tracked runs. */

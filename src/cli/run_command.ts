@@ -16,7 +16,6 @@ import type { RunWorkflowOptions } from "../runtime/run_options.ts";
 import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
-import { UsageError } from "./usage_error.ts";
 import {
   inputFileError,
   parseInputAssignments,
@@ -35,13 +34,11 @@ import {
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
-import { checkTraceparentOption } from "./_traceparent_option.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import { loadToolModules } from "./_tool_modules.ts";
-import { readMockAnswers } from "./_mock_answers_file.ts";
+import { checkRunModeFlags, readRunModeFlags, runModeSettings } from "./_run_mode_flags.ts";
 import type { MockAnswers } from "../engine/mock_answers.ts";
-import { resolveModelSpec } from "../llm/model_spec.ts";
 import type { Tool } from "../tools/tool.ts";
 
 type Runtime = typeof import("./_runtime_entry.ts");
@@ -82,7 +79,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     ? undefined
     : await readInputFile(options.inputFile, io);
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
-  checkTraceparentOption(options.traceparent);
+  checkRunModeFlags(options);
 
   const tools = await loadToolModules(options.tools, io);
   const runtime = await import("./_runtime_entry.ts");
@@ -94,15 +91,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   // Loaded once: it decides the unpriced-model warnings and prices every run.
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
-  if (options.mockLatency !== undefined && !options.mock && !usesMockModel(loaded)) {
-    throw new UsageError(
-      "Cannot use --mock-latency as no node runs on the mock model without --mock",
-      { hint: "add --mock, or leave --mock-latency out" },
-    );
-  }
-  const mockAnswers = options.mockAnswers === undefined
-    ? undefined
-    : await readMockAnswers(options.mockAnswers, loaded, options.mock, io);
+  const mockAnswers = await readRunModeFlags(options, loaded, io);
   const p = paint(io.color);
   const session: Session = {
     io,
@@ -150,16 +139,11 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
 function runOptions(session: Session): RunWorkflowOptions {
   const { io, options, progress } = session;
   return {
-    mock: options.mock,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.mockLatency === undefined ? {} : { mockLatencyMs: options.mockLatency }),
+    ...runModeSettings(options, session.mockAnswers),
     signal: session.controller.signal,
     ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
     priceTable: session.priceTable,
-    ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     tools: session.tools,
-    ...(session.mockAnswers ? { mockAnswers: session.mockAnswers } : {}),
-    ...(options.mlflowSchema === undefined ? {} : { mlflowSchema: options.mlflowSchema }),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {
       if (session.warned.has(message)) return;
@@ -333,12 +317,4 @@ function labelWidth(loaded: LoadedWorkflow): number {
     edges.flatMap((edge) => edge.parallel ? [edge.parallel.target_node] : []),
   );
   return Math.max(...nodes.map((node) => node.id.length + (targets.has(node.id) ? 3 : 0)));
-}
-
-/** Whether a node of the workflow runs on the mock model without `--mock` (`provider: mock`). */
-function usesMockModel(loaded: LoadedWorkflow): boolean {
-  const { config } = loaded;
-  return config.nodes.some((node) =>
-    resolveModelSpec(config.config.llm, node.llm).provider === "mock"
-  );
 }
