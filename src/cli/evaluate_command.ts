@@ -9,14 +9,11 @@
  *
  * @module
  */
-import type { EvaluationInput } from "../config/workflow_types.ts";
 import { errorMessage } from "../errors.ts";
 import { checkFailUnder, parseFailUnder } from "../evaluation/fail_under.ts";
-import { scorersOf } from "../evaluation/scorers_of.ts";
 import type { FailUnderOutcome } from "../evaluation/fail_under.ts";
 import type { EvaluationResult } from "../runtime/evaluate_workflow.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
-import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
 import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { EvaluateOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
@@ -34,6 +31,7 @@ import {
   renderEvaluation,
 } from "./_evaluation_report.ts";
 import { compareWithStored } from "./_evaluation_compare.ts";
+import { evaluationScorers } from "./_evaluation_scorers.ts";
 
 /**
  * Runs `evaluate`.
@@ -65,18 +63,7 @@ export async function evaluateCommand(
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
   const mockAnswers = await readRunModeFlags(options, loaded, io);
-  const declared = options.scorers === undefined
-    ? loaded.config.evaluation
-    : await readScorers(options.scorers);
-  if (declared === undefined || declared.scorers.length === 0) {
-    throw new UsageError(
-      `Cannot evaluate "${loaded.config.flow.name}" as it has no scorers`,
-      {
-        hint: "declare them under 'evaluation: scorers:' in the workflow, or pass --scorers <file>",
-      },
-    );
-  }
-  const scorers = scorersOf(declared, loaded);
+  const scorers = await evaluationScorers(loaded, options.scorers, { priceTable, io });
   let thresholds;
   try {
     thresholds = parseFailUnder(options.failUnder, {
@@ -192,20 +179,4 @@ export async function evaluateCommand(
   if (result.problems.length > 0) return 2;
   const runFailed = result.records.some((evaluation) => evaluation.run.status !== "success");
   return (failUnder?.failed.length ?? 0) > 0 || runFailed ? 1 : 0;
-
-  async function readScorers(path: string): Promise<EvaluationInput> {
-    let text: string;
-    try {
-      text = await io.readTextFile(path);
-    } catch (error) {
-      throw new UsageError(`Cannot read the scorers file "${path}" as ${errorMessage(error)}`, {
-        cause: error,
-      });
-    }
-    const { parseScorers } = await import("../config/parse_scorers.ts");
-    return parseScorers(text, loaded, {
-      file: path,
-      isModelPriced: (provider, model) => isModelPriced(provider, model, priceTable),
-    });
-  }
 }

@@ -142,6 +142,10 @@ export interface PermissionsOptions extends GlobalOptions {
   mock: boolean;
   /** `--input-file`: flags for a run with this input file (a `.jsonl` file is a batch). */
   inputFile: string | undefined;
+  /** `--dataset`: flags for `evaluate` over this dataset instead of a run. */
+  dataset: string | undefined;
+  /** `--scorers`: the scorers file of that evaluation (default: the workflow's scorers). */
+  scorers: string | undefined;
   /** `--tracking-uri`: flags for a run recorded there. */
   trackingUri: string | undefined;
   /** `--no-tracking`: flags for a run that records nothing. */

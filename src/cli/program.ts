@@ -343,6 +343,8 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .argument("<file>", "workflow file")
     .option("--mock", "flags for a --mock run", false)
     .option("--input-file <path>", "flags for a run with this input file (.jsonl: a batch)")
+    .option("--dataset <file>", "flags for evaluate over this dataset instead of a run")
+    .option("--scorers <file>", "the scorers file of that evaluation (default: the workflow's)")
     .option("--tracking-uri <uri>", "flags for a run recorded there")
     .option("--no-tracking", "flags for a run that records nothing")
     .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
