@@ -14,6 +14,8 @@
  * - **Executor**: {@linkcode runWorkflow} runs a workflow once and returns its final state and
  *   metadata (duration, tokens, cost, trace and run ids); {@linkcode runBatch} runs one per
  *   input. With `mock: true` no key and no network are needed, and the cost is an estimate.
+ * - **Rate limits**: `llm.rate_limit` (or the `rateLimit` option) paces each provider and
+ *   model's calls evenly; every run of the process shares one {@linkcode RateLimits}.
  * - **Evaluation**: {@linkcode scorersOf} makes the scorers of a workflow's `evaluation`
  *   section or of a scorers file ({@linkcode parseScorers}): deterministic checks and LLM judges
  *   run through `ScoreContext.runJudge`; {@linkcode defineScorer} adds your own.
@@ -153,6 +155,7 @@ export type {
   OutputFieldConfig,
   OutputSchemaConfig,
   ParallelConfig,
+  RateLimitConfig,
   RegexConfig,
   RegexInput,
   RouteCondition,
@@ -250,6 +253,18 @@ export {
   type ScorerDelta,
 } from "./src/evaluation/compare_evaluations.ts";
 
+// Rate limits: one registry per process paces every run's calls per provider and model.
+export {
+  type RateLimit,
+  type RateLimitedCall,
+  type RateLimiter,
+  type RateLimitOutcome,
+  type RateLimitPermit,
+  RateLimits,
+  type RateLimitsOptions,
+  withRateLimit,
+} from "./src/llm/rate_limits.ts";
+export type { ProviderErrorKind } from "./src/llm/classify_provider_error.ts";
 // Evaluation runs: datasets and evaluateWorkflow.
 export { checkDataset, type CheckedDataset } from "./src/evaluation/check_dataset.ts";
 export {

@@ -7,6 +7,7 @@
  */
 import type { Summary } from "./_stats.ts";
 import type { BenchJson, RatiosJson, SuiteResults } from "./_results_json.ts";
+import { rateLimitReport } from "./_render_rate_limit.ts";
 
 /** Commands, as a reader would type them from the repository root. */
 export const COMMANDS = {
@@ -295,6 +296,7 @@ export function renderResults(results: SuiteResults): string {
 
   const parse = parseReport(bench);
   const evaluation = evaluationReport(ratios);
+  const rateLimit = rateLimitReport(results.rateLimit);
   const lines: string[] = [
     "# Benchmark results",
     "",
@@ -349,6 +351,7 @@ export function renderResults(results: SuiteResults): string {
     } | ${verdict((engine5?.ratio ?? Infinity) <= 1.2)} |`,
     parse.row,
     evaluation.row,
+    ...rateLimit.rows,
     `| — | \`deno task bench\` runs the whole suite | < 10 min | ${
       ((results.finished.getTime() - results.started.getTime()) / 60_000).toFixed(1)
     } min | ${verdict(results.finished.getTime() - results.started.getTime() < 600_000)} |`,
@@ -493,6 +496,7 @@ export function renderResults(results: SuiteResults): string {
 
   lines.push(...parse.section);
   lines.push(...evaluation.section);
+  lines.push(...rateLimit.section);
 
   lines.push(
     "## `deno bench` (one benchmark after the other)",

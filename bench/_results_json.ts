@@ -111,6 +111,78 @@ export interface BatchJson {
   runs: BatchRun[];
 }
 
+/** One batch of `rate_limit.ts`. */
+export interface RateLimitRun {
+  /** `limited` or `unlimited`. */
+  name: string;
+  /** Whether the workflow set `rate_limit`. */
+  limited: boolean;
+  /** The CLI's exit code. */
+  exitCode: number;
+  /** The command, with the temporary directory left out. */
+  command: string;
+  /** From spawning the CLI to its exit. */
+  wallMs: number;
+  /** From the server's first request to its last. */
+  serverSpanMs: number;
+  /** Requests the server received. */
+  requests: number;
+  /** Requests it answered. */
+  answered: number;
+  /** Requests it refused with 429. */
+  rateLimited: number;
+  /** The most requests it answered in one one-second window. */
+  mostInAWindow: number;
+  /** Records that succeeded, by the batch's summary. */
+  succeeded: number;
+  /** Records that failed. */
+  failed: number;
+  /** Retries of model calls, by the batch's summary. */
+  retries: number;
+  /** Retries after a 429, by the batch's summary. */
+  rateLimitedAbsorbed: number;
+  /** The lowest the adaptive concurrency went. */
+  lowestConcurrency: number;
+}
+
+/** Each record once, or not. */
+export interface OnceCheck {
+  /** Records of 1..n that are absent. */
+  missing: number;
+  /** Records there more than once. */
+  duplicates: number;
+}
+
+/** What `rate_limit.ts` prints. */
+export interface RateLimitJson {
+  /** Records of the batch. */
+  records: number;
+  /** Nodes (model calls) per record. */
+  nodes: number;
+  /** `--concurrency`. */
+  concurrency: number;
+  /** The server's limit, and the workflow's. */
+  rpm: number;
+  /** The server's answer time. */
+  latencyMs: number;
+  /** The least wall time the limit allows: records x nodes requests at `rpm`. */
+  minimumMs: number;
+  /** The batch with the limit, then without. */
+  runs: RateLimitRun[];
+  /** The batch stopped at about half and resumed. */
+  resume: {
+    command: string;
+    records: number;
+    stopExitCode: number;
+    resumeExitCode: number;
+    inOutputWhenSignalled: number;
+    inOutputAfterStop: number;
+    output: OnceCheck & { lines: number; statuses: Record<string, number> };
+    mlflow: OnceCheck & { traces: number; ok: number };
+    wallMs: number;
+  };
+}
+
 /** Everything the suite measured. */
 export interface SuiteResults {
   /** When the suite started. */
@@ -138,6 +210,8 @@ export interface SuiteResults {
   coldStart: ColdStartJson;
   /** `batch.ts`. */
   batch: BatchJson;
+  /** `rate_limit.ts`. */
+  rateLimit: RateLimitJson;
   /** `bench/CHANGES.md`. */
   changes: string;
 }

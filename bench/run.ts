@@ -1,6 +1,8 @@
 /**
  * The benchmark suite: runs `deno bench --json` over `bench/`, the interleaved ratios
- * (`ratios.ts`), the cold-start timings (`cold_start.ts`) and the batches (`batch.ts`), then
+ * (`ratios.ts`), the cold-start timings (`cold_start.ts`), the batches (`batch.ts`) and the
+ * rate-limited batches (`rate_limit.ts`, scaled to 6000 RPM: `deno task bench:rate-limit` runs
+ * them at the goal's 600 RPM), then
  * writes `bench/RESULTS.md` with every figure, each target's verdict, the machine and the date.
  *
  *   deno run --allow-read --allow-write --allow-env --allow-run=deno \
@@ -9,6 +11,7 @@
  * @module
  */
 import { renderResults } from "./_render_results.ts";
+import { RATE_LIMIT_SCALED_ARGS } from "./_render_rate_limit.ts";
 import type { BenchJson, SuiteResults } from "./_results_json.ts";
 
 const here = new URL("./", import.meta.url).pathname;
@@ -47,7 +50,7 @@ function sys<T>(name: string, read: () => T): T | undefined {
 
 const started = new Date();
 const loadBefore = sys("loadavg", () => Deno.loadavg());
-log("Running the benchmark suite (about 4 minutes)");
+log("Running the benchmark suite (about 7 minutes)");
 const benchJson = JSON.parse(
   await deno(["bench", "--json", ...PERMISSIONS, "--allow-run=deno", here]),
 ) as BenchJson;
@@ -57,6 +60,16 @@ const coldStart = JSON.parse(
 );
 const batch = JSON.parse(
   await deno(["run", ...PERMISSIONS, "--allow-run=deno", `${here}batch.ts`]),
+);
+const rateLimit = JSON.parse(
+  await deno([
+    "run",
+    ...PERMISSIONS,
+    "--allow-run=deno",
+    "--allow-net=127.0.0.1",
+    `${here}rate_limit.ts`,
+    ...RATE_LIMIT_SCALED_ARGS,
+  ]),
 );
 const finished = new Date();
 
@@ -79,6 +92,7 @@ const results: SuiteResults = {
   ratios,
   coldStart,
   batch,
+  rateLimit,
   changes: await Deno.readTextFile(`${here}CHANGES.md`).catch(() => ""),
 };
 await Deno.writeTextFile(`${here}RESULTS.md`, renderResults(results));

@@ -42,6 +42,7 @@ import {
   OutputFieldSchema,
   OutputSchemaSchema,
   ParallelSchema,
+  RateLimitSchema,
   RegexSchema,
   RouteConditionSchema,
   RouteSchema,
@@ -133,6 +134,12 @@ export const CONFIG_TYPES: readonly NamedSchema[] = [
     output: "LlmOverride",
     input: "LlmOverrideInput",
     doc: "A node's chat model settings; each field set overrides the workflow's.",
+  },
+  {
+    schema: RateLimitSchema,
+    output: "RateLimitConfig",
+    input: "RateLimitInput",
+    doc: "Requests and tokens per minute allowed for a provider and model (`llm.rate_limit`).",
   },
   {
     schema: OptimizationSchema,

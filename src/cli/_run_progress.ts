@@ -79,6 +79,21 @@ export class RunProgress {
           `  ${p.red("✗")} ${this.#label(event)} ${p.red("failed:")} ${event.error.message}`,
         );
         return;
+      case "llm_retry": {
+        const reason = event.kind === "rate_limit"
+          ? "rate limited"
+          : event.status === undefined
+          ? event.kind.replace("_", " ")
+          : `HTTP ${event.status}`;
+        this.line(
+          `  ${p.yellow("↻")} ${this.#label(event)} ${
+            p.yellow(
+              `${reason} on attempt ${event.attempt}: retrying in ${formatDuration(event.delayMs)}`,
+            )
+          }`,
+        );
+        return;
+      }
       case "loop_ended": {
         const rounds = `${event.rounds} ${event.rounds === 1 ? "round" : "rounds"}`;
         this.line(
@@ -138,7 +153,10 @@ export class RunProgress {
   }
 }
 
-type NodeEvent = Extract<EngineEvent, { type: "node_started" | "node_finished" | "node_failed" }>;
+type NodeEvent = Extract<
+  EngineEvent,
+  { type: "node_started" | "node_finished" | "node_failed" | "llm_retry" }
+>;
 
 /** "round 2/3" for a node that a loop's rounds run. */
 function roundOf(event: NodeEvent): string | undefined {

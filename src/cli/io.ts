@@ -33,6 +33,14 @@ export function isStdoutClosed(error: unknown): boolean {
   return error instanceof Error && error.name === "StdoutClosedError";
 }
 
+/** A file open for appending. */
+export interface AppendFile {
+  /** Appends text at once (one write to the system, no buffering in the process). */
+  write(text: string): void;
+  /** Closes the file. */
+  close(): void;
+}
+
 /** The outside world of the CLI. */
 export interface CliIO {
   /**
@@ -68,6 +76,14 @@ export interface CliIO {
   openReadable?(path: string): Promise<ReadableStream<Uint8Array>>;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
+  /**
+   * Opens a file for appending, creating it when missing (`run --output` writes results so).
+   *
+   * @throws {Deno.errors.NotCapable} And the other errors of opening the file.
+   */
+  openAppend?(path: string): Promise<AppendFile>;
+  /** Cuts a file to `length` bytes (`run --resume` removes a torn last line so). */
+  truncateFile?(path: string, length: number): Promise<void>;
 }
 
 /**
@@ -113,6 +129,14 @@ export function denoIO(): CliIO {
       openRegularFile(path).catch((error) => {
         throw explainFileError(path, error);
       }),
+    openAppend: async (path) => {
+      const file = await Deno.open(path, { append: true, create: true });
+      return {
+        write: (text) => writeAll(file, encoder.encode(text)),
+        close: () => file.close(),
+      };
+    },
+    truncateFile: (path, length) => Deno.truncate(path, length),
     onSignal(handler) {
       const signals = ["SIGINT", "SIGTERM"] as const;
       const listeners = signals.map((signal) => {

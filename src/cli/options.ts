@@ -59,6 +59,16 @@ export interface RunOptions extends GlobalOptions, RunModeOptions {
   inputFile: string | undefined;
   /** `--concurrency`: batch runs at once. */
   concurrency: number;
+  /** `--output`: the batch's results file, one JSON line per record as each run ends. */
+  output?: string | undefined;
+  /** `--resume`: run only the records `--output` lacks, appending to it. */
+  resume?: boolean | undefined;
+  /** `--shard K/N`: run only the records whose line number is K mod N (K from 1 to N). */
+  shard?: { index: number; count: number } | undefined;
+  /** `--rpm`: requests per minute for every provider and model of the run. */
+  rpm?: number | undefined;
+  /** `--tpm`: tokens per minute for every provider and model of the run. */
+  tpm?: number | undefined;
   /** `--json`: machine output. */
   json: boolean;
   /** `--tracking-uri`: record the run there (turns tracking on). */
@@ -146,6 +156,8 @@ export interface PermissionsOptions extends GlobalOptions {
   dataset: string | undefined;
   /** `--scorers`: the scorers file of that evaluation (default: the workflow's scorers). */
   scorers: string | undefined;
+  /** `--output`: flags for a batch that writes its results to this file. */
+  output?: string | undefined;
   /** `--tracking-uri`: flags for a run recorded there. */
   trackingUri: string | undefined;
   /** `--no-tracking`: flags for a run that records nothing. */

@@ -70,10 +70,11 @@ export async function permissionsCommand(
       hint: "add --dataset <file> for the flags of evaluate",
     });
   }
-  if (dataset !== undefined && inputFile !== undefined) {
+  if (dataset !== undefined && (inputFile !== undefined || options.output !== undefined)) {
+    const flag = inputFile !== undefined ? "--input-file" : "--output";
     throw new UsageError(
-      "Cannot use --dataset with --input-file as evaluate reads its inputs from the dataset",
-      { hint: "leave --input-file out for the flags of evaluate, or --dataset for those of run" },
+      `Cannot use --dataset with ${flag} as evaluate runs the records of its dataset and prints its report`,
+      { hint: `leave ${flag} out for the flags of evaluate, or --dataset for those of run` },
     );
   }
   const tools = await loadToolModules(options.tools, io);
@@ -100,6 +101,7 @@ export async function permissionsCommand(
     tracking: options.tracking,
     inputFile,
     evaluation,
+    ...(options.output === undefined ? {} : { outputFile: options.output }),
     batch,
     cli: true,
     cwd: io.cwd(),
@@ -113,6 +115,7 @@ export async function permissionsCommand(
     ...(options.scorers === undefined ? [] : ["--scorers", options.scorers]),
     ...(options.mock ? ["--mock"] : []),
     ...(inputFile === undefined ? [] : ["--input-file", inputFile]),
+    ...(options.output === undefined ? [] : ["--output", options.output]),
     ...(options.trackingUri === undefined ? [] : ["--tracking-uri", options.trackingUri]),
     ...(options.tracking ? [] : ["--no-tracking"]),
     ...options.tools.flatMap((module) => ["--tools", module]),

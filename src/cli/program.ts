@@ -124,6 +124,26 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       wholeNumber("--concurrency", 1, MAX_CONCURRENCY),
       DEFAULT_CONCURRENCY,
     )
+    .option(
+      "--output <file>",
+      "batch: append each record's result line to this file as it ends (instead of stdout)",
+    )
+    .option("--resume", "batch: run only the records --output lacks, appending to it", false)
+    .option(
+      "--shard <K/N>",
+      "batch: run only the records whose line number is K mod N (K from 1 to N)",
+      parseShard,
+    )
+    .option(
+      "--rpm <n>",
+      "requests per minute for every provider and model, over the workflow's rate_limit",
+      positiveNumber("--rpm"),
+    )
+    .option(
+      "--tpm <n>",
+      "tokens per minute for every provider and model, over the workflow's rate_limit",
+      wholeNumber("--tpm", 1),
+    )
     .option("--mock", "use the mock model for every node (no key, no network)", false)
     .option("--json", "print the result as JSON", false)
     .option(
@@ -143,6 +163,11 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         input: opts.input,
         inputFile: opts.inputFile,
         concurrency: opts.concurrency,
+        output: opts.output,
+        resume: opts.resume,
+        shard: opts.shard,
+        rpm: opts.rpm,
+        tpm: opts.tpm,
         mock: opts.mock,
         seed: opts.seed,
         mockLatency: opts.mockLatency,
@@ -343,6 +368,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .argument("<file>", "workflow file")
     .option("--mock", "flags for a --mock run", false)
     .option("--input-file <path>", "flags for a run with this input file (.jsonl: a batch)")
+    .option("--output <file>", "flags for a batch that writes its results to this file")
     .option("--dataset <file>", "flags for evaluate over this dataset instead of a run")
     .option("--scorers <file>", "the scorers file of that evaluation (default: the workflow's)")
     .option("--tracking-uri <uri>", "flags for a run recorded there")
@@ -410,6 +436,49 @@ function addRunModeOptions(command: Command): Command {
       "MLflow schema of a new SQLite file: 3.9 (default; every MLflow from 3.9 opens it), 3.10 or 3.11",
       mlflowSchema,
     );
+}
+
+/**
+ * Parses `--shard K/N`: N shards, this one K of them, numbered from 1 (as `--shard 1/4` in Jest
+ * and Playwright); a record belongs to shard K when its line number is K mod N.
+ */
+function parseShard(value: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  if (!match) {
+    throw new UsageError(`Cannot use --shard "${value}" as it is not K/N`, {
+      hint: "give this shard's number and the number of shards, such as --shard 1/4",
+    });
+  }
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new UsageError(
+      `Cannot use --shard "${value}" as the number of shards must be 1 or more`,
+      {
+        hint: "give K/N with N of 1 or more, such as --shard 1/4",
+      },
+    );
+  }
+  if (!Number.isSafeInteger(index) || index < 1 || index > count) {
+    throw new UsageError(
+      `Cannot use --shard "${value}" as its number must be from 1 to ${count}`,
+      { hint: `shards are numbered from 1: --shard 1/${count} to --shard ${count}/${count}` },
+    );
+  }
+  return { index, count };
+}
+
+/** The parser of an option that takes a positive number; its errors name the option. */
+function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (value.trim() === "" || !Number.isFinite(number) || number <= 0) {
+      throw new UsageError(
+        `Cannot use ${flag} "${value}" as it is not a positive number: give a number above 0`,
+      );
+    }
+    return number;
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {

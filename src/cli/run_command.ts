@@ -8,60 +8,28 @@
  *
  * @module
  */
-import { isWorkflowError } from "../errors.ts";
 import type { EngineEvent, RunResult } from "../engine/engine_types.ts";
 import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
-import type { BatchOutcome, BatchSummary } from "../runtime/run_batch.ts";
-import type { RunWorkflowOptions } from "../runtime/run_options.ts";
-import { type CliIO, isStdoutClosed } from "./io.ts";
+import type { CliIO } from "./io.ts";
 import type { RunOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
-import {
-  inputFileError,
-  parseInputAssignments,
-  readInputFile,
-  suggestInputFixes,
-} from "./_run_inputs.ts";
+import { UsageError } from "./usage_error.ts";
+import { parseInputAssignments, readInputFile, suggestInputFixes } from "./_run_inputs.ts";
 import {
   formatCost,
   formatDuration,
   formatTokens,
-  type Paint,
   paint,
   renderState,
   roundCosts,
 } from "./_run_format.ts";
 import { RunProgress } from "./_run_progress.ts";
-import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
+import { exitCodeOf } from "./_exit_code.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
-import type { TrackingDestination } from "../tracking/tracking_destination.ts";
-import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import { loadToolModules } from "./_tool_modules.ts";
-import { checkRunModeFlags, readRunModeFlags, runModeSettings } from "./_run_mode_flags.ts";
-import type { MockAnswers } from "../engine/mock_answers.ts";
-import type { Tool } from "../tools/tool.ts";
-
-type Runtime = typeof import("./_runtime_entry.ts");
-
-/** What one invocation shares: output, styling, warnings, progress and the interrupt. */
-interface Session {
-  readonly io: CliIO;
-  readonly options: RunOptions;
-  readonly runtime: Runtime;
-  readonly loaded: LoadedWorkflow;
-  /** The prices of every run (loaded once). */
-  readonly priceTable: PriceTable;
-  readonly paint: Paint;
-  readonly progress: RunProgress;
-  readonly controller: AbortController;
-  readonly warned: Set<string>;
-  /** Where runs are recorded (resolved once, here), `undefined` when they are not. */
-  readonly destination: TrackingDestination | undefined;
-  /** The signal that interrupted the run, once one has. */
-  interruptedBy: "SIGINT" | "SIGTERM" | undefined;
-  readonly tools: readonly Tool[];
-  readonly mockAnswers: MockAnswers | undefined;
-}
+import { checkRunModeFlags, readRunModeFlags } from "./_run_mode_flags.ts";
+import { interrupted, runOptions, type Session } from "./_run_session.ts";
+import { runJsonl } from "./_batch_command.ts";
 
 /**
  * Runs `run`.
@@ -80,6 +48,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     : await readInputFile(options.inputFile, io);
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
   checkRunModeFlags(options);
+  checkBatchOptions(options, inputFile?.kind === "jsonl");
 
   const tools = await loadToolModules(options.tools, io);
   const runtime = await import("./_runtime_entry.ts");
@@ -93,6 +62,13 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
   const mockAnswers = await readRunModeFlags(options, loaded, io);
   const p = paint(io.color);
+  const progress = new RunProgress({
+    write: (text) => io.stderr(text),
+    paint: p,
+    live: io.isTerminal,
+    labelWidth: labelWidth(loaded),
+  });
+  const batch = inputFile?.kind === "jsonl";
   const session: Session = {
     io,
     options,
@@ -100,13 +76,10 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     loaded,
     priceTable,
     paint: p,
-    progress: new RunProgress({
-      write: (text) => io.stderr(text),
-      paint: p,
-      live: io.isTerminal,
-      labelWidth: labelWidth(loaded),
-    }),
+    progress,
+    say: (text) => progress.line(text),
     controller: new AbortController(),
+    stopper: new AbortController(),
     warned: new Set(),
     destination: runtime.resolveTrackingDestination(loaded.config.config.observability?.mlflow, {
       trackingUri: explicitDestination,
@@ -118,13 +91,28 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     mockAnswers,
   };
   for (const warning of loaded.warnings) {
-    session.progress.line(formatDiagnosticLine(warning, { color: io.color }));
+    session.say(formatDiagnosticLine(warning, { color: io.color }));
   }
   const removeSignalHandler = io.onSignal((signal) => {
-    if (session.interruptedBy) return;
+    if (session.interruptedBy) {
+      // A second signal cancels the runs a batch was letting finish.
+      if (!batch || session.controller.signal.aborted) return;
+      session.controller.abort();
+      session.say(p.yellow("Cancelling the runs in flight and recording their traces…"));
+      return;
+    }
     session.interruptedBy = signal;
+    if (batch) {
+      session.stopper.abort();
+      session.say(
+        p.yellow(
+          `Stopping: no new records start; the runs in flight finish (${signal} again cancels them)…`,
+        ),
+      );
+      return;
+    }
     session.controller.abort();
-    session.progress.line(p.yellow("Interrupting: stopping the run and recording its trace…"));
+    session.say(p.yellow("Interrupting: stopping the run and recording its trace…"));
   });
   try {
     return inputFile?.kind === "jsonl"
@@ -133,24 +121,6 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   } finally {
     removeSignalHandler();
   }
-}
-
-/** The options every run of this invocation gets. */
-function runOptions(session: Session): RunWorkflowOptions {
-  const { io, options, progress } = session;
-  return {
-    ...runModeSettings(options, session.mockAnswers),
-    signal: session.controller.signal,
-    ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
-    priceTable: session.priceTable,
-    tools: session.tools,
-    deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
-    warn: (message: string) => {
-      if (session.warned.has(message)) return;
-      session.warned.add(message);
-      progress.line(`${session.paint.yellow("warning")}: ${message}`);
-    },
-  };
 }
 
 async function runOnce(session: Session, inputs: Record<string, unknown>): Promise<number> {
@@ -193,84 +163,6 @@ async function runOnce(session: Session, inputs: Record<string, unknown>): Promi
   return 0;
 }
 
-async function runJsonl(
-  session: Session,
-  path: string,
-  overrides: Record<string, unknown>,
-): Promise<number> {
-  const { io, options, runtime, progress, paint: p } = session;
-  let stream: ReadableStream<Uint8Array>;
-  try {
-    stream = io.openReadable
-      ? await io.openReadable(path)
-      : new Blob([await io.readTextFile(path)]).stream();
-  } catch (error) {
-    throw inputFileError(path, error);
-  }
-  const started = performance.now();
-  let summary: BatchSummary;
-  try {
-    summary = await runtime.runBatch(
-      session.loaded,
-      runtime.readJsonLines(stream, { overrides }),
-      {
-        ...runOptions(session),
-        concurrency: options.concurrency,
-        onResult: (outcome) => {
-          io.stdout(JSON.stringify(batchLine(outcome), roundCosts) + "\n");
-          if (!outcome.ok && !options.json) {
-            progress.line(`${p.red("✗")} line ${outcome.line}: ${outcome.error.message}`);
-          }
-        },
-      },
-    );
-  } catch (error) {
-    if (isStdoutClosed(error)) throw error;
-    io.stderr(renderError(error, { verbose: options.verbose, color: io.color }));
-    return exitCodeOf(error);
-  } finally {
-    await runtime.flushTracking();
-  }
-  if (session.interruptedBy) return interrupted(session, session.interruptedBy);
-  if (!options.json || io.isTerminal) {
-    const parts = [
-      `${summary.items} ${summary.items === 1 ? "item" : "items"}`,
-      `${summary.succeeded} succeeded`,
-      `${summary.failed} failed${summary.invalid ? ` (${summary.invalid} invalid)` : ""}`,
-      formatDuration(performance.now() - started),
-      formatTokens(summary.usage.total_tokens),
-      formatCost(summary.costUsd),
-    ];
-    const mark = summary.failed ? p.red("✗") : p.green("✓");
-    progress.line(`${mark} Batch of ${session.loaded.config.flow.name}: ${parts.join(" · ")}`);
-  }
-  return summary.invalid ? 2 : summary.failed ? 1 : 0;
-}
-
-/** One line of batch output: the outcome with its line number. */
-function batchLine(outcome: BatchOutcome): Record<string, unknown> {
-  if (outcome.ok) {
-    const { state, metadata } = outcome.result;
-    return { line: outcome.line, status: "success", state, metadata };
-  }
-  const { error } = outcome;
-  return {
-    line: outcome.line,
-    status: "failed",
-    error: {
-      message: error.message,
-      ...(isWorkflowError(error)
-        ? {
-          code: error.code,
-          phase: error.phase,
-          ...(error.nodeId ? { nodeId: error.nodeId } : {}),
-          ...(error.hint ? { hint: error.hint } : {}),
-        }
-        : { name: error.name }),
-    },
-  };
-}
-
 function summaryLine(session: Session, result: RunResult): string {
   const { metadata } = result;
   const p = session.paint;
@@ -298,9 +190,25 @@ function printRecorded(session: Session, traceId: string | undefined): void {
   session.progress.line(session.paint.dim(`Trace ${traceId} recorded in ${trackingUri}${view}`));
 }
 
-function interrupted(session: Session, signal: "SIGINT" | "SIGTERM"): number {
-  session.progress.line(session.paint.red(`Interrupted by ${signal}`));
-  return signalExitCode(signal);
+/** `--output`, `--resume` and `--shard` belong to a batch; `--resume` continues an `--output`. */
+function checkBatchOptions(options: RunOptions, batch: boolean): void {
+  const flag = options.output !== undefined
+    ? "--output"
+    : options.resume
+    ? "--resume"
+    : options.shard !== undefined
+    ? "--shard"
+    : undefined;
+  if (flag !== undefined && !batch) {
+    throw new UsageError(`Cannot use ${flag} as the inputs are not a JSONL batch`, {
+      hint: "give the records as --input-file items.jsonl, one JSON object per line",
+    });
+  }
+  if (options.resume && options.output === undefined) {
+    throw new UsageError("Cannot use --resume as there is no --output to resume", {
+      hint: "give the results file of the batch to continue: --output results.jsonl --resume",
+    });
+  }
 }
 
 /** The declared type of each state field. */

@@ -15,6 +15,26 @@ import { ObjectSchemaSchema } from "./state_schema.ts";
 
 const provider: z.ZodEnum<{ [K in (typeof PROVIDERS)[number]]: K }> = z.enum(PROVIDERS);
 
+/**
+ * Requests and tokens per minute allowed for a provider and model, shared by every node and
+ * every run of the process that calls that model.
+ */
+export const RateLimitSchema: z.ZodObject<{
+  rpm: z.ZodOptional<z.ZodNumber>;
+  tpm: z.ZodOptional<z.ZodInt>;
+}, z.core.$strict> = exactSchema(
+  z.strictObject({
+    rpm: z.number().positive().optional().describe(
+      "Requests per minute, paced evenly (600 is one request every 100 ms)",
+    ),
+    tpm: z.int().positive().optional().describe(
+      "Tokens per minute: each call counts its prompt estimate plus max_tokens, corrected from its usage",
+    ),
+  }).refine((limit) => limit.rpm !== undefined || limit.tpm !== undefined, {
+    message: "Cannot use an empty rate_limit as it limits nothing: set rpm, tpm or both",
+  }),
+);
+
 /** Settings of the chat model; at node level each field overrides the workflow's. */
 export const LlmOverrideSchema: z.ZodObject<{
   provider: z.ZodOptional<z.ZodEnum<{ [K in (typeof PROVIDERS)[number]]: K }>>;
@@ -23,6 +43,7 @@ export const LlmOverrideSchema: z.ZodObject<{
   max_tokens: z.ZodOptional<z.ZodInt>;
   base_url: z.ZodOptional<z.ZodURL>;
   api_base: z.ZodOptional<z.ZodURL>;
+  rate_limit: z.ZodOptional<typeof RateLimitSchema>;
 }, z.core.$strict> = exactSchema(z.strictObject({
   provider: provider.optional().describe("Who serves the model; mock needs no key and no network"),
   model: z.string().min(1).optional().describe("The provider's model name"),
@@ -33,6 +54,9 @@ export const LlmOverrideSchema: z.ZodObject<{
   ),
   api_base: z.url({ protocol: /^https?$/ }).optional().describe(
     "Alias of base_url, kept from v0.1",
+  ),
+  rate_limit: RateLimitSchema.optional().describe(
+    "Requests and tokens per minute for this provider and model, shared by every run of the process",
   ),
 }));
 

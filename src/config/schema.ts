@@ -39,6 +39,7 @@ export {
   OptimizationSchema,
   OutputFieldSchema,
   OutputSchemaSchema,
+  RateLimitSchema,
 } from "./node_schema.ts";
 export {
   EDGE_KINDS,

@@ -516,6 +516,25 @@ export interface LlmOverride {
    * Alias of base_url, kept from v0.1
    */
   api_base?: string | undefined;
+  /**
+   * Requests and tokens per minute for this provider and model, shared by every run of the process
+   */
+  rate_limit?: RateLimitConfig | undefined;
+}
+
+/**
+ * Requests and tokens per minute allowed for a provider and model (`llm.rate_limit`).
+ */
+export interface RateLimitConfig {
+  /**
+   * Requests per minute, paced evenly (600 is one request every 100 ms)
+   */
+  rpm?: number | undefined;
+  /**
+   * Tokens per minute: each call counts its prompt estimate plus max_tokens, corrected from its
+   * usage
+   */
+  tpm?: number | undefined;
 }
 
 /**
@@ -779,6 +798,10 @@ export interface LlmConfig {
    * Alias of base_url, kept from v0.1
    */
   api_base?: string | undefined;
+  /**
+   * Requests and tokens per minute for this provider and model, shared by every run of the process
+   */
+  rate_limit?: RateLimitConfig | undefined;
 }
 
 /**
@@ -823,6 +846,10 @@ export interface LlmInput {
    * Alias of base_url, kept from v0.1
    */
   api_base?: string | undefined;
+  /**
+   * Requests and tokens per minute for this provider and model, shared by every run of the process
+   */
+  rate_limit?: RateLimitConfig | undefined;
 }
 
 /**

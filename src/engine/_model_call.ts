@@ -15,6 +15,8 @@ import {
 import { estimateTokens } from "../llm/estimate_tokens.ts";
 import { readTokenUsage } from "../llm/read_token_usage.ts";
 import { retryWithBackoff } from "../llm/retry_with_backoff.ts";
+import type { RateLimitPermit } from "../llm/rate_limits.ts";
+import type { RetryInfo } from "../llm/retry_with_backoff.ts";
 import { raceAbort } from "./_abort_scope.ts";
 import { attachNodeId } from "./_node_errors.ts";
 import { messageText, toChatMessage } from "./_chat_messages.ts";
@@ -61,6 +63,15 @@ export interface ModelCallContext {
   random: (() => number) | undefined;
   /** The clock (to read a `Retry-After` date). */
   now: () => number;
+  /**
+   * Waits for the call's turn under its model's rate limit (absent: no pacing).
+   *
+   * @param tokens The call's estimated tokens.
+   * @param signal Cancels the wait.
+   */
+  acquire: ((tokens: number, signal: AbortSignal) => Promise<RateLimitPermit>) | undefined;
+  /** Told before each wait for a retry, and whether a rate limit paced the failed attempt. */
+  onRetry: ((info: RetryInfo & { paced: boolean }) => void) | undefined;
 }
 
 /**
@@ -87,9 +98,11 @@ export async function callModel<T>(
     isWorkflowError(error)
       ? { retryable: false, kind: "other" }
       : classifyProviderError(error, options);
+  const last = { paced: false };
+  const { onRetry } = context;
   try {
     return await retryWithBackoff(
-      (attempt) => attemptCall(context, runnable, messages, rawOf, estimate, attempt),
+      (attempt) => attemptCall(context, runnable, messages, rawOf, { estimate, attempt, last }),
       {
         maxRetries: context.maxRetries,
         signal,
@@ -98,6 +111,9 @@ export async function callModel<T>(
         now: context.now,
         ...(context.sleep ? { sleep: context.sleep } : {}),
         ...(context.random ? { random: context.random } : {}),
+        ...(onRetry
+          ? { onRetry: (info: RetryInfo) => onRetry({ ...info, paced: last.paced }) }
+          : {}),
       },
     );
   } catch (error) {
@@ -111,11 +127,17 @@ async function attemptCall<T>(
   runnable: MessageRunnable<T>,
   messages: readonly BaseMessage[],
   rawOf: (result: T) => unknown,
-  estimate: CallEstimate,
-  attempt: number,
+  { estimate, attempt, last }: {
+    estimate: CallEstimate;
+    attempt: number;
+    last: { paced: boolean };
+  },
 ): Promise<T> {
   const reservation = context.budget.reserve(estimate, context.nodeId);
+  let permit: RateLimitPermit | undefined;
   try {
+    permit = await context.acquire?.(estimate.tokens, context.signal);
+    last.paced = permit?.paced ?? false;
     return await context.trace.span({
       type: "CHAT_MODEL",
       name: context.spanName,
@@ -131,6 +153,8 @@ async function attemptCall<T>(
       const raw = rawOf(result);
       const message = AIMessage.isInstance(raw) ? raw : undefined;
       const usage = message ? readTokenUsage(message) : zeroUsage();
+      permit?.settle({ usage });
+      permit = undefined;
       const cost = context.price(context.pricedAs, usage);
       for (const tally of context.tallies) tally.add(usage, cost);
       scope.setLlmCall({
@@ -143,6 +167,9 @@ async function attemptCall<T>(
       scope.setOutputs(message ? toChatMessage(message) : result);
       return result;
     });
+  } catch (error) {
+    permit?.settle({ error });
+    throw error;
   } finally {
     reservation.release();
   }

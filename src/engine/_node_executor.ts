@@ -15,6 +15,7 @@ import type { GraphState } from "./_langgraph.ts";
 import type { ModelCallContext } from "./_model_call.ts";
 import type { LoopRound, NodePlan, RunContext } from "./_node_plan.ts";
 import type { LoopPosition } from "./engine_types.ts";
+import type { RetryInfo } from "../llm/retry_with_backoff.ts";
 import { modelOf } from "./_node_models.ts";
 import { withStopReason } from "./stop_reason.ts";
 import { asNodeError, attachRunningNode } from "./_node_errors.ts";
@@ -73,6 +74,18 @@ export async function executeNode(
       signal: scope.signal,
       tally,
       onToolCall: () => toolCalls++,
+      onRetry: ({ attempt, delayMs, kind, status, retryAfterMs, paced }) =>
+        run.emit({
+          type: "llm_retry",
+          nodeId,
+          ...item,
+          attempt,
+          delayMs,
+          kind,
+          ...(status === undefined ? {} : { status }),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          paced,
+        }),
       itemIndex,
     });
     const updates = await raceAbort(body, scope.signal);
@@ -101,6 +114,8 @@ interface NodeRun {
   signal: AbortSignal;
   tally: UsageTally;
   onToolCall: () => void;
+  /** Told before each wait for a retry of a model call. */
+  onRetry: (info: RetryInfo & { paced: boolean }) => void;
   /** The item of a parallel fan-out this execution runs on. */
   itemIndex: number | undefined;
 }
@@ -152,6 +167,8 @@ async function runNode(
       sleep: run.deps.sleep,
       random: run.deps.random,
       now: run.deps.now,
+      acquire: rateLimited(plan, run, provider, modelName),
+      onRetry: nodeRun.onRetry,
     };
     const messages = [new HumanMessage(prompt)];
     if (plan.tools.size > 0) {
@@ -169,6 +186,23 @@ async function runNode(
       values,
     );
   });
+}
+
+/**
+ * Waits for a call's turn under the node's rate limit (the limiter decides: a call without a
+ * limit starts at once), where the run has a limiter and the model is not the mock.
+ */
+function rateLimited(
+  plan: NodePlan,
+  run: RunContext,
+  provider: string,
+  model: string,
+): ModelCallContext["acquire"] {
+  const limiter = run.deps.rateLimits;
+  const limit = plan.spec.rateLimit;
+  if (!limiter || provider === "mock") return undefined;
+  const { baseUrl } = plan.spec;
+  return (tokens, signal) => limiter.acquire({ provider, model, baseUrl, limit, tokens }, signal);
 }
 
 /** The round of the innermost loop whose rounds run the node (the loop with fewest nodes). */

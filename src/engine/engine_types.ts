@@ -12,6 +12,8 @@ import type { PricedAs } from "../tracking/pricing/price_call.ts";
 import type { CreateChatModelOptions } from "../llm/create_chat_model.ts";
 import type { MockChatModelOptions } from "../llm/mock_chat_model.ts";
 import type { ModelSpec } from "../llm/model_spec.ts";
+import type { ProviderErrorKind } from "../llm/classify_provider_error.ts";
+import type { RateLimiter } from "../llm/rate_limits.ts";
 import type { MockAnswers } from "./mock_answers.ts";
 
 /**
@@ -97,6 +99,13 @@ export interface RunDeps extends HostIO {
    * @default {setTimeout / clearTimeout}
    */
   setTimer?: (callback: () => void, ms: number) => () => void;
+  /**
+   * Paces the model calls of nodes whose settings give a `rate_limit` (calls of the mock model
+   * are never paced). Share one across runs so that their calls count against one limit.
+   *
+   * @default {no pacing; runWorkflow and runBatch pass one registry for the whole process}
+   */
+  rateLimits?: RateLimiter;
 }
 
 /** Options of one run of a compiled workflow (`CompiledWorkflow.run`). */
@@ -173,6 +182,26 @@ export type EngineEvent =
     & { type: "node_failed"; nodeId: string; itemIndex?: number; error: WorkflowError }
     & LoopPosition
   )
+  | ({
+    type: "llm_retry";
+    nodeId: string;
+    itemIndex?: number;
+    /** The attempt that failed, from 1. */
+    attempt: number;
+    /** Milliseconds waited before the next attempt. */
+    delayMs: number;
+    /** Why: `rate_limit` (HTTP 429), `server`, `timeout`, `connection`. */
+    kind: ProviderErrorKind;
+    /** The HTTP status of the failed attempt, when it had one. */
+    status?: number;
+    /** The wait the provider asked for (`Retry-After` of a 429 or a 503), when it said. */
+    retryAfterMs?: number;
+    /**
+     * Whether a rate limit paced the failed attempt (`deps.rateLimits` with a limit for its
+     * model): the limiter then answers a 429 by pausing the model.
+     */
+    paced: boolean;
+  } & LoopPosition)
   | ({ type: "loop_ended" } & LoopEnd)
   | {
     type: "run_finished";

@@ -26,6 +26,13 @@ export interface ProviderErrorInfo {
   status?: number;
   /** How long the provider asked to wait before the next attempt, when it said. */
   retryAfterMs?: number;
+  /**
+   * For a 429 without a wait: when the exhausted limit resets, from OpenAI-style
+   * `x-ratelimit-reset-requests` / `x-ratelimit-reset-tokens` headers (`1s`, `6m0s`, `20ms`); of
+   * the dimension whose `x-ratelimit-remaining-*` is 0, else the later one. A hint for pacing,
+   * not a wait the provider asked for: retries do not use it.
+   */
+  resetMs?: number;
 }
 
 /** Options of {@linkcode classifyProviderError}. */
@@ -137,9 +144,17 @@ function classifyStatus(
       (retryAfterMs === undefined && chain.some(hasQuotaText));
     const info: ProviderErrorInfo = { retryable: !exhausted, kind: "rate_limit", status };
     if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
+    const resetMs = retryAfterMs === undefined ? firstDefined(chain, rateLimitResetOf) : undefined;
+    if (resetMs !== undefined) info.resetMs = resetMs;
     return info;
   }
-  if (status >= 500) return { retryable: markedRetryable(chain), kind: "server", status };
+  if (status >= 500) {
+    // An overloaded server may say when to come back (HTTP 503 with Retry-After).
+    const info: ProviderErrorInfo = { retryable: markedRetryable(chain), kind: "server", status };
+    const retryAfterMs = firstDefined(chain, (entry) => retryAfterOf(entry, options.now));
+    if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
+    return info;
+  }
   if (status === 408) return { retryable: true, kind: "timeout", status };
   if (status === 401 || status === 403) return { retryable: false, kind: "auth", status };
   if (status >= 400) return { retryable: false, kind: "bad_request", status };
@@ -167,8 +182,7 @@ function statusOf(entry: Dict): number | undefined {
 }
 
 function retryAfterOf(entry: Dict, now: (() => number) | undefined): number | undefined {
-  const headers = entry["headers"] ??
-    (isDict(entry["response"]) ? entry["response"]["headers"] : undefined);
+  const headers = headersOf(entry);
   const retryAfterMs = headerValue(headers, "retry-after-ms");
   if (retryAfterMs !== undefined && /^\d+(\.\d+)?$/.test(retryAfterMs.trim())) {
     return Number(retryAfterMs);
@@ -176,6 +190,41 @@ function retryAfterOf(entry: Dict, now: (() => number) | undefined): number | un
   const retryAfter = headerValue(headers, "retry-after");
   if (retryAfter !== undefined) return parseRetryAfter(retryAfter, now ?? Date.now);
   return googleRetryDelay(entry["errorDetails"]);
+}
+
+/**
+ * When the exhausted limit resets, from `x-ratelimit-reset-{requests,tokens}`: of the dimension
+ * whose `x-ratelimit-remaining-*` is 0, else the later of the two.
+ */
+function rateLimitResetOf(entry: Dict): number | undefined {
+  const headers = headersOf(entry);
+  const resets = (["requests", "tokens"] as const).map((dimension) => ({
+    resetMs: parseResetDuration(headerValue(headers, `x-ratelimit-reset-${dimension}`)),
+    exhausted: headerValue(headers, `x-ratelimit-remaining-${dimension}`)?.trim() === "0",
+  })).filter((reset): reset is { resetMs: number; exhausted: boolean } =>
+    reset.resetMs !== undefined
+  );
+  const exhausted = resets.filter((reset) => reset.exhausted);
+  const candidates = exhausted.length > 0 ? exhausted : resets;
+  return candidates.length === 0
+    ? undefined
+    : Math.max(...candidates.map((reset) => reset.resetMs));
+}
+
+/** A Go-style duration as OpenAI sends it: `1s`, `6m0s`, `20ms`, `0.5s`, `1h2m3.5s`. */
+function parseResetDuration(value: string | undefined): number | undefined {
+  const text = value?.trim();
+  if (!text || !/^(?:\d+(?:\.\d+)?(?:h|m|s|ms))+$/.test(text)) return undefined;
+  const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+    total += Number(amount) * (unitMs[unit ?? ""] ?? 0);
+  }
+  return Math.round(total);
+}
+
+function headersOf(entry: Dict): unknown {
+  return entry["headers"] ?? (isDict(entry["response"]) ? entry["response"]["headers"] : undefined);
 }
 
 /** Parses `Retry-After`: delay seconds, or an HTTP date. */

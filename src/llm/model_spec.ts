@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LlmConfig, LlmOverride, ProviderName } from "../config/schema.ts";
+import type { LlmConfig, LlmOverride, ProviderName, RateLimitConfig } from "../config/schema.ts";
 
 /** Everything needed to build the chat model of one node. */
 export interface ModelSpec {
@@ -17,14 +17,17 @@ export interface ModelSpec {
   maxTokens?: number;
   /** Endpoint of an openai-compatible or ollama server, or a proxy of the others. */
   baseUrl?: string;
+  /** Requests and tokens per minute allowed for this provider and model; unlimited when absent. */
+  rateLimit?: RateLimitConfig;
 }
 
 /**
  * Resolves the model of a node: each field the node sets overrides the workflow's, one by
  * one. `api_base` is an alias of `base_url` (`base_url` wins when both are set at one level).
- * A workflow-level endpoint is inherited only while the node keeps the workflow's provider: a
- * node that switches to another provider never sends its requests to the other provider's
- * server.
+ * A workflow-level endpoint and rate limit are inherited only while the node keeps the
+ * workflow's provider: a node that switches to another provider never sends its requests to the
+ * other provider's server, nor takes its limits. A node's `rate_limit` replaces the workflow's
+ * whole.
  *
  * @example Usage
  * ```ts
@@ -50,6 +53,8 @@ export function resolveModelSpec(workflowLlm: LlmConfig, nodeLlm?: LlmOverride):
   if (maxTokens !== undefined) spec.maxTokens = maxTokens;
   const baseUrl = endpointOf(nodeLlm) ?? (keepsProvider ? endpointOf(workflowLlm) : undefined);
   if (baseUrl !== undefined) spec.baseUrl = baseUrl;
+  const rateLimit = nodeLlm?.rate_limit ?? (keepsProvider ? workflowLlm.rate_limit : undefined);
+  if (rateLimit !== undefined) spec.rateLimit = rateLimit;
   return spec;
 }
 

@@ -9,6 +9,7 @@ import {
   classifyProviderError,
   type ClassifyProviderErrorOptions,
   type ProviderErrorInfo,
+  type ProviderErrorKind,
 } from "./classify_provider_error.ts";
 import { LlmRequestError } from "./llm_request_error.ts";
 
@@ -21,7 +22,11 @@ export interface RetryInfo {
   /** The error of the failed attempt. */
   error: unknown;
   /** Its kind, as the classifier found it. */
-  kind: string;
+  kind: ProviderErrorKind;
+  /** The HTTP status of its answer, when it had one. */
+  status?: number;
+  /** The wait the provider asked for (`Retry-After`), when it said. */
+  retryAfterMs?: number;
 }
 
 /** Options of {@linkcode retryWithBackoff}. */
@@ -145,7 +150,14 @@ export async function retryWithBackoff<T>(
       }
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       const delayMs = Math.max(Math.floor(random() * backoff), info.retryAfterMs ?? 0);
-      onRetry?.({ attempt, delayMs, error, kind: info.kind });
+      onRetry?.({
+        attempt,
+        delayMs,
+        error,
+        kind: info.kind,
+        ...(info.status === undefined ? {} : { status: info.status }),
+        ...(info.retryAfterMs === undefined ? {} : { retryAfterMs: info.retryAfterMs }),
+      });
       await sleep(delayMs, signal);
     }
   }

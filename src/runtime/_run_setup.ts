@@ -10,6 +10,7 @@ import type { LoadedWorkflow } from "../config/loaded_workflow.ts";
 import type { EngineDeps, RunDeps } from "../engine/engine_types.ts";
 import { MockChatModel } from "../llm/mock_chat_model.ts";
 import { MAX_MOCK_LATENCY_MS } from "../llm/mock_latency.ts";
+import { type RateLimiter, RateLimits, withRateLimit } from "../llm/rate_limits.ts";
 import { createToolRegistry, type ToolRegistry } from "../tools/tool_registry.ts";
 import { loadPriceTableFromEnv } from "../tracking/pricing/load_price_table_from_env.ts";
 import { priceCall } from "../tracking/pricing/price_call.ts";
@@ -29,6 +30,13 @@ import type { RunWorkflowOptions } from "./run_options.ts";
 import { workflowValidationHooks } from "./workflow_validation_hooks.ts";
 import { resolveWorkflowPrompts } from "./resolve_workflow_prompts.ts";
 
+/**
+ * The rate limits of the process: every run that is not given its own limiter paces its calls
+ * here, so that concurrent runs (a batch, or several `runWorkflow` calls) share each model's
+ * limit.
+ */
+const PROCESS_RATE_LIMITS = new RateLimits();
+
 /** A run ready to start. */
 export interface RunSetup {
   /** The workflow. */
@@ -44,8 +52,9 @@ export interface RunSetup {
  * @param options The run's options.
  * @returns The workflow and its collaborators.
  * @throws {TypeError} A malformed option.
- * @throws {RangeError} A seed or mock latency that is not a finite number (latency below 0), or an
- * `mlflowSchema` that is not a release line new files are created for.
+ * @throws {RangeError} A seed or mock latency that is not a finite number (latency below 0), an
+ * `mlflowSchema` that is not a release line new files are created for, or a rate limit that is
+ * not a positive number.
  * @throws {WorkflowError} `CONFIG_LOAD_FAILED` or `CONFIG_INVALID` for the file or the
  * `CONFIGURABLE_AGENTS_PRICES` price file; `PROMPT_NOT_FOUND`, `CONFIG_INVALID`,
  * `TRACKING_UNAVAILABLE` or `PERMISSION_DENIED` for a registry prompt a node names.
@@ -89,6 +98,8 @@ export async function prepareRun(
       : {}),
     ...definedOnly(overrides),
   };
+  const limiter: RateLimiter = deps.rateLimits ?? PROCESS_RATE_LIMITS;
+  deps.rateLimits = options.rateLimit ? withRateLimit(limiter, options.rateLimit) : limiter;
   return { loaded, deps };
 }
 
@@ -200,8 +211,15 @@ function checkOptions(options: Omit<RunWorkflowOptions, "onEvent">): void {
       `Cannot run the workflow as its options are not an object: got "${options}"`,
     );
   }
-  const { seed, mockLatencyMs, tools, traceparent } = options;
+  const { seed, mockLatencyMs, tools, traceparent, rateLimit } = options;
   if (traceparent !== undefined) parseTraceparent(traceparent);
+  for (const [name, value] of [["rpm", rateLimit?.rpm], ["tpm", rateLimit?.tpm]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new RangeError(
+        `Cannot run the workflow as rateLimit.${name} must be a positive number: got "${value}"`,
+      );
+    }
+  }
   if (seed !== undefined && !Number.isFinite(seed)) {
     throw new RangeError(
       `Cannot run the workflow as the seed is not a finite number: got "${seed}"`,

@@ -12,6 +12,16 @@ export interface WorkerPoolOptions {
   signal: AbortSignal;
   /** Called when a worker fails (`take` or `work` threw), before the others have ended. */
   onFailure: () => void;
+  /**
+   * Slots a worker holds while it takes and works on an item, fewer than `size` at times (the
+   * batch's adaptive concurrency); `acquire` must resolve once `signal` aborts.
+   *
+   * @default {every worker works at once}
+   */
+  slots?: {
+    acquire(signal: AbortSignal): Promise<void>;
+    release(): void;
+  };
 }
 
 /**
@@ -32,7 +42,7 @@ export async function runWorkerPool<T>(
   work: (item: T) => Promise<void>,
   options: WorkerPoolOptions,
 ): Promise<void> {
-  const { size, signal, onFailure } = options;
+  const { size, signal, onFailure, slots } = options;
   const workers: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
   const start = () => {
@@ -45,11 +55,17 @@ export async function runWorkerPool<T>(
   };
   const worker = async () => {
     while (!signal.aborted) {
-      const next = await take();
-      if (next.done || signal.aborted) return;
-      // This worker has an item: the next one may exist too, so let another worker wait for it.
-      if (workers.length < size) start();
-      await work(next.value);
+      await slots?.acquire(signal);
+      try {
+        if (signal.aborted) return;
+        const next = await take();
+        if (next.done || signal.aborted) return;
+        // This worker has an item: the next one may exist too, so let another worker wait for it.
+        if (workers.length < size) start();
+        await work(next.value);
+      } finally {
+        slots?.release();
+      }
     }
   };
   start();

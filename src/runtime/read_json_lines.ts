@@ -35,6 +35,22 @@ export interface ReadJsonLinesOptions {
    * @default {10_000_000}
    */
   maxLineLength?: number;
+  /**
+   * Reads only the lines of one shard of `count`: those whose line number is `index` mod
+   * `count` (`index` from 1 to `count`: shard 1/3 has lines 1, 4, 7, …; shard 3/3 has lines 3,
+   * 6, 9, …). The other lines are skipped unparsed; line numbers stay those of the file.
+   *
+   * @default {every line}
+   */
+  shard?: Shard;
+}
+
+/** One of `count` disjoint parts of a JSONL file, numbered from 1. */
+export interface Shard {
+  /** The part, from 1 to `count`. */
+  index: number;
+  /** How many parts. */
+  count: number;
 }
 
 /**
@@ -54,20 +70,30 @@ export interface ReadJsonLinesOptions {
  * ```
  *
  * @param stream The bytes (UTF-8), such as `(await Deno.open(path)).readable`.
- * @param options Inputs set on every item and the line length limit.
+ * @param options Inputs set on every item, the line length limit and the shard.
  * @returns The items, in file order.
+ * @throws {RangeError} A shard whose `count` is not a whole number of 1 or more, or whose
+ * `index` is not a whole number from 1 to `count` (thrown when reading starts).
  */
 export async function* readJsonLines(
   stream: ReadableStream<Uint8Array>,
   options: ReadJsonLinesOptions = {},
 ): AsyncGenerator<BatchItem, void, undefined> {
-  const { overrides = {}, maxLineLength = 10_000_000 } = options;
+  const { overrides = {}, maxLineLength = 10_000_000, shard } = options;
+  if (shard) checkShard(shard);
+  const inShard = shard
+    ? (line: number) => line % shard.count === shard.index % shard.count
+    : undefined;
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let line = 0;
   let tooLong = false;
   const item = (text: string): BatchItem | undefined => {
     line++;
+    if (inShard && !inShard(line)) {
+      tooLong = false;
+      return undefined;
+    }
     if (tooLong) {
       tooLong = false;
       return {
@@ -103,6 +129,26 @@ export async function* readJsonLines(
   } finally {
     await reader.cancel().catch(() => {});
     reader.releaseLock();
+  }
+}
+
+/**
+ * Checks a shard: `count` a whole number of 1 or more, `index` a whole number from 1 to `count`.
+ *
+ * @param shard The shard.
+ * @throws {RangeError} When it is not one.
+ */
+export function checkShard(shard: Shard): void {
+  const { index, count } = shard;
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new RangeError(
+      `Cannot read shard "${index}/${count}" as the number of shards must be a whole number of 1 or more`,
+    );
+  }
+  if (!Number.isSafeInteger(index) || index < 1 || index > count) {
+    throw new RangeError(
+      `Cannot read shard "${index}/${count}" as its number must be a whole number from 1 to ${count}`,
+    );
   }
 }
 

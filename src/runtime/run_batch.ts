@@ -14,6 +14,7 @@ import type { RunWorkflowOptions } from "./run_options.ts";
 import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
+import { AdaptiveConcurrency } from "./_adaptive_concurrency.ts";
 
 /** How one item of a batch ended. */
 export type BatchOutcome =
@@ -44,8 +45,14 @@ export interface BatchSummary {
   failed: number;
   /** Items whose inputs were invalid (not a JSON object, or rejected by the state types). */
   invalid: number;
-  /** Whether the signal stopped the batch before every item ran. */
+  /** Whether the signal (or the stop signal) stopped the batch before every item ran. */
   cancelled: boolean;
+  /** Retries of model calls the provider refused with HTTP 429 (rate limits absorbed). */
+  rateLimited: number;
+  /** Retries of model calls, of every kind (429s, 5xx, timeouts, resets). */
+  retries: number;
+  /** The lowest the adaptive concurrency went (the batch's `concurrency` when never lowered). */
+  lowestConcurrency: number;
   /** Token usage of the successful runs. */
   usage: TokenUsage;
   /** Dollar cost of the successful runs; `undefined` when a call was unpriced. */
@@ -76,6 +83,28 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
    * @default {no listener}
    */
   onEvent?: (event: EngineEvent, line: number) => void;
+  /**
+   * Stops the batch gently: once it aborts, no further item is read and the runs in flight
+   * finish (abort `signal` to cancel them too).
+   *
+   * @default {only `signal` stops the batch}
+   */
+  stopSignal?: AbortSignal;
+  /**
+   * Told of each change of the adaptive concurrency: halved when a run is rate-limited (HTTP
+   * 429, or a refusal with `Retry-After`), raised by one after as many successes in a row as it
+   * allows, never above `concurrency`.
+   *
+   * @default {no listener}
+   */
+  onConcurrency?: (limit: number) => void;
+  /**
+   * Called once the runs are over, when the batch starts waiting for the delivery of the traces
+   * it recorded; `pending` tells how many are left at any time.
+   *
+   * @default {no listener}
+   */
+  onDelivering?: (pending: () => number) => void;
 }
 
 /**
@@ -87,7 +116,15 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  * `onResult` as soon as its run ends and nothing of it is kept afterwards: memory stays flat
  * for any number of items. An item that is an error (a bad line) is reported as failed with
  * `INPUT_INVALID` and the batch goes on. When the signal aborts, no further item is read and
- * the runs in flight end with `CANCELLED`.
+ * the runs in flight end with `CANCELLED`; when `stopSignal` aborts, no further item is read
+ * and the runs in flight finish.
+ *
+ * Concurrency adapts to the provider: a run whose model call is refused with HTTP 429 (or
+ * with another status whose `Retry-After` asks to wait, such as a 503) halves the runs allowed
+ * at once (once per episode), and successes raise it again by one at a time,
+ * never above `concurrency`; a call paced by a rate limit leaves its 429s to the limiter,
+ * which pauses the model. The calls themselves are paced by the rate limits of their models
+ * (`llm.rate_limit`, or the `rateLimit` option), which every run of the process shares.
  *
  * @example Usage
  * ```ts
@@ -123,7 +160,14 @@ export async function runBatch(
   items: AsyncIterable<BatchItem> | Iterable<BatchItem>,
   options: RunBatchOptions = {},
 ): Promise<BatchSummary> {
-  const { concurrency = DEFAULT_CONCURRENCY, onResult, onEvent, mock = false, seed = 0 } = options;
+  const {
+    concurrency = DEFAULT_CONCURRENCY,
+    onResult,
+    onEvent,
+    onDelivering,
+    mock = false,
+    seed = 0,
+  } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new RangeError(
       `Cannot run the batch as concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}: got "${concurrency}"`,
@@ -140,8 +184,11 @@ export async function runBatch(
     : undefined;
   const tracer = group?.tracer ?? tracked.tracer;
   let failed = false;
+  let stopped = false;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const noMoreItems = options.stopSignal ? AbortSignal.any([signal, options.stopSignal]) : signal;
+  const slots = new AdaptiveConcurrency(concurrency, options.onConcurrency);
   const totals = new BatchTotals();
   const source = iteratorOf(items);
   const backlog = Math.max(8, concurrency * 2);
@@ -151,14 +198,29 @@ export async function runBatch(
       const error = new WorkflowError("INPUT_INVALID", item.error, { phase: "input" });
       return { line: item.line, ok: false, error };
     }
+    // Push-back of the provider lowers the concurrency once per episode (see
+    // AdaptiveConcurrency): a 429, unless a rate limit paced the call (its limiter then pauses
+    // the model instead), or another refusal that asked to wait (a 503 with Retry-After).
+    const epoch = slots.epoch;
+    const listen = (event: EngineEvent) => {
+      if (event.type === "llm_retry") {
+        totals.retried(event.kind);
+        const pushedBack = event.kind === "rate_limit"
+          ? !event.paced
+          : event.retryAfterMs !== undefined;
+        if (pushedBack) slots.onRateLimited(epoch);
+      }
+      onEvent?.(event, item.line);
+    };
     try {
       const result = await compiled.run(item.inputs, {
         mock,
         seed,
         signal,
         ...(tracer ? { tracer } : {}),
-        ...(onEvent ? { onEvent: (event: EngineEvent) => onEvent(event, item.line) } : {}),
+        onEvent: listen,
       });
+      slots.onSuccess();
       return { line: item.line, ok: true, result };
     } catch (error) {
       return { line: item.line, ok: false, error: asError(error) };
@@ -174,21 +236,29 @@ export async function runBatch(
   try {
     await runWorkerPool(() => source.next(), work, {
       size: concurrency,
-      signal,
+      signal: noMoreItems,
       onFailure: () => stop.abort(),
+      slots,
     });
-    return totals.summary(options.signal?.aborted ?? false);
+    const cancelled = (options.signal?.aborted ?? false) ||
+      (options.stopSignal?.aborted === true && !source.finished);
+    stopped = cancelled;
+    return totals.summary(cancelled, slots.lowest);
   } catch (error) {
     failed = true;
     throw error;
   } finally {
     await source.return();
+    // A batch stopped before every record ran is KILLED; its --resume gets a run of its own.
     await group?.finish({
-      status: options.signal?.aborted ? "KILLED" : failed ? "FAILED" : "FINISHED",
+      status: options.signal?.aborted || stopped ? "KILLED" : failed ? "FAILED" : "FINISHED",
     });
     // A batch waits for its own deliveries, however many; only an unreachable destination or
     // an interrupt sends what is left to the spool.
-    if (opened) await opened.close({ timeoutMs: Infinity, signal: options.signal });
+    if (opened) {
+      onDelivering?.(() => opened.pending);
+      await opened.close({ timeoutMs: Infinity, signal: options.signal });
+    }
   }
 }
 
@@ -200,6 +270,13 @@ class BatchTotals {
   #usage: TokenUsage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
   #knownCost = 0;
   #complete = true;
+  #rateLimited = 0;
+  #retries = 0;
+
+  retried(kind: string): void {
+    this.#retries++;
+    if (kind === "rate_limit") this.#rateLimited++;
+  }
 
   add(outcome: BatchOutcome): void {
     this.#items++;
@@ -220,13 +297,16 @@ class BatchTotals {
     this.#complete &&= costComplete;
   }
 
-  summary(cancelled: boolean): BatchSummary {
+  summary(cancelled: boolean, lowestConcurrency: number): BatchSummary {
     return {
       items: this.#items,
       succeeded: this.#succeeded,
       failed: this.#items - this.#succeeded,
       invalid: this.#invalid,
       cancelled,
+      rateLimited: this.#rateLimited,
+      retries: this.#retries,
+      lowestConcurrency,
       usage: { ...this.#usage },
       costUsd: this.#complete ? this.#knownCost : undefined,
       knownCostUsd: this.#knownCost,
@@ -238,12 +318,15 @@ class BatchTotals {
 function iteratorOf(items: AsyncIterable<BatchItem> | Iterable<BatchItem>): {
   next(): Promise<IteratorResult<BatchItem>>;
   return(): Promise<void>;
+  /** Whether the source said it had no more items. */
+  readonly finished: boolean;
 } {
   const iterator: Iterator<BatchItem> | AsyncIterator<BatchItem> = Symbol.asyncIterator in items
     ? items[Symbol.asyncIterator]()
     : items[Symbol.iterator]();
   let queue: Promise<unknown> = Promise.resolve();
   let finished = false;
+  let exhausted = false;
   const serialized = <T>(step: () => T | Promise<T>): Promise<T> => {
     const result = queue.then(step);
     queue = result.catch(() => {});
@@ -254,7 +337,7 @@ function iteratorOf(items: AsyncIterable<BatchItem> | Iterable<BatchItem>): {
       serialized(async (): Promise<IteratorResult<BatchItem>> => {
         if (finished) return { done: true, value: undefined };
         const result = await iterator.next();
-        if (result.done) finished = true;
+        if (result.done) finished = exhausted = true;
         return result;
       }),
     return: () =>
@@ -263,6 +346,9 @@ function iteratorOf(items: AsyncIterable<BatchItem> | Iterable<BatchItem>): {
         finished = true;
         await iterator.return?.();
       }),
+    get finished() {
+      return exhausted;
+    },
   };
 }
 

@@ -6,6 +6,7 @@
 import type { EngineEvent, RunDeps } from "../engine/engine_types.ts";
 import type { MockAnswers } from "../engine/mock_answers.ts";
 import type { Tool } from "../tools/tool.ts";
+import type { RateLimit } from "../llm/rate_limits.ts";
 import type { PriceTable } from "../tracking/pricing/price_table.ts";
 import type { PromptRegistry } from "../tracking/prompts/prompt_registry.ts";
 import type { Tracer } from "../tracking/tracer.ts";
@@ -115,6 +116,15 @@ export interface RunWorkflowOptions {
    * @default {denoEngineDeps()}
    */
   deps?: Partial<RunDeps>;
+  /**
+   * Requests and tokens per minute for every provider and model the run calls, over each
+   * node's own `rate_limit` (dimension by dimension). Calls are paced by `deps.rateLimits`,
+   * which defaults to one registry for the whole process: concurrent runs share each model's
+   * limit.
+   *
+   * @default {each node's `llm.rate_limit`, else unlimited}
+   */
+  rateLimit?: RateLimit;
   /**
    * Prices of the calls.
    *

@@ -78,6 +78,12 @@ export interface WorkflowPermissionsOptions {
    */
   evaluation?: EvaluationPermissionsOptions | undefined;
   /**
+   * The results file of a batch (`--output`), which the run reads (to resume) and appends to.
+   *
+   * @default {undefined}
+   */
+  outputFile?: string | undefined;
+  /**
    * Permissions of a batch (a JSONL `--input-file`). A batch tracked in SQLite writes from a
    * worker thread, whose modules Deno loads under the read permission when the package runs
    * from local files (a checkout): the package's `src/` is then readable too.
@@ -224,6 +230,10 @@ export function workflowPermissions(
   if (evaluation !== undefined) {
     read.add(evaluation.dataset);
     if (evaluation.scorersFile !== undefined) read.add(evaluation.scorersFile);
+  }
+  if (options.outputFile !== undefined) {
+    read.add(options.outputFile);
+    write.add(options.outputFile);
   }
   add(read, options.toolModules ?? []);
 

@@ -195,12 +195,19 @@ Deno.test("a live run with exactly the printed flags reaches its provider and no
   assert(server.requests.length >= 1);
 });
 
-Deno.test("permissions --input-file prints the flags of a batch, and a tracked batch runs with exactly them", async () => {
+Deno.test("permissions --input-file --output prints the flags of a batch, and a tracked batch runs with exactly them", async () => {
   await using dir = await tempDir();
   await copyExamples(dir.path);
   const items = Array.from({ length: 6 }, (_, i) => JSON.stringify({ message: `m${i}` }));
   await Deno.writeTextFile(`${dir.path}/items.jsonl`, items.join("\n") + "\n");
-  const args = ["examples/echo.yaml", "--mock", "--input-file", "items.jsonl"];
+  const args = [
+    "examples/echo.yaml",
+    "--mock",
+    "--input-file",
+    "items.jsonl",
+    "--output",
+    "results.jsonl",
+  ];
   const printed = await runCliProcess(
     ["--allow-read", "--allow-env"],
     ["permissions", ...args, "--tracking-uri", "sqlite:///mlflow.db", "--json"],
@@ -213,7 +220,13 @@ Deno.test("permissions --input-file prints the flags of a batch, and a tracked b
     report.read.includes("items.jsonl") && report.read.includes(`${ROOT}src`),
     report.read.join(),
   );
-  assert(report.command.includes("run examples/echo.yaml --mock --input-file items.jsonl"));
+  assert(report.write.includes("results.jsonl"), report.write.join());
+  assert(
+    report.command.includes(
+      "run examples/echo.yaml --mock --input-file items.jsonl --output results.jsonl",
+    ),
+    report.command,
+  );
   const run = await runCliProcess(
     report.flags,
     ["run", ...args, "--tracking-uri", "sqlite:///mlflow.db"],
@@ -224,6 +237,8 @@ Deno.test("permissions --input-file prints the flags of a batch, and a tracked b
   assert(!run.stderr.includes("Uncaught"), run.stderr);
   const traces = queryRows(`${dir.path}/mlflow.db`, "SELECT status FROM trace_info");
   assertEquals(traces.length, items.length);
+  const results = (await Deno.readTextFile(`${dir.path}/results.jsonl`)).trimEnd().split("\n");
+  assertEquals(results.length, items.length);
 });
 
 Deno.test("permissions --dataset prints the flags of evaluate, the judges' providers included, and evaluate runs with exactly them", async () => {
@@ -299,10 +314,11 @@ Deno.test("permissions --dataset prints the flags of evaluate, the judges' provi
   assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "FINISHED" }]);
 });
 
-Deno.test("permissions exits 2 for --scorers without --dataset, or --dataset with --input-file", async () => {
+Deno.test("permissions exits 2 for --scorers without --dataset, or --dataset with --input-file or --output", async () => {
   const cases: [string[], string][] = [
     [["--scorers", "s.yaml"], "Cannot use --scorers without --dataset"],
     [["--dataset", "d.jsonl", "--input-file", "i.jsonl"], "Cannot use --dataset with --input-file"],
+    [["--dataset", "d.jsonl", "--output", "o.jsonl"], "Cannot use --dataset with --output"],
   ];
   for (const [extra, message] of cases) {
     const io = testIO();

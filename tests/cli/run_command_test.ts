@@ -246,7 +246,11 @@ Deno.test("run of a JSONL batch prints one JSON line per item and exits by the w
     `${dir.path}/bad.jsonl`,
   ], bad);
   assertEquals(badCode, 2);
-  const outcomes = bad.out().trimEnd().split("\n").map((line) => JSON.parse(line));
+  const printed = bad.out().trimEnd().split("\n").map((line) => JSON.parse(line));
+  // With --json the last line is the batch's summary.
+  const summary = printed.pop();
+  assertEquals([summary.summary.items, summary.summary.invalid], [4, 2]);
+  const outcomes = printed;
   const byLine = Object.fromEntries(outcomes.map((outcome) => [outcome.line, outcome]));
   assertEquals(Object.keys(byLine).sort(), ["1", "2", "3", "4"]);
   assertEquals(byLine[2].status, "failed");
@@ -423,6 +427,7 @@ Deno.test("cli.ts run of a JSONL batch streams every line and exits 2 for a bad 
   ], dir.path);
   assertEquals(run.code, 2, run.stderr);
   const outcomes = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+  assertEquals(outcomes.pop().summary.items, 12, "the last line is the summary");
   assertEquals(
     outcomes.map((outcome) => outcome.line).sort((a, b) => a - b),
     items.map((_, i) => i + 1),

@@ -336,3 +336,25 @@ Deno.test("validateWorkflow() treats a loop back as the way out of a cycle", () 
   );
   assertEquals(plain.map((d) => d.code), ["invalid_cycle"]);
 });
+
+Deno.test("validateWorkflow() checks rate_limit at workflow and node level, with positions", () => {
+  const text =
+    VALID.replace("    outputs: [notes]\n", "    outputs: [notes]\n    llm: {rate_limit: {}}\n") +
+    "config:\n  llm: {provider: openai, model: gpt-4o-mini, rate_limit: {rpm: 0, tpm: 2.5, rpn: 1}}\n";
+  const found = errorsOf(text);
+  assertEquals(found.map((d) => [d.path.join("."), d.line, d.column]), [
+    ["nodes.0.llm.rate_limit", ...positionOf(text, "rate_limit: {}")],
+    ["config.llm.rate_limit.rpm", ...positionOf(text, "0, tpm")],
+    ["config.llm.rate_limit.tpm", ...positionOf(text, "2.5")],
+    ["config.llm.rate_limit.rpn", ...positionOf(text, "rpn")],
+  ]);
+  assertStringIncludes(
+    found[0]?.message ?? "",
+    "Cannot use an empty rate_limit as it limits nothing",
+  );
+  assertStringIncludes(found[1]?.message ?? "", "greater than 0");
+  assertStringIncludes(found[2]?.message ?? "", "whole number");
+  assertStrictEquals(found[3]?.suggestion, "did you mean 'rpm'?");
+  const valid = VALID + "config:\n  llm: {rate_limit: {rpm: 0.5, tpm: 40000}}\n";
+  assertEquals(errorsOf(valid), []);
+});

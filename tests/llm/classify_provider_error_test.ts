@@ -275,3 +275,52 @@ Deno.test("classifyProviderError() follows the cause chain of a wrapped error", 
     retryAfterMs: 4000,
   });
 });
+
+Deno.test("classifyProviderError() reads the reset of the exhausted x-ratelimit dimension of a real OpenAI 429", async () => {
+  const error = await errorFromServer(
+    "openai",
+    openAIError(429, "Rate limit reached for requests", {
+      "x-ratelimit-limit-requests": "600",
+      "x-ratelimit-remaining-requests": "9000",
+      "x-ratelimit-reset-requests": "1s",
+      "x-ratelimit-remaining-tokens": "0",
+      "x-ratelimit-reset-tokens": "6m0.5s",
+    }),
+  );
+  const info = classifyProviderError(error);
+  assertEquals(info, { retryable: true, kind: "rate_limit", status: 429, resetMs: 360_500 });
+});
+
+Deno.test("classifyProviderError() gives no reset when a 429 says how long to wait, or has no reset", () => {
+  const error = (headers: Record<string, string>) =>
+    Object.assign(new Error("Rate limit reached"), { status: 429, headers });
+  assertEquals(
+    classifyProviderError(error({ "retry-after": "2", "x-ratelimit-reset-requests": "20ms" })),
+    { retryable: true, kind: "rate_limit", status: 429, retryAfterMs: 2000 },
+  );
+  // Neither dimension is exhausted: the later reset.
+  assertEquals(
+    classifyProviderError(
+      error({ "x-ratelimit-reset-requests": "20ms", "x-ratelimit-reset-tokens": "1m2s" }),
+    ).resetMs,
+    62_000,
+  );
+  assertEquals(
+    classifyProviderError(error({ "x-ratelimit-reset-requests": "soon" })).resetMs,
+    undefined,
+  );
+  assertEquals(classifyProviderError(error({})).resetMs, undefined);
+});
+
+Deno.test("classifyProviderError() reads the Retry-After of an overloaded server's 503", () => {
+  const unavailable = Object.assign(new Error("Service unavailable"), {
+    status: 503,
+    headers: new Headers({ "retry-after": "2" }),
+  });
+  assertEquals(classifyProviderError(unavailable), {
+    retryable: true,
+    kind: "server",
+    status: 503,
+    retryAfterMs: 2000,
+  });
+});

@@ -66,3 +66,15 @@ Deno.test("resolveModelSpec() drops the workflow endpoint when the node switches
     "http://localhost:8000/v1",
   );
 });
+
+Deno.test("resolveModelSpec() inherits the workflow's rate limit while the node keeps its provider", () => {
+  const workflow = { provider: "openai" as const, model: "gpt-4o-mini", rate_limit: { rpm: 500 } };
+  assertEquals(resolveModelSpec(workflow).rateLimit, { rpm: 500 });
+  assertEquals(resolveModelSpec(workflow, { model: "gpt-4o" }).rateLimit, { rpm: 500 });
+  // A node's own limit replaces the workflow's whole.
+  assertEquals(
+    resolveModelSpec(workflow, { rate_limit: { tpm: 30_000 } }).rateLimit,
+    { tpm: 30_000 },
+  );
+  assertEquals(resolveModelSpec(workflow, { provider: "anthropic" }).rateLimit, undefined);
+});

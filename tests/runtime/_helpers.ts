@@ -213,6 +213,14 @@ export function testIO(options: {
     readTextFile: (path) => Deno.readTextFile(path),
     readStdin: () => Promise.resolve(""),
     openReadable: async (path) => (await Deno.open(path)).readable,
+    openAppend: async (path) => {
+      const file = await Deno.open(path, { append: true, create: true });
+      return {
+        write: (text) => void file.writeSync(new TextEncoder().encode(text)),
+        close: () => file.close(),
+      };
+    },
+    truncateFile: (path, length) => Deno.truncate(path, length),
     onSignal: (registered) => {
       handler = registered;
       return () => {

@@ -1,5 +1,5 @@
 import { type BatchItem, readJsonLines } from "../../src/runtime/read_json_lines.ts";
-import { assert, assertEquals, assertStringIncludes } from "../_helpers/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_helpers/assert.ts";
 
 /** A stream that hands out the given chunks one by one and counts what was pulled. */
 function chunked(
@@ -83,4 +83,32 @@ Deno.test("readJsonLines() reports a line longer than the limit without keeping 
   assert("error" in items[0]!);
   assertStringIncludes(items[0].error, "Cannot read line 1 as it is longer than 40 characters");
   assertEquals(items[1], { line: 2, inputs: { a: 2 } });
+});
+
+Deno.test("readJsonLines() reads one shard: the lines whose number is K mod N, without parsing the others", async () => {
+  const text = '{"n": 1}\nnot json\n\n{"n": 4}\n{"n": 5}\n{"n": 6}\n{"n": 7}\n';
+  const shards = await Promise.all(
+    [1, 2, 3].map((index) => collect(chunked([text]).stream, { shard: { index, count: 3 } })),
+  );
+  assertEquals(shards[0], [{ line: 1, inputs: { n: 1 } }, { line: 4, inputs: { n: 4 } }, {
+    line: 7,
+    inputs: { n: 7 },
+  }]);
+  // Line 2 is not JSON: its shard reports it; line 3 is blank and in no shard's items.
+  assertEquals(shards[1]?.map((item) => item.line), [2, 5]);
+  assert("error" in shards[1]![0]!);
+  assertEquals(shards[2], [{ line: 6, inputs: { n: 6 } }]);
+  // Together the shards hold every item once.
+  const all = await collect(chunked([text]).stream);
+  assertEquals(shards.flat().map((item) => item.line).sort(), all.map((item) => item.line).sort());
+});
+
+Deno.test("readJsonLines() rejects a shard that is not K/N with K from 1 to N", async () => {
+  for (const shard of [{ index: 0, count: 3 }, { index: 4, count: 3 }, { index: 1, count: 0 }]) {
+    await assertRejects(
+      () => collect(chunked(['{"n": 1}\n']).stream, { shard }),
+      RangeError,
+      `Cannot read shard "${shard.index}/${shard.count}"`,
+    );
+  }
 });
