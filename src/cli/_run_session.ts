@@ -15,6 +15,7 @@ import type { RunOptions } from "./options.ts";
 import type { Paint } from "./_run_format.ts";
 import type { RunProgress } from "./_run_progress.ts";
 import { signalExitCode } from "./_exit_code.ts";
+import { runModeSettings } from "./_run_mode_flags.ts";
 
 /** The runtime module, imported when `run` starts. */
 export type Runtime = typeof import("./_runtime_entry.ts");
@@ -57,16 +58,11 @@ export function runOptions(session: Session): RunWorkflowOptions {
     ...(options.tpm === undefined ? {} : { tpm: options.tpm }),
   };
   return {
-    mock: options.mock,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.mockLatency === undefined ? {} : { mockLatencyMs: options.mockLatency }),
+    ...runModeSettings(options, session.mockAnswers),
     signal: session.controller.signal,
     ...(session.destination ? { trackingUri: session.destination } : { tracker: false }),
     priceTable: session.priceTable,
-    ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     tools: session.tools,
-    ...(session.mockAnswers ? { mockAnswers: session.mockAnswers } : {}),
-    ...(options.mlflowSchema === undefined ? {} : { mlflowSchema: options.mlflowSchema }),
     ...(Object.keys(rateLimit).length > 0 ? { rateLimit } : {}),
     deps: { env: (name: string) => io.env(name), cwd: io.cwd() },
     warn: (message: string) => {

@@ -9,13 +9,11 @@
  *
  * @module
  */
-import type { EvaluationInput } from "../config/workflow_types.ts";
 import { errorMessage } from "../errors.ts";
 import { checkFailUnder, parseFailUnder } from "../evaluation/fail_under.ts";
 import type { FailUnderOutcome } from "../evaluation/fail_under.ts";
 import type { EvaluationResult } from "../runtime/evaluate_workflow.ts";
 import type { TrackingDestination } from "../tracking/tracking_destination.ts";
-import { isModelPriced } from "../tracking/pricing/find_model_price.ts";
 import { type CliIO, isStdoutClosed } from "./io.ts";
 import type { EvaluateOptions } from "./options.ts";
 import { formatDiagnosticLine, renderError } from "./render_error.ts";
@@ -25,6 +23,7 @@ import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf, signalExitCode } from "./_exit_code.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
 import { loadToolModules } from "./_tool_modules.ts";
+import { checkRunModeFlags, readRunModeFlags, runModeSettings } from "./_run_mode_flags.ts";
 import {
   evaluationJson,
   type EvaluationReportExtras,
@@ -32,6 +31,7 @@ import {
   renderEvaluation,
 } from "./_evaluation_report.ts";
 import { compareWithStored } from "./_evaluation_compare.ts";
+import { evaluationScorers } from "./_evaluation_scorers.ts";
 
 /**
  * Runs `evaluate`.
@@ -49,6 +49,7 @@ export async function evaluateCommand(
   io: CliIO,
 ): Promise<number> {
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
+  checkRunModeFlags(options);
   if (options.compare !== undefined && options.compare.trim() === "") {
     throw new UsageError("Cannot use --compare with an empty value: give a run id or a run name");
   }
@@ -61,19 +62,14 @@ export async function evaluateCommand(
   };
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
-  const scorers = options.scorers === undefined ? undefined : await readScorers(options.scorers);
-  const names = (scorers ?? loaded.config.evaluation)?.scorers.map((scorer) => scorer.name) ?? [];
-  if (names.length === 0) {
-    throw new UsageError(
-      `Cannot evaluate "${loaded.config.flow.name}" as it has no scorers`,
-      {
-        hint: "declare them under 'evaluation: scorers:' in the workflow, or pass --scorers <file>",
-      },
-    );
-  }
+  const mockAnswers = await readRunModeFlags(options, loaded, io);
+  const scorers = await evaluationScorers(loaded, options.scorers, { priceTable, io });
   let thresholds;
   try {
-    thresholds = parseFailUnder(options.failUnder, { names });
+    thresholds = parseFailUnder(options.failUnder, {
+      names: scorers.map((scorer) => scorer.name),
+      passFail: scorers.filter((scorer) => scorer.passFail).map((scorer) => scorer.name),
+    });
   } catch (error) {
     throw new UsageError(errorMessage(error), { cause: error });
   }
@@ -120,10 +116,9 @@ export async function evaluateCommand(
       );
     }
     result = await runtime.evaluateWorkflow(loaded, dataset, {
-      ...(scorers ? { scorers } : {}),
+      scorers,
       concurrency: options.concurrency,
-      mock: options.mock,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...runModeSettings(options, mockAnswers),
       signal: controller.signal,
       ...(destination ? { trackingUri: destination } : { tracker: false }),
       priceTable,
@@ -184,20 +179,4 @@ export async function evaluateCommand(
   if (result.problems.length > 0) return 2;
   const runFailed = result.records.some((evaluation) => evaluation.run.status !== "success");
   return (failUnder?.failed.length ?? 0) > 0 || runFailed ? 1 : 0;
-
-  async function readScorers(path: string): Promise<EvaluationInput> {
-    let text: string;
-    try {
-      text = await io.readTextFile(path);
-    } catch (error) {
-      throw new UsageError(`Cannot read the scorers file "${path}" as ${errorMessage(error)}`, {
-        cause: error,
-      });
-    }
-    const { parseScorers } = await import("../config/parse_scorers.ts");
-    return parseScorers(text, loaded, {
-      file: path,
-      isModelPriced: (provider, model) => isModelPriced(provider, model, priceTable),
-    });
-  }
 }

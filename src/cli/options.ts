@@ -29,8 +29,30 @@ export interface GraphOptions extends GlobalOptions {
   direction: "TD" | "LR";
 }
 
+/** The flags `run` and `evaluate` share for how their runs go. */
+export interface RunModeOptions {
+  /** `--mock`: every node uses the mock model; no network. */
+  mock: boolean;
+  /** `--seed`: seed of the mock model. */
+  seed: number | undefined;
+  /** `--mock-latency`: simulated latency of each mock model call, milliseconds. */
+  mockLatency: number | undefined;
+  /** `--mock-answers`: a YAML or JSON file of scripted mock answers by node id. */
+  mockAnswers: string | undefined;
+  /**
+   * `--traceparent` (`run` only): the W3C trace context the run nests under. `evaluate` has no
+   * such flag, as runs under one parent share its trace and an evaluation needs a trace per
+   * record.
+   */
+  traceparent?: string | undefined;
+  /** `--tools`: modules whose exported tools the workflow may name. */
+  tools: string[];
+  /** `--mlflow-schema`: the MLflow release line whose schema a new SQLite file gets. */
+  mlflowSchema: MlflowSchemaChoice | undefined;
+}
+
 /** `run <file>`. */
-export interface RunOptions extends GlobalOptions {
+export interface RunOptions extends GlobalOptions, RunModeOptions {
   /** `-i key=value`, repeatable, in order. */
   input: string[];
   /** `--input-file`: JSON or YAML object, or JSONL for a batch. */
@@ -47,40 +69,22 @@ export interface RunOptions extends GlobalOptions {
   rpm?: number | undefined;
   /** `--tpm`: tokens per minute for every provider and model of the run. */
   tpm?: number | undefined;
-  /** `--mock`: every node uses the mock model; no network. */
-  mock: boolean;
-  /** `--seed`: seed of the mock model. */
-  seed: number | undefined;
-  /** `--mock-latency`: simulated latency of each mock model call, milliseconds. */
-  mockLatency: number | undefined;
-  /** `--mock-answers`: a YAML or JSON file of scripted mock answers by node id. */
-  mockAnswers: string | undefined;
   /** `--json`: machine output. */
   json: boolean;
   /** `--tracking-uri`: record the run there (turns tracking on). */
   trackingUri: string | undefined;
   /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
   tracking: boolean;
-  /** `--traceparent`: the W3C trace context the run nests under. */
-  traceparent?: string | undefined;
-  /** `--tools`: modules whose exported tools the workflow may name. */
-  tools: string[];
-  /** `--mlflow-schema`: the MLflow release line whose schema a new SQLite file gets. */
-  mlflowSchema: MlflowSchemaChoice | undefined;
 }
 
 /** `evaluate <file>`. */
-export interface EvaluateOptions extends GlobalOptions {
+export interface EvaluateOptions extends GlobalOptions, RunModeOptions {
   /** `--dataset`: a JSONL, JSON or YAML list of `{inputs, expectations, tags}` records. */
   dataset: string;
   /** `--scorers`: a YAML file with a top-level `scorers:` list (instead of the workflow's). */
   scorers: string | undefined;
   /** `--concurrency`: records run (and judges asked) at once. */
   concurrency: number;
-  /** `--mock`: every node and judge uses the mock model; no network. */
-  mock: boolean;
-  /** `--seed`: seed of the mock model. */
-  seed: number | undefined;
   /** `--tracking-uri`: record the evaluation there (turns tracking on). */
   trackingUri: string | undefined;
   /** `--no-tracking`: record nothing even when the workflow enables MLflow. */
@@ -93,8 +97,6 @@ export interface EvaluateOptions extends GlobalOptions {
   json: boolean;
   /** `--rationale`: show each score's rationale under its record. */
   rationale: boolean;
-  /** `--tools`: modules whose exported tools the workflow may name. */
-  tools: string[];
 }
 
 /** Filters shared by the commands that read tracked runs. */
@@ -150,6 +152,10 @@ export interface PermissionsOptions extends GlobalOptions {
   mock: boolean;
   /** `--input-file`: flags for a run with this input file (a `.jsonl` file is a batch). */
   inputFile: string | undefined;
+  /** `--dataset`: flags for `evaluate` over this dataset instead of a run. */
+  dataset: string | undefined;
+  /** `--scorers`: the scorers file of that evaluation (default: the workflow's scorers). */
+  scorers: string | undefined;
   /** `--output`: flags for a batch that writes its results to this file. */
   output?: string | undefined;
   /** `--tracking-uri`: flags for a run recorded there. */

@@ -108,7 +108,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       setExit(await graphCommand(file, options, io));
     });
 
-  program.command("run")
+  const run = program.command("run")
     .description("run a workflow")
     .argument("<file>", "workflow file")
     .option(
@@ -145,16 +145,6 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       wholeNumber("--tpm", 1),
     )
     .option("--mock", "use the mock model for every node (no key, no network)", false)
-    .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
-    .option(
-      "--mock-latency <ms>",
-      `simulated latency of each mock model call, 0 to ${MAX_MOCK_LATENCY_MS} milliseconds`,
-      wholeNumber("--mock-latency", 0, MAX_MOCK_LATENCY_MS),
-    )
-    .option(
-      "--mock-answers <file>",
-      "YAML or JSON file of scripted mock answers: node id to a list of answers, used in order",
-    )
     .option("--json", "print the result as JSON", false)
     .option(
       "--tracking-uri <uri>",
@@ -164,13 +154,8 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option(
       "--traceparent <value>",
       "nest the run under this W3C trace context (default: the TRACEPARENT variable)",
-    )
-    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
-    .option(
-      "--mlflow-schema <release>",
-      "MLflow schema of a new SQLite file: 3.9 (default; every MLflow from 3.9 opens it), 3.10 or 3.11",
-      mlflowSchema,
-    )
+    );
+  addRunModeOptions(run)
     .action(async (file: string, opts: Omit<RunOptions, "verbose">) => {
       const { runCommand } = await importHeavy<RunCommandModule>("./run_command.ts", io.cwd());
       const options: RunOptions = {
@@ -197,7 +182,7 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       setExit(await runCommand(file, options, io));
     });
 
-  program.command("evaluate")
+  const evaluate = program.command("evaluate")
     .description("run a workflow over a dataset, score every run and record the evaluation")
     .argument("<file>", "workflow file")
     .requiredOption(
@@ -212,7 +197,6 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
       DEFAULT_CONCURRENCY,
     )
     .option("--mock", "use the mock model for every node and judge (no key, no network)", false)
-    .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
     .option(
       "--tracking-uri <uri>",
       "record the evaluation in MLflow there (sqlite:///path.db or http(s)://host)",
@@ -226,8 +210,8 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     )
     .option("--compare <run>", "an earlier evaluation run (id or name) in the same store")
     .option("--json", "print the evaluation as JSON", false)
-    .option("--rationale", "show each score's rationale", false)
-    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
+    .option("--rationale", "show each score's rationale", false);
+  addRunModeOptions(evaluate)
     .action(async (file: string, opts: Omit<EvaluateOptions, "verbose">) => {
       const { evaluateCommand } = await importHeavy<EvaluateCommandModule>(
         "./evaluate_command.ts",
@@ -240,6 +224,9 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
         concurrency: opts.concurrency,
         mock: opts.mock,
         seed: opts.seed,
+        mockLatency: opts.mockLatency,
+        mockAnswers: opts.mockAnswers,
+        mlflowSchema: opts.mlflowSchema,
         trackingUri: opts.trackingUri,
         tracking: opts.tracking,
         failUnder: opts.failUnder,
@@ -382,6 +369,8 @@ export function buildProgram(io: CliIO, setExit: ExitSink): Command {
     .option("--mock", "flags for a --mock run", false)
     .option("--input-file <path>", "flags for a run with this input file (.jsonl: a batch)")
     .option("--output <file>", "flags for a batch that writes its results to this file")
+    .option("--dataset <file>", "flags for evaluate over this dataset instead of a run")
+    .option("--scorers <file>", "the scorers file of that evaluation (default: the workflow's)")
     .option("--tracking-uri <uri>", "flags for a run recorded there")
     .option("--no-tracking", "flags for a run that records nothing")
     .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
@@ -422,6 +411,31 @@ async function importHeavy<T>(path: string, cwd: string): Promise<T> {
       { hint: "the permissions command prints every flag a run of a workflow needs", cause: error },
     );
   }
+}
+
+/**
+ * Adds the flags `run` and `evaluate` share for how runs go (`RunModeOptions`): the mock
+ * model's seed, latency and scripted answers, tool modules and the schema of a new SQLite
+ * file.
+ */
+function addRunModeOptions(command: Command): Command {
+  return command
+    .option("--seed <n>", "seed of the mock model", wholeNumber("--seed"))
+    .option(
+      "--mock-latency <ms>",
+      `simulated latency of each mock model call, 0 to ${MAX_MOCK_LATENCY_MS} milliseconds`,
+      wholeNumber("--mock-latency", 0, MAX_MOCK_LATENCY_MS),
+    )
+    .option(
+      "--mock-answers <file>",
+      "YAML or JSON file of scripted mock answers: node id to a list of answers, used in order",
+    )
+    .option(TOOLS_FLAG, TOOLS_HELP, collect, [])
+    .option(
+      "--mlflow-schema <release>",
+      "MLflow schema of a new SQLite file: 3.9 (default; every MLflow from 3.9 opens it), 3.10 or 3.11",
+      mlflowSchema,
+    );
 }
 
 /**

@@ -26,10 +26,8 @@ import {
 import { RunProgress } from "./_run_progress.ts";
 import { exitCodeOf } from "./_exit_code.ts";
 import { parseTrackingUriOption } from "./_tracking_uri_option.ts";
-import { checkTraceparentOption } from "./_traceparent_option.ts";
 import { loadToolModules } from "./_tool_modules.ts";
-import { readMockAnswers } from "./_mock_answers_file.ts";
-import { resolveModelSpec } from "../llm/model_spec.ts";
+import { checkRunModeFlags, readRunModeFlags } from "./_run_mode_flags.ts";
 import { interrupted, runOptions, type Session } from "./_run_session.ts";
 import { runJsonl } from "./_batch_command.ts";
 
@@ -49,7 +47,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     ? undefined
     : await readInputFile(options.inputFile, io);
   const explicitDestination = parseTrackingUriOption(options.trackingUri);
-  checkTraceparentOption(options.traceparent);
+  checkRunModeFlags(options);
   checkBatchOptions(options, inputFile?.kind === "jsonl");
 
   const tools = await loadToolModules(options.tools, io);
@@ -62,15 +60,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   // Loaded once: it decides the unpriced-model warnings and prices every run.
   const priceTable = await runtime.loadPriceTableFromEnv(deps);
   const loaded = await runtime.loadRunnableWorkflow(file, { deps, priceTable, tools });
-  if (options.mockLatency !== undefined && !options.mock && !usesMockModel(loaded)) {
-    throw new UsageError(
-      "Cannot use --mock-latency as no node runs on the mock model without --mock",
-      { hint: "add --mock, or leave --mock-latency out" },
-    );
-  }
-  const mockAnswers = options.mockAnswers === undefined
-    ? undefined
-    : await readMockAnswers(options.mockAnswers, loaded, options.mock, io);
+  const mockAnswers = await readRunModeFlags(options, loaded, io);
   const p = paint(io.color);
   const progress = new RunProgress({
     write: (text) => io.stderr(text),
@@ -235,12 +225,4 @@ function labelWidth(loaded: LoadedWorkflow): number {
     edges.flatMap((edge) => edge.parallel ? [edge.parallel.target_node] : []),
   );
   return Math.max(...nodes.map((node) => node.id.length + (targets.has(node.id) ? 3 : 0)));
-}
-
-/** Whether a node of the workflow runs on the mock model without `--mock` (`provider: mock`). */
-function usesMockModel(loaded: LoadedWorkflow): boolean {
-  const { config } = loaded;
-  return config.nodes.some((node) =>
-    resolveModelSpec(config.config.llm, node.llm).provider === "mock"
-  );
 }

@@ -95,7 +95,7 @@ export function typeCheck(options: TypeCheckConfig): Check {
   const { field, type } = options;
   const schema = typeSchema(parseTypeExpression(type));
   return (input) =>
-    checkField(input, field, (value) => typeOutcome(field, value, type, schema, "has"));
+    checkField(input, field, (value) => typeOutcome(field, value, type, schema, "is"));
 }
 
 function typeOutcome(
@@ -103,7 +103,7 @@ function typeOutcome(
   value: unknown,
   type: string,
   schema: z.ZodType,
-  what: "is JSON" | "has",
+  what: "is JSON" | "is",
 ): CheckOutcome {
   const result = schema.safeParse(value);
   if (result.success) {
@@ -113,7 +113,7 @@ function typeOutcome(
   const at = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
   return {
     value: false,
-    rationale: `"${field}" ${what === "has" ? "is" : "is JSON but"} not of type "${type}"${at}: ${
+    rationale: `"${field}" ${what === "is" ? "is" : "is JSON but"} not of type "${type}"${at}: ${
       issue?.message ?? "invalid"
     }`,
   };

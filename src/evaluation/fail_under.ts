@@ -29,6 +29,14 @@ export interface ParseFailUnderOptions {
    * @default {undefined}
    */
   readonly names?: readonly string[] | undefined;
+  /**
+   * The names of the scorers whose values are pass/fail (`Scorer.passFail`): their mean is a
+   * pass rate from 0 to 1, so a threshold above 1 (a percentage, such as `exact=80`) is an
+   * error. Other scorers take any number.
+   *
+   * @default {[]}
+   */
+  readonly passFail?: readonly string[] | undefined;
 }
 
 /**
@@ -48,7 +56,8 @@ export interface ParseFailUnderOptions {
  * @param options The scorer names to check against.
  * @returns The thresholds, in the order given.
  * @throws {TypeError} A value that is not `name=number`.
- * @throws {RangeError} A name that is no scorer's, or given twice.
+ * @throws {RangeError} A name that is no scorer's, or given twice; a threshold above 1 for a
+ * pass/fail scorer.
  */
 export function parseFailUnder(
   args: readonly string[],
@@ -76,12 +85,23 @@ export function parseFailUnder(
         }`,
       );
     }
+    if (min > 1 && options.passFail?.includes(name)) throw percentageError(arg, name, min);
     if (thresholds.some((threshold) => threshold.name === name)) {
       throw new RangeError(`Cannot use --fail-under for "${name}" twice: keep one`);
     }
     thresholds.push({ name, min });
   }
   return thresholds;
+}
+
+/** A threshold above 1 for a pass/fail scorer, whose mean is a pass rate from 0 to 1. */
+function percentageError(arg: string, name: string, min: number): RangeError {
+  const fix = min <= 100
+    ? `write ${name}=${Number((min / 100).toPrecision(12))} for ${min}%`
+    : `write a number from 0 to 1, such as ${name}=0.8`;
+  return new RangeError(
+    `Cannot use --fail-under "${arg}" as "${name}" scores pass/fail, so its mean is a pass rate from 0 to 1: ${fix}`,
+  );
 }
 
 /** How one threshold fared. */

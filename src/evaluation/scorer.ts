@@ -131,6 +131,11 @@ export interface Scorer {
   readonly name: string;
   /** `code` for checks, `judge` for LLM judges. */
   readonly kind: "code" | "judge";
+  /**
+   * Whether its values are pass/fail only (every built-in scorer's): its mean is then a pass
+   * rate from 0 to 1, and a `--fail-under` threshold above 1 could never hold.
+   */
+  readonly passFail?: boolean | undefined;
   /** A judge's workflow and model (for permissions, credentials and cost), for judges only. */
   readonly judge?: JudgeWorkflow | undefined;
   /**

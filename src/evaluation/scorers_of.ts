@@ -86,8 +86,9 @@ export function scorersOf(config: EvaluationInput, workflow: LoadedWorkflow): Sc
   }
   return checked.evaluation.scorers.map((scorer) => {
     const kind = scorerKind(scorer);
-    if (isJudgeKind(kind)) return judgeScorer(scorer, kind, workflow);
-    return codeScorer(scorer.name, codeCheck(kind, scorer));
+    // Every built-in kind scores pass/fail: checks give true/false, judges "yes"/"no".
+    if (isJudgeKind(kind)) return { ...judgeScorer(scorer, kind, workflow), passFail: true };
+    return { ...codeScorer(scorer.name, codeCheck(kind, scorer)), passFail: true };
   });
 }
 

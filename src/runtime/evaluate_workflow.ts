@@ -290,7 +290,14 @@ export async function evaluateWorkflow(
       metrics: evaluationMetrics(done),
       dataset: evaluationDatasetRecord(data),
     });
-    if (opened) await opened.close({ timeoutMs: Infinity, signal: options.signal });
+    // Every delivery is waited for, unless an interrupt stops the wait (the rest is spooled).
+    // Once the signal has stopped the records, the finished ones and the KILLED run still get
+    // the bounded wait of an interrupted `run`, rather than all going to the spool at once.
+    if (opened) {
+      await (options.signal?.aborted
+        ? opened.close()
+        : opened.close({ timeoutMs: Infinity, signal: options.signal }));
+    }
   }
   const done = scored();
   return {

@@ -70,6 +70,14 @@ export interface WorkflowPermissionsOptions {
    */
   inputFile?: string | undefined;
   /**
+   * Permissions of an evaluation (`evaluate`): its dataset and `--scorers` file are read, and
+   * its judges call their providers (not in mock runs). The records run as a batch does (see
+   * `batch`).
+   *
+   * @default {undefined}
+   */
+  evaluation?: EvaluationPermissionsOptions | undefined;
+  /**
    * The results file of a batch (`--output`), which the run reads (to resume) and appends to.
    *
    * @default {undefined}
@@ -112,6 +120,25 @@ export interface WorkflowPermissionsOptions {
   toolModules?: readonly string[];
 }
 
+/** What an evaluation needs beyond its workflow's runs. */
+export interface EvaluationPermissionsOptions {
+  /** The dataset file. */
+  readonly dataset: string;
+  /**
+   * The `--scorers` file, when the scorers are not the workflow's.
+   *
+   * @default {undefined}
+   */
+  readonly scorersFile?: string | undefined;
+  /**
+   * The workflows of its LLM judges (`Scorer.judge.workflow`): a judge may use another
+   * provider or model than the workflow.
+   *
+   * @default {[]}
+   */
+  readonly judges?: readonly LoadedWorkflow[] | undefined;
+}
+
 /** What the CLI itself reads from the environment: `NO_COLOR`. */
 const CLI_ENV = ["NO_COLOR"];
 
@@ -132,18 +159,20 @@ const SERVER_ENV = [
 /**
  * The permissions a run of a workflow needs, and nothing more:
  *
- * - read: the workflow file and its prompt files, the input file, the `toolModules`, the price file named by
+ * - read: the workflow file and its prompt files, the input file (an evaluation's dataset and
+ *   scorers file), the `toolModules`, the price file named by
  *   `CONFIGURABLE_AGENTS_PRICES` when set, the roots of file tools (not in mock runs), and when
  *   tracked the SQLite file with its `-wal`, `-shm` and `-journal` companions, the artifact
  *   root `mlruns` and the spool `.mlflow-spool`; and from a checkout, the package's `src/` for
  *   the CLI (which loads its `run` command after start) and for a batch tracked in SQLite
- *   (whose worker thread loads its modules so);
+ *   or an evaluation (whose worker thread loads its modules so);
  * - write: the same tracking paths, and the roots of `write_file`;
  * - env: `CONFIGURABLE_AGENTS_PRICES`, `NO_COLOR`, the providers' key variables and the tools'
  *   variables (not in mock runs), and when tracked `MLFLOW_TRACKING_URI`, `USER`/`USERNAME`,
  *   and for a tracking server its `MLFLOW_*` credential and timeout variables and the OTLP
  *   exporter's `OTEL_EXPORTER_OTLP_*` variables;
- * - net: the providers' and tools' hosts (not in mock runs) and the tracking server's
+ * - net: the providers' (an evaluation's judges' too) and tools' hosts (not in mock runs) and
+ *   the tracking server's
  *   `host:port`;
  * - and when a node's `prompt` names a registry prompt (`prompts:/...`), what looking it up
  *   needs, tracked or not: read access to the SQLite file, or the server's `host:port` and
@@ -197,6 +226,11 @@ export function workflowPermissions(
   const prices = env(PRICES_ENV_VAR)?.trim();
   if (prices) read.add(prices);
   if (options.inputFile !== undefined) read.add(options.inputFile);
+  const { evaluation } = options;
+  if (evaluation !== undefined) {
+    read.add(evaluation.dataset);
+    if (evaluation.scorersFile !== undefined) read.add(evaluation.scorersFile);
+  }
   if (options.outputFile !== undefined) {
     read.add(options.outputFile);
     write.add(options.outputFile);
@@ -204,10 +238,13 @@ export function workflowPermissions(
   add(read, options.toolModules ?? []);
 
   if (!mock) {
-    for (const node of config.nodes) {
-      const spec = resolveModelSpec(config.config.llm, node.llm);
-      add(net, providerHosts(spec, env));
-      add(envNames, providerEnvVars(spec.provider));
+    // The workflow's nodes, and an evaluation's judges, call their providers.
+    for (const { config: { config: settings, nodes } } of [loaded, ...evaluation?.judges ?? []]) {
+      for (const node of nodes) {
+        const spec = resolveModelSpec(settings.llm, node.llm);
+        add(net, providerHosts(spec, env));
+        add(envNames, providerEnvVars(spec.provider));
+      }
     }
     const registry = options.registry ?? createToolRegistry();
     const tools = collectToolPermissions(
@@ -265,7 +302,7 @@ export function workflowPermissions(
     }
   }
   const source = packageSourceDirectory(options.cwd ?? Deno.cwd());
-  const worker = options.batch && destination?.kind === "sqlite";
+  const worker = (options.batch || evaluation !== undefined) && destination?.kind === "sqlite";
   if (source !== undefined && (options.cli || worker)) read.add(source);
   return {
     read: [...read],

@@ -59,7 +59,10 @@ Deno.test("evaluate --fail-under exits 1 when a mean is below its threshold and 
 
 Deno.test("evaluate --json prints the evaluation for machines, with the thresholds", async () => {
   const io = testIO();
-  const code = await main(evaluate("--no-tracking", "--json", "--fail-under", "polite=1.1"), io);
+  const code = await main(
+    evaluate("--no-tracking", "--json", "--fail-under", "right_team=0.9"),
+    io,
+  );
   assertEquals(code, 1);
   const output = JSON.parse(io.out());
   assertEquals(output.dataset.records, 20);
@@ -83,7 +86,9 @@ Deno.test("evaluate --json prints the evaluation for machines, with the threshol
   assertEquals(output.aggregates.urgency_is_int.mean, 1);
   assertEquals(output.judges.count, 20);
   assertEquals(output.runs.count, 20);
-  assertEquals(output.failUnder.failed.map((check: { name: string }) => check.name), ["polite"]);
+  assertEquals(output.failUnder.failed.map((check: { name: string }) => check.name), [
+    "right_team",
+  ]);
   assertEquals(output.run, null);
 });
 
@@ -193,6 +198,10 @@ Deno.test("evaluate exits 2 with a clear message on usage errors", async () => {
     [
       evaluate("--fail-under", "polit=0.5"),
       /Cannot use --fail-under "polit=0\.5" as no scorer is named "polit": did you mean 'polite'\?/,
+    ],
+    [
+      evaluate("--fail-under", "urgency_is_int=80"),
+      /Cannot use --fail-under "urgency_is_int=80" as "urgency_is_int" scores pass\/fail, so its mean is a pass rate from 0 to 1: write urgency_is_int=0\.8 for 80%/,
     ],
     [
       evaluate("--fail-under", "polite"),

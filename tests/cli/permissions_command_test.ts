@@ -240,3 +240,89 @@ Deno.test("permissions --input-file --output prints the flags of a batch, and a 
   const results = (await Deno.readTextFile(`${dir.path}/results.jsonl`)).trimEnd().split("\n");
   assertEquals(results.length, items.length);
 });
+
+Deno.test("permissions --dataset prints the flags of evaluate, the judges' providers included, and evaluate runs with exactly them", async () => {
+  await using workflowServer = startFakeOpenAIServer({
+    fallback: chatCompletion({
+      toolCalls: [{ name: "answer", arguments: { reply: "hello back" } }],
+    }),
+  });
+  await using judgeServer = startFakeOpenAIServer({
+    fallback: chatCompletion({
+      toolCalls: [{ name: "answer", arguments: { rationale: "It answers", verdict: "yes" } }],
+    }),
+  });
+  await using dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir.path}/local.yaml`,
+    (await Deno.readTextFile(`${ROOT}examples/echo.yaml`)) +
+      `config:\n  llm: { provider: openai-compatible, model: local-model, base_url: "${workflowServer.baseUrl}" }\n`,
+  );
+  // The judge asks another server than the workflow's.
+  await Deno.writeTextFile(
+    `${dir.path}/scorers.yaml`,
+    [
+      "scorers:",
+      "  - { name: answered, contains: { field: reply, text: hello } }",
+      "  - name: friendly",
+      "    guidelines: The reply is friendly.",
+      "    field: reply",
+      `    model: { provider: openai-compatible, model: judge-model, base_url: "${judgeServer.baseUrl}" }`,
+    ].join("\n") + "\n",
+  );
+  const records = ["hi", "yo"].map((message) => JSON.stringify({ inputs: { message } }));
+  await Deno.writeTextFile(`${dir.path}/data.jsonl`, records.join("\n") + "\n");
+  const args = [
+    "local.yaml",
+    "--dataset",
+    "data.jsonl",
+    "--scorers",
+    "scorers.yaml",
+    "--tracking-uri",
+    "sqlite:///mlflow.db",
+  ];
+  const printed = await runCliProcess(
+    ["--allow-read", "--allow-env"],
+    ["permissions", ...args, "--json"],
+    dir.path,
+  );
+  assertEquals(printed.code, 0, printed.stderr);
+  const report = JSON.parse(printed.stdout) as PermissionsReport;
+  assertEquals([report.dataset, report.scorers], ["data.jsonl", "scorers.yaml"]);
+  assertEquals(report.net.toSorted(), [workflowServer.host, judgeServer.host].toSorted());
+  assert(report.env.includes("OPENAI_COMPATIBLE_API_KEY"), report.env.join());
+  assert(
+    report.read.includes("data.jsonl") && report.read.includes("scorers.yaml"),
+    report.read.join(),
+  );
+  assertStringIncludes(
+    report.command,
+    "evaluate local.yaml --dataset data.jsonl --scorers scorers.yaml --tracking-uri sqlite:///mlflow.db",
+  );
+  const run = await runCliProcess(report.flags, ["evaluate", ...args, "--json"], dir.path);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(warningsIn(run.stderr), [], run.stderr);
+  assert(!run.stderr.includes("Uncaught"), run.stderr);
+  const output = JSON.parse(run.stdout);
+  assertEquals([output.aggregates.answered.mean, output.aggregates.friendly.mean], [1, 1]);
+  assertEquals(judgeServer.requests.length, 2);
+  const db = `${dir.path}/mlflow.db`;
+  assertEquals(queryRows(db, "SELECT status FROM trace_info"), [
+    { status: "OK" },
+    { status: "OK" },
+  ]);
+  assertEquals(queryRows(db, "SELECT status FROM runs"), [{ status: "FINISHED" }]);
+});
+
+Deno.test("permissions exits 2 for --scorers without --dataset, or --dataset with --input-file or --output", async () => {
+  const cases: [string[], string][] = [
+    [["--scorers", "s.yaml"], "Cannot use --scorers without --dataset"],
+    [["--dataset", "d.jsonl", "--input-file", "i.jsonl"], "Cannot use --dataset with --input-file"],
+    [["--dataset", "d.jsonl", "--output", "o.jsonl"], "Cannot use --dataset with --output"],
+  ];
+  for (const [extra, message] of cases) {
+    const io = testIO();
+    assertEquals(await main(["permissions", "examples/echo.yaml", ...extra], io), 2, io.err());
+    assertStringIncludes(io.err(), message);
+  }
+});

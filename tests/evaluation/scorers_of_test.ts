@@ -246,11 +246,12 @@ Deno.test("json_valid passes text that parses as JSON, of a type when given", as
 });
 
 Deno.test("type_check passes a value of the type, with bounds and enumerations", async () => {
-  const [, failed] = await passAndFail(
+  const [passed, failed] = await passAndFail(
     { name: "t", type_check: { field: "tags", type: "list[enum[geo, eu]]" } },
     record({ outputs: { tags: ["geo", "eu"] } }),
     record({ outputs: { tags: ["geo", "asia"] } }),
   );
+  assertStrictEquals(passed.rationale, `"tags" is of type "list[enum[geo, eu]]"`);
   assertStringIncludes(failed.rationale ?? "", `"tags" is not of type "list[enum[geo, eu]]" at 1`);
   await passAndFail(
     { name: "t", type_check: { field: "profile.age", type: "int[0..150]" } },
