@@ -204,6 +204,15 @@ function checkBatchOptions(options: RunOptions, batch: boolean): void {
       hint: "give the records as --input-file items.jsonl, one JSON object per line",
     });
   }
+  if (options.traceparent !== undefined && batch) {
+    throw new UsageError(
+      "Cannot use --traceparent with a JSONL batch as each record is a trace of its own",
+      {
+        hint:
+          "leave --traceparent out, or run one record at a time to nest it under the caller's span",
+      },
+    );
+  }
   if (options.resume && options.output === undefined) {
     throw new UsageError("Cannot use --resume as there is no --output to resume", {
       hint: "give the results file of the batch to continue: --output results.jsonl --resume",

@@ -163,12 +163,19 @@ export async function trackerForRun(
     >
     & {
       sqliteWorker?: boolean;
+      /**
+       * Every run a trace of its own (batches, evaluations): no `TRACEPARENT`, no caller's
+       * active span, since records nested under one parent would share its trace.
+       */
+      ownTraces?: boolean;
     },
 ): Promise<RunTracker> {
   const { tracker } = options;
   if (tracker !== undefined) return { tracer: tracker || undefined, opened: undefined };
   const warn = options.warn ?? denoWarn;
-  const parent = remoteParent(options.traceparent, deps.env, warn);
+  const parent = options.ownTraces
+    ? () => undefined
+    : remoteParent(options.traceparent, deps.env, warn);
   const opened = await createWorkflowTracker(loaded, {
     trackingUri: options.trackingUri,
     env: deps.env,

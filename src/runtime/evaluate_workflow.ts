@@ -183,6 +183,7 @@ export async function evaluateWorkflow(
     ...options,
     runPerExecution: false,
     sqliteWorker: true,
+    ownTraces: true,
   });
   const { opened } = tracked;
   const group = opened?.startGroupRun({

@@ -176,7 +176,11 @@ export async function runBatch(
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
   // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).
-  const tracked = await trackerForRun(loaded, deps, { ...options, sqliteWorker: true });
+  const tracked = await trackerForRun(loaded, deps, {
+    ...options,
+    sqliteWorker: true,
+    ownTraces: true,
+  });
   const { opened } = tracked;
   // One MLflow run for the whole batch, unless each execution gets its own.
   const group = opened && !opened.runPerExecution

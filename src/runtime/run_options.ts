@@ -82,7 +82,8 @@ export interface RunWorkflowOptions {
   promptRegistry?: PromptRegistry;
   /**
    * A W3C `traceparent` (`00-<trace id>-<span id>-<flags>`) the run nests under: its trace takes
-   * that trace id and its root span that parent in an OpenTelemetry collector.
+   * that trace id and its root span that parent in an OpenTelemetry collector. A batch or an
+   * evaluation nests nothing: each record is a trace of its own.
    *
    * @default {the caller's active OpenTelemetry span, else the `TRACEPARENT` variable}
    */

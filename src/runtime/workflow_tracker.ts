@@ -85,11 +85,12 @@ export interface WorkflowTrackerOptions {
    */
   sourceName?: string | undefined;
   /**
-   * The span of another system runs nest under (a W3C `traceparent`, parsed).
+   * The span of another system runs nest under (a W3C `traceparent`, parsed), or a function
+   * that gives it at each run's start (`() => undefined`: none, not even an active span).
    *
    * @default {the caller's active OpenTelemetry span, when there is one}
    */
-  parent?: ForeignParent | undefined;
+  parent?: ForeignParent | (() => ForeignParent | undefined) | undefined;
   /**
    * Writes bundles instead of the destination's sink (tests, embedders).
    *

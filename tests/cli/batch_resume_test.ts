@@ -210,6 +210,10 @@ Deno.test("run rejects a bad --shard, and batch flags without a batch, with exit
       [["--resume"], "Cannot use --resume as there is no --output to resume"],
       [["--rpm", "0"], 'Cannot use --rpm "0" as it is not a positive number'],
       [["--tpm", "1.5"], 'Cannot use --tpm "1.5" as it is not a whole number'],
+      [
+        ["--traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"],
+        "Cannot use --traceparent with a JSONL batch as each record is a trace of its own",
+      ],
     ] as const
   ) {
     const { code, err } = await batch(dir.path, ...args);

@@ -6,6 +6,8 @@
 import { context, trace, TraceFlags } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { runWorkflow } from "../../src/runtime/run_workflow.ts";
+import { runBatch } from "../../src/runtime/run_batch.ts";
+import { flushTracking } from "../../src/runtime/flush_tracking.ts";
 import { hexIdToBase64 } from "../../src/tracking/stored_span_json.ts";
 import { FakeOtlpCollector } from "../_helpers/fake_otlp_collector.ts";
 import { FakeMlflowServer } from "../_helpers/fake_mlflow_server.ts";
@@ -227,5 +229,39 @@ Deno.test("runWorkflow() twice under one traceparent onto a tracking server: bot
     assertEquals(roots.length, 2);
   } finally {
     await server.stop();
+  }
+});
+
+Deno.test("runBatch() under TRACEPARENT and the caller's active span records each record as a trace of its own", async () => {
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  await using dir = await tempDir();
+  const db = `${dir.path}/mlflow.db`;
+  try {
+    const caller = trace.setSpanContext(context.active(), {
+      traceId: TRACE_ID,
+      spanId: SPAN_ID,
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    const env: Record<string, string> = { TRACEPARENT };
+    const items = [1, 2, 3].map((line) => ({ line, inputs: { name: `person ${line}` } }));
+    const summary = await context.with(caller, () =>
+      runBatch(loaded(GREETING), items, {
+        mock: true,
+        concurrency: 2,
+        trackingUri: `sqlite:///${db}`,
+        deps: { cwd: dir.path, env: (name) => env[name] },
+        warn: (message) => {
+          throw new Error(`unexpected warning: ${message}`);
+        },
+      }));
+    await flushTracking();
+    assertEquals(summary.succeeded, 3);
+    const traces = queryRows(db, "SELECT request_id FROM trace_info");
+    // Three traces, none of them the caller's (they would have merged into one before).
+    assertEquals(traces.length, 3);
+    assert(traces.every((row) => row.request_id !== `tr-${TRACE_ID}`));
+  } finally {
+    context.disable();
   }
 });
