@@ -127,7 +127,9 @@ Deno.test("workflowPermissions() reads the input file, and the package's src/ fo
   });
   assertEquals(batch.read, ["items.jsonl", ...TRACKING_FILES, "src"]);
   // Outside the checkout, the folder is absolute.
-  const elsewhere = workflowPermissions(loaded(), { ...tracked, batch: true, cwd: "/" + "tmp" });
+  // (A sibling of the checkout: never a folder the checkout is inside, wherever it was cloned.)
+  const outside = `${root}../elsewhere-${crypto.randomUUID()}`;
+  const elsewhere = workflowPermissions(loaded(), { ...tracked, batch: true, cwd: outside });
   assertEquals(elsewhere.read.at(-1), src);
   // One run, or a batch not tracked in SQLite, starts no worker.
   const once = workflowPermissions(loaded(), { ...tracked, inputFile: "one.json", cwd: root });
