@@ -376,7 +376,14 @@ export async function runExampleBatch(
   if (result.code !== 0 || /warning/i.test(result.stderr)) {
     throw new Error(`batch into ${trackingUri} exited ${result.code}:\n${result.stderr}`);
   }
-  const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  // One line per record, then the batch's summary line.
+  const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line))
+    .filter((line) => line.summary === undefined);
+  if (lines.length !== topics.length) {
+    throw new Error(
+      `batch into ${trackingUri} printed ${lines.length} results for ${topics.length}`,
+    );
+  }
   return lines.sort((a, b) => a.line - b.line).map((line) => line.metadata);
 }
 
