@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { MAX_PARAM_VALUE_CHARS, MAX_TAG_VALUE_CHARS } from "./mlflow_limits.ts";
 import type { CapturePolicy, RunRedactor } from "./capture_policy.ts";
 import { buildRunArtifacts } from "./_run_artifacts.ts";
 import { type RunSummary, summarizeRun } from "./run_summary.ts";
@@ -32,11 +33,6 @@ export interface StateSnapshot {
   /** The full state, as JSON data. */
   state: JsonValue;
 }
-
-/** MLflow's limit on param values. */
-const MAX_PARAM_CHARS = 6000;
-/** MLflow's limit on run tag values. */
-const MAX_TAG_CHARS = 8000;
 
 /** Where a bundle goes and how the run is named and sanitised. */
 export interface BundleSettings {
@@ -269,13 +265,13 @@ function buildRun(
     params: Object.fromEntries(
       Object.entries(params).map((
         [key, value],
-      ) => [key, limit(redactor.scrubSecrets(value), MAX_PARAM_CHARS)]),
+      ) => [key, limit(redactor.scrubSecrets(value), MAX_PARAM_VALUE_CHARS)]),
     ),
     metrics: runMetrics(summary, input),
     tags: Object.fromEntries(
       Object.entries(tags).map((
         [key, value],
-      ) => [key, limit(redactor.scrubSecrets(value), MAX_TAG_CHARS)]),
+      ) => [key, limit(redactor.scrubSecrets(value), MAX_TAG_VALUE_CHARS)]),
     ),
     artifacts: buildRunArtifacts({
       redactor,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { MAX_KEY_CHARS, MAX_PARAM_VALUE_CHARS } from "./mlflow_limits.ts";
 import type { CostSummary } from "./pricing/summarize_costs.ts";
 import {
   type ArtifactRecord,
@@ -85,11 +86,6 @@ export interface GroupTraceSummary {
   summary: CostSummary;
 }
 
-/** MLflow's limit on param values. */
-const MAX_PARAM_CHARS = 6000;
-/** MLflow's limit on run names (`runs.name`). */
-const MAX_RUN_NAME_CHARS = 250;
-
 /** What {@linkcode groupRunSettings} needs from the tracker. */
 export interface GroupRunContext {
   /** Now, milliseconds since the epoch. */
@@ -152,7 +148,7 @@ export function groupRunSettings(
   return {
     link: {
       key,
-      runName: Array.from(scrub(runName)).slice(0, MAX_RUN_NAME_CHARS).join(""),
+      runName: Array.from(scrub(runName)).slice(0, MAX_KEY_CHARS).join(""),
       startTimeMs,
       tags: scrubbed(tags),
     },
@@ -251,7 +247,10 @@ export class GroupRun {
     const params = Object.fromEntries(
       Object.entries({ ...this.#deps.params, ...end.params }).map((
         [key, value],
-      ) => [key, value.length <= MAX_PARAM_CHARS ? value : value.slice(0, MAX_PARAM_CHARS)]),
+      ) => [
+        key,
+        value.length <= MAX_PARAM_VALUE_CHARS ? value : value.slice(0, MAX_PARAM_VALUE_CHARS),
+      ]),
     );
     const bundle: RunBundle = {
       version: 1,

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { MAX_KEY_CHARS } from "./mlflow_limits.ts";
 import { CapturePolicy } from "./capture_policy.ts";
 import { summarizeTraceBundle } from "./build_trace_bundle.ts";
 import { GroupRun, groupRunSettings } from "./group_run.ts";
@@ -65,9 +66,6 @@ const NOOP_RUN: RunTrace = {
 
 /** The most traces one delivery to a tracking server takes (one span export, one run link). */
 const HTTP_BATCH_SIZE = 25;
-
-/** MLflow's limit on run names (`runs.name`). */
-const MAX_RUN_NAME_CHARS = 250;
 
 /**
  * Records workflow runs in MLflow: one trace per run (root AGENT span `workflow_<name>`, a
@@ -389,5 +387,5 @@ function runNameOf(template: string | undefined, run: FinishedRun): string {
     version: run.start.workflowVersion,
     startedAt: new Date(run.startTimeMs),
   });
-  return Array.from(name).slice(0, MAX_RUN_NAME_CHARS).join("");
+  return Array.from(name).slice(0, MAX_KEY_CHARS).join("");
 }

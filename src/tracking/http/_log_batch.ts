@@ -6,17 +6,12 @@
  *
  * @module
  */
+import { MAX_KEY_CHARS, MAX_PARAM_VALUE_CHARS, MAX_TAG_VALUE_CHARS } from "../mlflow_limits.ts";
 
 /** Most metrics in one `log-batch`. */
 const MAX_METRICS_PER_BATCH = 1000;
 /** Most params and tags together in one `log-batch`. */
 const MAX_PARAMS_TAGS_PER_BATCH = 100;
-/** Longest metric, param or tag key. */
-const MAX_KEY_LENGTH = 250;
-/** Longest param value. */
-const MAX_PARAM_VALUE_LENGTH = 6000;
-/** Longest tag value. */
-const MAX_TAG_VALUE_LENGTH = 8000;
 
 /** One metric value to log. */
 export interface MetricInput {
@@ -64,8 +59,8 @@ export interface LogBatchBody {
  * @throws {RangeError} A key longer than 250 characters.
  */
 export function planLogBatches(runId: string, input: LogBatchInput): LogBatchBody[] {
-  const params = entries(input.params, "param", MAX_PARAM_VALUE_LENGTH);
-  const tags = entries(input.tags, "tag", MAX_TAG_VALUE_LENGTH);
+  const params = entries(input.params, "param", MAX_PARAM_VALUE_CHARS);
+  const tags = entries(input.tags, "tag", MAX_TAG_VALUE_CHARS);
   const metrics = (input.metrics ?? []).map((metric) => {
     checkKey(metric.key, "metric");
     return {
@@ -121,11 +116,11 @@ function entries(
 }
 
 function checkKey(key: string, what: string): void {
-  if (key.length > MAX_KEY_LENGTH) {
+  if (key.length > MAX_KEY_CHARS) {
     throw new RangeError(
       `Cannot log ${what} "${
         key.slice(0, 40)
-      }..." as MLflow keys are at most ${MAX_KEY_LENGTH} characters: it has ${key.length}`,
+      }..." as MLflow keys are at most ${MAX_KEY_CHARS} characters: it has ${key.length}`,
     );
   }
 }
