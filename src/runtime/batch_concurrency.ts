@@ -16,3 +16,18 @@ export const DEFAULT_CONCURRENCY = 4;
  * a typo (`--concurrency 10000000`) is noticed.
  */
 export const MAX_CONCURRENCY = 256;
+
+/**
+ * Checks a batch's or an evaluation's `concurrency`.
+ *
+ * @param concurrency The value given.
+ * @param action What cannot be done with a bad value (`run the batch`, `evaluate the workflow`).
+ * @throws {RangeError} `concurrency` is not a whole number from 1 to {@linkcode MAX_CONCURRENCY}.
+ */
+export function checkConcurrency(concurrency: number, action: string): void {
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new RangeError(
+      `Cannot ${action} as concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}: got "${concurrency}"`,
+    );
+  }
+}

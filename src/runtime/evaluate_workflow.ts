@@ -21,7 +21,11 @@ import { judgeSpends, type SpendTotal, totalSpend } from "../evaluation/total_sp
 import { EVALUATION_RUN_TYPE } from "../tracking/trace_bundle.ts";
 import type { TraceAnnotations } from "../tracking/tracker_options.ts";
 import type { RunTrace, Tracer } from "../tracking/tracer.ts";
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
+import {
+  checkConcurrency,
+  DEFAULT_CONCURRENCY,
+  type MAX_CONCURRENCY,
+} from "./batch_concurrency.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
@@ -162,11 +166,7 @@ export async function evaluateWorkflow(
   options: EvaluateWorkflowOptions = {},
 ): Promise<EvaluationResult> {
   const { concurrency = DEFAULT_CONCURRENCY, onRecord, onEvent, mock = false, seed = 0 } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new RangeError(
-      `Cannot evaluate the workflow as concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}: got "${concurrency}"`,
-    );
-  }
+  checkConcurrency(concurrency, "evaluate the workflow");
   const { loaded, deps } = await prepareRun(workflow, options);
   const data = typeof dataset === "string"
     ? await loadDataset(dataset, { readTextFile: deps.readTextFile })

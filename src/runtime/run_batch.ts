@@ -12,7 +12,11 @@ import type { TokenUsage } from "../tracking/tracer.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./batch_concurrency.ts";
+import {
+  checkConcurrency,
+  DEFAULT_CONCURRENCY,
+  type MAX_CONCURRENCY,
+} from "./batch_concurrency.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
 import { AdaptiveConcurrency } from "./_adaptive_concurrency.ts";
 
@@ -168,11 +172,7 @@ export async function runBatch(
     mock = false,
     seed = 0,
   } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new RangeError(
-      `Cannot run the batch as concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}: got "${concurrency}"`,
-    );
-  }
+  checkConcurrency(concurrency, "run the batch");
   const { loaded, deps } = await prepareRun(workflow, options);
   const compiled = compileWorkflow(loaded, deps);
   // A batch keeps the main thread busy: SQLite writes go to a worker (with async logging).

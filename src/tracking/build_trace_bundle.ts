@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { MAX_PARAM_VALUE_CHARS, MAX_TAG_VALUE_CHARS } from "./mlflow_limits.ts";
+import { cutTo, MAX_PARAM_VALUE_CHARS, MAX_TAG_VALUE_CHARS } from "./mlflow_limits.ts";
+import { workflowParams } from "./_workflow_params.ts";
 import type { CapturePolicy, RunRedactor } from "./capture_policy.ts";
 import { buildRunArtifacts } from "./_run_artifacts.ts";
 import { type RunSummary, summarizeRun } from "./run_summary.ts";
@@ -142,10 +143,6 @@ function runMetrics(summary: RunSummary, input: FinishedRun): Record<string, num
   return metrics;
 }
 
-function limit(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max);
-}
-
 const RUN_STATUS = { success: "FINISHED", failed: "FAILED", cancelled: "KILLED" } as const;
 
 /**
@@ -231,14 +228,7 @@ function buildRun(
 ): RunRecord {
   const { start, end } = input;
   const { redactor, spans, summary } = parts;
-  const params: Record<string, string> = {
-    workflow_name: start.workflowName,
-    workflow_version: start.workflowVersion ?? "unversioned",
-    provider: start.provider,
-    model: start.model,
-    schema_version: start.schemaVersion ?? "1.0",
-    node_count: String(start.nodeCount),
-  };
+  const params = workflowParams(start);
   const tags: Record<string, string> = {
     "mlflow.user": settings.user,
     "mlflow.source.name": settings.sourceName,
@@ -265,13 +255,13 @@ function buildRun(
     params: Object.fromEntries(
       Object.entries(params).map((
         [key, value],
-      ) => [key, limit(redactor.scrubSecrets(value), MAX_PARAM_VALUE_CHARS)]),
+      ) => [key, cutTo(redactor.scrubSecrets(value), MAX_PARAM_VALUE_CHARS)]),
     ),
     metrics: runMetrics(summary, input),
     tags: Object.fromEntries(
       Object.entries(tags).map((
         [key, value],
-      ) => [key, limit(redactor.scrubSecrets(value), MAX_TAG_VALUE_CHARS)]),
+      ) => [key, cutTo(redactor.scrubSecrets(value), MAX_TAG_VALUE_CHARS)]),
     ),
     artifacts: buildRunArtifacts({
       redactor,

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { MAX_KEY_CHARS, MAX_PARAM_VALUE_CHARS } from "./mlflow_limits.ts";
+import { cutTo, MAX_KEY_CHARS, MAX_PARAM_VALUE_CHARS } from "./mlflow_limits.ts";
+import { workflowParams } from "./_workflow_params.ts";
 import type { CostSummary } from "./pricing/summarize_costs.ts";
 import {
   type ArtifactRecord,
@@ -135,14 +136,7 @@ export function groupRunSettings(
     [RUN_KIND_TAG]: options.kind,
     [RUN_KEY_TAG]: key,
   };
-  const params: Record<string, string> = {
-    workflow_name: workflow.workflowName,
-    workflow_version: workflow.workflowVersion ?? "unversioned",
-    provider: workflow.provider,
-    model: workflow.model,
-    schema_version: workflow.schemaVersion ?? "1.0",
-  };
-  if (workflow.nodeCount !== undefined) params.node_count = String(workflow.nodeCount);
+  const params = workflowParams(workflow);
   const scrubbed = (record: Record<string, string>) =>
     Object.fromEntries(Object.entries(record).map(([k, v]) => [k, scrub(v)]));
   return {
@@ -247,10 +241,7 @@ export class GroupRun {
     const params = Object.fromEntries(
       Object.entries({ ...this.#deps.params, ...end.params }).map((
         [key, value],
-      ) => [
-        key,
-        value.length <= MAX_PARAM_VALUE_CHARS ? value : value.slice(0, MAX_PARAM_VALUE_CHARS),
-      ]),
+      ) => [key, cutTo(value, MAX_PARAM_VALUE_CHARS)]),
     );
     const bundle: RunBundle = {
       version: 1,
