@@ -21,11 +21,7 @@ import { judgeSpends, type SpendTotal, totalSpend } from "../evaluation/total_sp
 import { EVALUATION_RUN_TYPE } from "../tracking/trace_bundle.ts";
 import type { TraceAnnotations } from "../tracking/tracker_options.ts";
 import type { RunTrace, Tracer } from "../tracking/tracer.ts";
-import {
-  checkConcurrency,
-  DEFAULT_CONCURRENCY,
-  type MAX_CONCURRENCY,
-} from "./batch_concurrency.ts";
+import { checkConcurrency, DEFAULT_CONCURRENCY } from "./batch_concurrency.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
@@ -93,7 +89,7 @@ export interface EvaluateWorkflowOptions
   scorers?: readonly Scorer[] | EvaluationInput | undefined;
   /**
    * Records run at once, and judges asked at once, a whole number from 1 to
-   * {@linkcode MAX_CONCURRENCY}.
+   * `MAX_CONCURRENCY` (256).
    *
    * @default {4}
    */
@@ -158,7 +154,7 @@ export interface EvaluateWorkflowOptions
  * @returns Every record's scores, the aggregates, the spend of runs and of judges.
  * @throws {WorkflowError} `CONFIG_INVALID` when the workflow, the dataset file or the scorers
  * cannot be used (before anything runs).
- * @throws {RangeError} `concurrency` is not a whole number from 1 to {@linkcode MAX_CONCURRENCY}.
+ * @throws {RangeError} `concurrency` is not a whole number from 1 to `MAX_CONCURRENCY` (256).
  */
 export async function evaluateWorkflow(
   workflow: LoadedWorkflow | string,

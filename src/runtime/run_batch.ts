@@ -12,11 +12,7 @@ import type { TokenUsage } from "../tracking/tracer.ts";
 import type { BatchItem } from "./read_json_lines.ts";
 import type { RunWorkflowOptions } from "./run_options.ts";
 import { groupRunWorkflow, prepareRun, trackerForRun } from "./_run_setup.ts";
-import {
-  checkConcurrency,
-  DEFAULT_CONCURRENCY,
-  type MAX_CONCURRENCY,
-} from "./batch_concurrency.ts";
+import { checkConcurrency, DEFAULT_CONCURRENCY } from "./batch_concurrency.ts";
 import { runWorkerPool } from "./_worker_pool.ts";
 import { AdaptiveConcurrency } from "./_adaptive_concurrency.ts";
 
@@ -68,7 +64,7 @@ export interface BatchSummary {
 /** Options of {@linkcode runBatch}: those of `runWorkflow` plus concurrency and callbacks. */
 export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
   /**
-   * Runs at once, a whole number from 1 to {@linkcode MAX_CONCURRENCY} (256); never more
+   * Runs at once, a whole number from 1 to `MAX_CONCURRENCY` (256); never more
    * than there are items.
    *
    * @default {4}
@@ -156,7 +152,7 @@ export interface RunBatchOptions extends Omit<RunWorkflowOptions, "onEvent"> {
  * @returns The batch's totals.
  * @throws {WorkflowError} The workflow cannot be loaded or compiled (before any item runs).
  * @throws {RangeError} `concurrency` is not a whole number from 1 to
- * {@linkcode MAX_CONCURRENCY}.
+ * `MAX_CONCURRENCY` (256).
  * @throws {unknown} What `onResult` or the item source threw.
  */
 export async function runBatch(
